@@ -1,0 +1,14 @@
+//! The deterministic world ZabScope runs ZooKeeper's protocol in: simulated time, one seeded
+//! generator with a stream per purpose, a TCP-like network with partitions, crashes and
+//! restarts, and the event log every view is drawn from.
+//!
+//! One seed and one set of options fully determine a run, natively and in wasm, bit for bit.
+
+pub mod event_queue;
+pub mod network;
+pub mod rng;
+pub mod simulation;
+pub mod trace;
+
+pub use simulation::{Disk, InFlight, SimOptions, Simulation, StartPlan};
+pub use trace::{LogEntry, LogEvent, MsgId};

@@ -1,0 +1,89 @@
+//! Cluster tests of FastLeaderElection (reference §2): many seeds, staggered starts, random
+//! latencies; exactly one leader that every voter agrees on, within a bound.
+
+use sim::{SimOptions, Simulation, StartPlan};
+use zab::peer::{ServerState, ZabState};
+use zab::{Sid, Time};
+
+/// Every server has decided, finished syncing (BROADCAST), and they agree on one leader that
+/// is LEADING.
+fn settled(sim: &Simulation) -> Option<Sid> {
+    let mut leader = None;
+    for sid in sim.sids() {
+        let peer = sim.peer(sid)?;
+        if peer.state() == ServerState::Looking || peer.zab_state() != ZabState::Broadcast {
+            return None;
+        }
+        let vote = peer.current_vote().id;
+        if *leader.get_or_insert(vote) != vote {
+            return None;
+        }
+    }
+    let leader = leader?;
+    (sim.peer(leader)?.state() == ServerState::Leading).then_some(leader)
+}
+
+fn seeds() -> u64 {
+    std::env::var("ZABSIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200)
+}
+
+fn elect_many(voters: u32, observers: u32) {
+    // Election takes well under a second, but a leader some voters abandoned for a better
+    // candidate waits its full initLimit × tickTime (20 s) in getEpochToPropose before it gives
+    // up (ZOOKEEPER-3109); three such rounds bound any start.
+    let bound = Time(65_000);
+    let mut election_ms = Vec::new();
+    for seed in 0..seeds() {
+        let mut opts = SimOptions::new(seed, voters, observers).expect("valid shape");
+        opts.latency_ms = (1, 60);
+        opts.start = StartPlan::Staggered { max_ms: 1500 };
+        let mut sim = Simulation::new(opts).expect("valid options");
+        let ok = sim.run_until_pred(bound, |s| settled(s).is_some());
+        assert!(ok, "seed {seed}: {voters} voters did not settle on one leader by {bound}; replay: ZABSIM_SEED={seed}");
+        let leader = settled(&sim).expect("settled");
+        let leaders = sim
+            .sids()
+            .filter(|s| {
+                sim.peer(*s)
+                    .is_some_and(|p| p.state() == ServerState::Leading)
+            })
+            .count();
+        assert_eq!(leaders, 1, "seed {seed}");
+        for sid in sim.sids() {
+            let p = sim.peer(sid).expect("up");
+            let expect = if sid == leader {
+                ServerState::Leading
+            } else if p.learner_type() == zab::config::LearnerType::Observer {
+                ServerState::Observing
+            } else {
+                ServerState::Following
+            };
+            assert_eq!(p.state(), expect, "seed {seed} sid {sid}");
+        }
+        election_ms.push(sim.now().0);
+    }
+    assert!(!election_ms.is_empty());
+}
+
+#[test]
+fn test_three_voters_elect_one_leader_over_many_seeds() {
+    elect_many(3, 0);
+}
+
+#[test]
+fn test_five_voters_elect_one_leader_over_many_seeds() {
+    elect_many(5, 0);
+}
+
+#[test]
+fn test_seven_voters_elect_one_leader_over_many_seeds() {
+    elect_many(7, 0);
+}
+
+#[test]
+fn test_observers_learn_the_leader_and_observe() {
+    elect_many(3, 2);
+}

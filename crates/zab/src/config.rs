@@ -1,0 +1,141 @@
+//! The ensemble's static configuration. Mirrors the quorum part of `QuorumPeerConfig`.
+
+use crate::ids::Sid;
+use crate::quorum::QuorumMaj;
+use core::fmt;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Mirrors `QuorumPeer.LearnerType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LearnerType {
+    Participant,
+    Observer,
+}
+
+/// `tickTime`, `initLimit`, `syncLimit` and the server list (`server.N=...:participant|observer`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuorumConfig {
+    pub tick_time_ms: u64,
+    pub init_limit_ticks: u64,
+    pub sync_limit_ticks: u64,
+    pub servers: BTreeMap<Sid, LearnerType>,
+}
+
+/// The largest ensemble the simulator and its views are built for.
+pub const MAX_VOTERS: u32 = 9;
+pub const MAX_OBSERVERS: u32 = 4;
+
+impl QuorumConfig {
+    /// `voters` participants with sids 1..=voters, then `observers` observers after them, with
+    /// the sample config's timing (tickTime=2000, initLimit=10, syncLimit=5).
+    pub fn standard(voters: u32, observers: u32) -> Result<QuorumConfig, ConfigError> {
+        if voters == 0 || voters > MAX_VOTERS {
+            return Err(ConfigError::Voters { voters });
+        }
+        if observers > MAX_OBSERVERS {
+            return Err(ConfigError::Observers { observers });
+        }
+        let mut servers = BTreeMap::new();
+        for i in 1..=voters {
+            servers.insert(Sid(i64::from(i)), LearnerType::Participant);
+        }
+        for i in 1..=observers {
+            servers.insert(Sid(i64::from(voters + i)), LearnerType::Observer);
+        }
+        let config = QuorumConfig {
+            tick_time_ms: 2000,
+            init_limit_ticks: 10,
+            sync_limit_ticks: 5,
+            servers,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what `QuorumPeerConfig.parseProperties` rejects, plus our own size limits.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.tick_time_ms == 0 {
+            return Err(ConfigError::TickTimeZero);
+        }
+        if self.init_limit_ticks == 0 {
+            return Err(ConfigError::InitLimitZero);
+        }
+        if self.sync_limit_ticks == 0 {
+            return Err(ConfigError::SyncLimitZero);
+        }
+        if let Some(sid) = self.servers.keys().find(|s| s.0 <= 0) {
+            return Err(ConfigError::BadSid { sid: *sid });
+        }
+        let voters = self.voters().count() as u32;
+        if voters == 0 || voters > MAX_VOTERS {
+            return Err(ConfigError::Voters { voters });
+        }
+        let observers = self.servers.len() as u32 - voters;
+        if observers > MAX_OBSERVERS {
+            return Err(ConfigError::Observers { observers });
+        }
+        Ok(())
+    }
+
+    pub fn voters(&self) -> impl Iterator<Item = Sid> + '_ {
+        self.servers
+            .iter()
+            .filter(|(_, t)| **t == LearnerType::Participant)
+            .map(|(s, _)| *s)
+    }
+
+    pub fn learner_type(&self, sid: Sid) -> Option<LearnerType> {
+        self.servers.get(&sid).copied()
+    }
+
+    pub fn verifier(&self) -> QuorumMaj {
+        QuorumMaj::new(self.voters())
+    }
+
+    /// `initLimit * tickTime`: the bound on discovery and sync waits.
+    pub fn init_limit_ms(&self) -> u64 {
+        self.init_limit_ticks * self.tick_time_ms
+    }
+
+    /// `syncLimit * tickTime`: the bound on a learner's silence in broadcast.
+    pub fn sync_limit_ms(&self) -> u64 {
+        self.sync_limit_ticks * self.tick_time_ms
+    }
+}
+
+/// What `QuorumConfig::validate` rejects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    TickTimeZero,
+    InitLimitZero,
+    SyncLimitZero,
+    BadSid { sid: Sid },
+    Voters { voters: u32 },
+    Observers { observers: u32 },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::TickTimeZero => f.write_str("tickTime must be greater than 0"),
+            ConfigError::InitLimitZero => f.write_str("initLimit is not set (must be > 0)"),
+            ConfigError::SyncLimitZero => f.write_str("syncLimit is not set (must be > 0)"),
+            ConfigError::BadSid { sid } => write!(f, "server id {sid} must be a positive number"),
+            ConfigError::Voters { voters } => {
+                write!(
+                    f,
+                    "{voters} voters: an ensemble here has 1 to {MAX_VOTERS} voters"
+                )
+            }
+            ConfigError::Observers { observers } => {
+                write!(
+                    f,
+                    "{observers} observers: at most {MAX_OBSERVERS} are supported"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,19 @@
+//! The leader side: `Leader.lead()`, `LearnerCnxAcceptor`, one `LearnerHandler` per learner.
+
+#[allow(clippy::module_inception)]
+mod leader;
+mod learner_handler;
+mod state_summary;
+mod sync_follower;
+
+pub use leader::{LeadPhase, Leader, Proposal};
+pub use learner_handler::{HandlerPhase, LearnerHandler};
+pub use state_summary::StateSummary;
+pub use sync_follower::{sync_follower, SyncMode, SyncPlan, SNAPSHOT_SIZE_FACTOR};
+
+/// What an input did to a role: keep going, or leave it (`shutdown(reason)` → LOOKING).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoleStep {
+    Continue,
+    Shutdown(String),
+}

@@ -1,0 +1,616 @@
+use crate::config::LearnerType;
+use crate::ids::{Epoch, Sid, Time, Zxid};
+use crate::leader::{RoleStep, SyncMode};
+use crate::message::Message;
+use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
+use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
+use crate::peer::{Blocked, PeerCore, ThreadView, ZabState};
+use crate::zk_database::{Txn, TxnOp};
+use std::collections::{BTreeSet, VecDeque};
+
+/// `connectToLeader` tries at most this many times (`tries < 5`).
+pub const MAX_CONNECT_TRIES: u32 = 5;
+/// `zookeeper.leaderConnectDelayDuringRetryMs`.
+pub const LEADER_CONNECT_DELAY_DURING_RETRY_MS: u64 = 100;
+
+/// Where `followLeader` / `observeLeader` is (reference §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnerPhase {
+    /// `connectToLeader`: attempt `tries` (1-based) is on its way, or it sleeps before the next.
+    ConnectToLeader {
+        tries: u32,
+        start: Time,
+        sleeping: bool,
+    },
+    /// `registerWithLeader`: FOLLOWERINFO/OBSERVERINFO sent, reading LEADERINFO.
+    RegisterWithLeader,
+    /// `syncWithLeader`: reading DIFF/TRUNC/SNAP, proposals, commits, NEWLEADER, UPTODATE.
+    SyncWithLeader,
+    /// NEWLEADER: the committed sync txns are appended; waiting for their fsync before
+    /// `setCurrentEpoch` and the ACK (ZOOKEEPER-4643/4646/4785).
+    NewLeaderFsync,
+    /// The `processPacket` loop.
+    Broadcast,
+}
+
+/// Mirrors `org.apache.zookeeper.server.quorum.Learner` as `Follower` or `Observer`.
+#[derive(Clone, Debug)]
+pub struct Learner {
+    pub learner_type: LearnerType,
+    pub leader: Sid,
+    pub conn: Option<ConnId>,
+    pub phase: LearnerPhase,
+    /// The socket read timeout: initLimit ticks until NEWLEADER, syncLimit ticks after.
+    pub read_deadline: Time,
+    pub new_epoch: Epoch,
+    pub sync_mode: SyncMode,
+    /// `lastLoggedZxid` captured by `registerWithLeader` before anything is sent.
+    last_logged_zxid: Zxid,
+    packets_not_logged: VecDeque<Txn>,
+    packets_committed: VecDeque<Zxid>,
+    snapshot_needed: bool,
+    write_to_txn_log: bool,
+    first_sync_packet: bool,
+    pub last_queued: Zxid,
+    /// `FollowerZooKeeperServer.pendingTxns`: logged, waiting for COMMIT.
+    pending_txns: VecDeque<Txn>,
+    /// Proposals whose ACK `SendAckRequestProcessor` sends once they are durable.
+    ack_after_sync: BTreeSet<Zxid>,
+}
+
+impl Learner {
+    /// `followLeader()` / `observeLeader()` steps 1–3: DISCOVERY, `findLeader`, the first
+    /// connect attempt.
+    pub fn follow_leader(core: &mut PeerCore, now: Time, out: &mut Outbox) -> (Learner, RoleStep) {
+        core.zab_state = ZabState::Discovery;
+        let leader = core.current_vote.id;
+        let mut l = Learner {
+            learner_type: core.learner_type,
+            leader,
+            conn: None,
+            phase: LearnerPhase::ConnectToLeader {
+                tries: 1,
+                start: now,
+                sleeping: false,
+            },
+            read_deadline: now,
+            new_epoch: Epoch(-1),
+            sync_mode: SyncMode::None,
+            last_logged_zxid: Zxid::NONE,
+            packets_not_logged: VecDeque::new(),
+            packets_committed: VecDeque::new(),
+            snapshot_needed: true,
+            write_to_txn_log: false,
+            first_sync_packet: true,
+            last_queued: Zxid::NONE,
+            pending_txns: VecDeque::new(),
+            ack_after_sync: BTreeSet::new(),
+        };
+        if core.config.learner_type(leader).is_none() {
+            return (
+                l,
+                RoleStep::Shutdown(format!("Couldn't find the leader with id = {leader}")),
+            );
+        }
+        l.connect(core, now, now, out);
+        (l, RoleStep::Continue)
+    }
+
+    fn connect(&mut self, core: &PeerCore, start: Time, now: Time, out: &mut Outbox) {
+        let remaining = (start.0 + core.init_limit_ms()).saturating_sub(now.0);
+        out.push(Effect::Connect {
+            channel: Channel::Quorum,
+            to: self.leader,
+            timeout_ms: remaining.min(core.init_limit_ms()),
+        });
+    }
+
+    fn info_type(&self) -> PacketType {
+        match self.learner_type {
+            LearnerType::Participant => PacketType::FollowerInfo,
+            LearnerType::Observer => PacketType::ObserverInfo,
+        }
+    }
+
+    /// The socket is up: `registerWithLeader` (§5.3) sends FOLLOWERINFO/OBSERVERINFO.
+    pub fn on_connected(&mut self, core: &mut PeerCore, conn: ConnId, now: Time, out: &mut Outbox) {
+        self.conn = Some(conn);
+        self.last_logged_zxid = core.zk_db.last_processed_zxid();
+        let info = LearnerInfo {
+            serverid: core.myid,
+            protocol_version: PROTOCOL_VERSION,
+            config_version: 0,
+        };
+        let p = QuorumPacket::new(
+            self.info_type(),
+            Zxid::make(core.accepted_epoch, 0),
+            PacketData::LearnerInfo(info),
+        );
+        self.send(out, p);
+        self.phase = LearnerPhase::RegisterWithLeader;
+        self.set_read_deadline(now.plus_ms(core.init_limit_ms()), out);
+    }
+
+    /// A connect attempt failed: sleep 100 ms and retry, up to 5 tries within initLimit.
+    pub fn on_connect_failed(&mut self, core: &PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+        let LearnerPhase::ConnectToLeader { tries, start, .. } = self.phase else {
+            return RoleStep::Continue;
+        };
+        let remaining = (start.0 + core.init_limit_ms()).saturating_sub(now.0);
+        if tries >= MAX_CONNECT_TRIES || remaining <= LEADER_CONNECT_DELAY_DURING_RETRY_MS {
+            return RoleStep::Shutdown(format!(
+                "Failed connect to leader {} after {tries} tries",
+                self.leader
+            ));
+        }
+        self.phase = LearnerPhase::ConnectToLeader {
+            tries,
+            start,
+            sleeping: true,
+        };
+        out.push(Effect::SetTimer {
+            timer: Timer::Learner,
+            at: now.plus_ms(LEADER_CONNECT_DELAY_DURING_RETRY_MS),
+        });
+        RoleStep::Continue
+    }
+
+    /// The learner's timer: the retry sleep ended, or a read timed out.
+    pub fn on_timer(&mut self, core: &PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+        match self.phase {
+            LearnerPhase::ConnectToLeader {
+                tries,
+                start,
+                sleeping: true,
+            } => {
+                self.phase = LearnerPhase::ConnectToLeader {
+                    tries: tries + 1,
+                    start,
+                    sleeping: false,
+                };
+                self.connect(core, start, now, out);
+                RoleStep::Continue
+            }
+            LearnerPhase::ConnectToLeader { .. } | LearnerPhase::NewLeaderFsync => {
+                RoleStep::Continue
+            }
+            _ => RoleStep::Shutdown("java.net.SocketTimeoutException: Read timed out".to_string()),
+        }
+    }
+
+    pub fn on_disconnected(&mut self) -> RoleStep {
+        RoleStep::Shutdown("Connection to the leader closed (EOF)".to_string())
+    }
+
+    fn set_read_deadline(&mut self, at: Time, out: &mut Outbox) {
+        self.read_deadline = at;
+        out.push(Effect::SetTimer {
+            timer: Timer::Learner,
+            at,
+        });
+    }
+
+    fn send(&self, out: &mut Outbox, p: QuorumPacket) {
+        if let Some(conn) = self.conn {
+            out.push(Effect::Send {
+                conn,
+                msg: Message::Quorum(p),
+            });
+        }
+    }
+
+    /// One packet from the leader.
+    pub fn on_packet(
+        &mut self,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        let timeout = match self.phase {
+            LearnerPhase::RegisterWithLeader => core.init_limit_ms(),
+            LearnerPhase::SyncWithLeader if self.write_to_txn_log && !self.first_sync_packet => {
+                core.sync_limit_ms()
+            }
+            LearnerPhase::SyncWithLeader => core.init_limit_ms(),
+            _ => core.sync_limit_ms(),
+        };
+        self.set_read_deadline(now.plus_ms(timeout), out);
+        match self.phase {
+            LearnerPhase::RegisterWithLeader => self.on_leader_info(core, p, now, out),
+            LearnerPhase::SyncWithLeader | LearnerPhase::NewLeaderFsync => {
+                self.sync_with_leader(core, p, now, out)
+            }
+            LearnerPhase::Broadcast => self.process_packet(core, p, out),
+            LearnerPhase::ConnectToLeader { .. } => RoleStep::Continue,
+        }
+    }
+
+    /// `registerWithLeader` steps 3–4: LEADERINFO → acceptedEpoch → ACKEPOCH.
+    fn on_leader_info(
+        &mut self,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        if p.ty != PacketType::LeaderInfo {
+            return RoleStep::Shutdown(format!(
+                "First packet should have been LEADERINFO, got {}",
+                p.ty
+            ));
+        }
+        let new_epoch = p.zxid.epoch();
+        let epoch_bytes = if new_epoch > core.accepted_epoch {
+            let current = core.current_epoch.0;
+            core.set_accepted_epoch(new_epoch, out);
+            current
+        } else if new_epoch == core.accepted_epoch {
+            // "I already accepted this epoch, don't count me" — but sync me.
+            -1
+        } else {
+            return RoleStep::Shutdown(format!(
+                "Leaders epoch, {new_epoch} is less than accepted epoch, {}",
+                core.accepted_epoch
+            ));
+        };
+        self.send(
+            out,
+            QuorumPacket::new(
+                PacketType::AckEpoch,
+                self.last_logged_zxid,
+                PacketData::CurrentEpoch(epoch_bytes),
+            ),
+        );
+        // followLeader's sanity check.
+        if new_epoch < core.accepted_epoch {
+            return RoleStep::Shutdown("Error: Epoch of leader is lower".to_string());
+        }
+        self.new_epoch = new_epoch;
+        core.zab_state = ZabState::Synchronization;
+        self.phase = LearnerPhase::SyncWithLeader;
+        self.set_read_deadline(now.plus_ms(core.init_limit_ms()), out);
+        RoleStep::Continue
+    }
+
+    /// `syncWithLeader` (§5.4), one packet at a time.
+    fn sync_with_leader(
+        &mut self,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        if self.first_sync_packet {
+            self.first_sync_packet = false;
+            return self.first_sync(core, p, out);
+        }
+        match p.ty {
+            PacketType::Proposal => {
+                let PacketData::Txn(txn) = p.data else {
+                    return RoleStep::Continue;
+                };
+                // enforceContinuousProposal: a gap within an epoch is fatal.
+                if self.last_queued != Zxid::NONE
+                    && txn.zxid.epoch() <= self.last_queued.epoch()
+                    && txn.zxid.0 != self.last_queued.0 + 1
+                {
+                    return RoleStep::Shutdown(format!(
+                        "Got unexpected zxid {}, expected {}",
+                        txn.zxid,
+                        Zxid(self.last_queued.0 + 1)
+                    ));
+                }
+                self.last_queued = txn.zxid;
+                self.packets_not_logged.push_back(txn);
+            }
+            PacketType::Commit => {
+                if !self.write_to_txn_log {
+                    match self.packets_not_logged.front() {
+                        Some(t) if t.zxid == p.zxid => {
+                            let t = self.packets_not_logged.pop_front().expect("front exists");
+                            core.zk_db.apply_committed(t);
+                        }
+                        _ => out.push(Effect::Log {
+                            text: format!("Committing {} out of order", p.zxid),
+                        }),
+                    }
+                } else {
+                    self.packets_committed.push_back(p.zxid);
+                }
+            }
+            PacketType::Inform => {
+                let PacketData::Txn(txn) = p.data else {
+                    return RoleStep::Continue;
+                };
+                if !self.write_to_txn_log {
+                    core.zk_db.apply_committed(txn);
+                } else {
+                    self.packets_committed.push_back(txn.zxid);
+                    self.packets_not_logged.push_back(txn);
+                }
+            }
+            PacketType::NewLeader => return self.on_new_leader(core, now, out),
+            PacketType::UpToDate => return self.on_up_to_date(core, now, out),
+            other => out.push(Effect::Log {
+                text: format!("unexpected packet during sync: {other}"),
+            }),
+        }
+        RoleStep::Continue
+    }
+
+    /// The first sync packet decides the mode.
+    fn first_sync(&mut self, core: &mut PeerCore, p: QuorumPacket, out: &mut Outbox) -> RoleStep {
+        match (p.ty, p.data) {
+            (PacketType::Diff, _) => {
+                self.sync_mode = SyncMode::Diff;
+                self.snapshot_needed = false;
+                // DIFF's zxid is not applied as lastProcessedZxid (ZOOKEEPER-2355).
+            }
+            (PacketType::Snap, PacketData::Snapshot(snapshot)) => {
+                self.sync_mode = SyncMode::Snap;
+                core.zk_db.load_snapshot(&snapshot);
+                core.zk_db.set_last_processed_zxid(p.zxid);
+            }
+            (PacketType::Trunc, _) => {
+                self.sync_mode = SyncMode::Trunc;
+                core.zk_db.truncate_log(p.zxid);
+                out.push(Effect::TruncateLog { zxid: p.zxid });
+                core.zk_db.set_last_processed_zxid(p.zxid);
+            }
+            (ty, _) => {
+                out.push(Effect::Exit {
+                    reason: format!("Got unexpected packet from leader: {ty}, exiting ... "),
+                });
+                return RoleStep::Shutdown(format!("unexpected first sync packet {ty}"));
+            }
+        }
+        self.write_to_txn_log = !self.snapshot_needed;
+        RoleStep::Continue
+    }
+
+    /// NEWLEADER: snapshot if needed, log + fsync the committed sync txns, then (after the
+    /// fsync) `setCurrentEpoch` and the ACK.
+    fn on_new_leader(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+        if self.snapshot_needed {
+            if self.sync_mode == SyncMode::Snap {
+                // Simplification: a SNAP replaces the history, so the old log tail is cut at
+                // the snapshot (ZooKeeper keeps old files but never replays below a snapshot).
+                let at = core.zk_db.last_processed_zxid();
+                core.zk_db.log.retain(|t| t.zxid <= at);
+            }
+            out.push(Effect::TakeSnapshot {
+                snapshot: core.zk_db.take_snapshot(),
+            });
+        }
+        self.write_to_txn_log = true;
+        let mut appended = false;
+        if self.learner_type == LearnerType::Participant {
+            while let Some(zxid) = self.packets_committed.pop_front() {
+                match self.packets_not_logged.front() {
+                    Some(t) if t.zxid == zxid => {
+                        let t = self.packets_not_logged.pop_front().expect("front exists");
+                        core.append(t.clone(), out);
+                        core.zk_db.apply_committed(t);
+                        appended = true;
+                    }
+                    _ => out.push(Effect::Log {
+                        text: format!("Committing {zxid}, but the next proposal is not it"),
+                    }),
+                }
+            }
+        }
+        if appended && core.request_fsync(out) {
+            self.phase = LearnerPhase::NewLeaderFsync;
+            return RoleStep::Continue;
+        }
+        self.ack_new_leader(core, now, out);
+        RoleStep::Continue
+    }
+
+    /// NEWLEADER steps 5–7: currentEpoch, socket timeout → syncLimit, ACK.
+    fn ack_new_leader(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) {
+        core.set_current_epoch(self.new_epoch, out);
+        self.sync_mode = SyncMode::None;
+        self.phase = LearnerPhase::SyncWithLeader;
+        self.set_read_deadline(now.plus_ms(core.sync_limit_ms()), out);
+        self.send(
+            out,
+            QuorumPacket::bare(PacketType::Ack, Zxid::make(self.new_epoch, 0)),
+        );
+    }
+
+    /// UPTODATE: serve, ACK, then log what is left (its ACKs follow the fsync).
+    fn on_up_to_date(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+        self.send(
+            out,
+            QuorumPacket::bare(PacketType::Ack, Zxid::make(self.new_epoch, 0)),
+        );
+        core.update_election_vote(self.new_epoch);
+        core.zab_state = ZabState::Broadcast;
+        self.phase = LearnerPhase::Broadcast;
+        self.set_read_deadline(now.plus_ms(core.sync_limit_ms()), out);
+        match self.learner_type {
+            LearnerType::Participant => {
+                while let Some(t) = self.packets_not_logged.pop_front() {
+                    self.log_request(core, t, out);
+                }
+                while let Some(zxid) = self.packets_committed.pop_front() {
+                    if let step @ RoleStep::Shutdown(_) = self.commit(core, zxid, out) {
+                        return step;
+                    }
+                }
+            }
+            LearnerType::Observer => {
+                while let Some(zxid) = self.packets_committed.pop_front() {
+                    if let Some(i) = self.packets_not_logged.iter().position(|t| t.zxid == zxid) {
+                        let t = self.packets_not_logged.remove(i).expect("position exists");
+                        core.append(t.clone(), out);
+                        core.zk_db.apply_committed(t);
+                    }
+                }
+                core.request_fsync(out);
+            }
+        }
+        RoleStep::Continue
+    }
+
+    /// `fzk.logRequest`: append, then SyncRequestProcessor's fsync, then the ACK.
+    fn log_request(&mut self, core: &mut PeerCore, t: Txn, out: &mut Outbox) {
+        self.ack_after_sync.insert(t.zxid);
+        self.pending_txns.push_back(t.clone());
+        core.append(t, out);
+        core.request_fsync(out);
+    }
+
+    /// `fzk.commit(zxid)`: the head of pendingTxns must be it, or the process exits.
+    fn commit(&mut self, core: &mut PeerCore, zxid: Zxid, out: &mut Outbox) -> RoleStep {
+        match self.pending_txns.front() {
+            Some(t) if t.zxid == zxid => {
+                let t = self.pending_txns.pop_front().expect("front exists");
+                core.zk_db.apply_committed(t);
+                RoleStep::Continue
+            }
+            other => {
+                let first = other.map_or(Zxid::NONE, |t| t.zxid);
+                let reason = format!("Committing zxid {zxid} but next pending txn {first}");
+                out.push(Effect::Exit {
+                    reason: reason.clone(),
+                });
+                RoleStep::Shutdown(reason)
+            }
+        }
+    }
+
+    /// `Follower.processPacket` / `Observer.processPacket` (§5.5).
+    fn process_packet(
+        &mut self,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        match (self.learner_type, p.ty) {
+            (_, PacketType::Ping) => self.send(out, QuorumPacket::bare(PacketType::Ping, p.zxid)),
+            (LearnerType::Participant, PacketType::Proposal) => {
+                if let PacketData::Txn(txn) = p.data {
+                    if self.last_queued != Zxid::NONE && txn.zxid.0 != self.last_queued.0 + 1 {
+                        out.push(Effect::Log {
+                            text: format!(
+                                "Got zxid {} expected {}",
+                                txn.zxid,
+                                Zxid(self.last_queued.0 + 1)
+                            ),
+                        });
+                    }
+                    self.last_queued = txn.zxid;
+                    self.log_request(core, txn, out);
+                }
+            }
+            (LearnerType::Participant, PacketType::Commit) => {
+                return self.commit(core, p.zxid, out)
+            }
+            (LearnerType::Observer, PacketType::Inform) => {
+                if let PacketData::Txn(txn) = p.data {
+                    core.append(txn.clone(), out);
+                    core.zk_db.apply_committed(txn);
+                    core.request_fsync(out);
+                }
+            }
+            (_, ty) => out.push(Effect::Log {
+                text: format!("Ignoring {ty} in broadcast"),
+            }),
+        }
+        RoleStep::Continue
+    }
+
+    /// The fsync finished: finish NEWLEADER, or ACK the durable proposals.
+    pub fn on_fsync_done(
+        &mut self,
+        core: &mut PeerCore,
+        synced: Vec<Zxid>,
+        now: Time,
+        out: &mut Outbox,
+    ) {
+        if self.phase == LearnerPhase::NewLeaderFsync {
+            self.ack_new_leader(core, now, out);
+        }
+        for zxid in synced {
+            if self.ack_after_sync.remove(&zxid) && self.learner_type == LearnerType::Participant {
+                self.send(out, QuorumPacket::bare(PacketType::Ack, zxid));
+            }
+        }
+        core.request_fsync(out);
+    }
+
+    /// A client write at this learner: forwarded to the leader as REQUEST.
+    pub fn request(&self, op: TxnOp, out: &mut Outbox) -> bool {
+        if self.phase != LearnerPhase::Broadcast {
+            return false;
+        }
+        self.send(
+            out,
+            QuorumPacket::new(PacketType::Request, Zxid::NONE, PacketData::Request(op)),
+        );
+        true
+    }
+
+    /// `Learner.shutdown()`: close the socket; an unfinished SNAP clears the database
+    /// (ZOOKEEPER-3642), otherwise fast-forward (ZOOKEEPER-2845).
+    pub fn shutdown(&mut self, core: &mut PeerCore, out: &mut Outbox) {
+        if let Some(conn) = self.conn.take() {
+            out.push(Effect::Close { conn });
+        }
+        out.push(Effect::CancelTimer {
+            timer: Timer::Learner,
+        });
+        if self.sync_mode == SyncMode::Snap {
+            core.zk_db.reload_from_disk();
+        } else {
+            core.zk_db.fast_forward();
+        }
+    }
+
+    pub fn thread_view(&self, now_hint: &PeerCore) -> ThreadView {
+        let name = match self.learner_type {
+            LearnerType::Participant => "Follower.followLeader",
+            LearnerType::Observer => "Observer.observeLeader",
+        };
+        let phase = match self.phase {
+            LearnerPhase::ConnectToLeader { tries, sleeping: false, .. } => {
+                format!("connectToLeader: try {tries} of {MAX_CONNECT_TRIES} to leader {}", self.leader)
+            }
+            LearnerPhase::ConnectToLeader { tries, sleeping: true, .. } => format!(
+                "connectToLeader: try {tries} failed; sleeping {LEADER_CONNECT_DELAY_DURING_RETRY_MS} ms"
+            ),
+            LearnerPhase::RegisterWithLeader => {
+                format!("registerWithLeader: {} sent; readRecord LEADERINFO", self.info_type())
+            }
+            LearnerPhase::SyncWithLeader if self.first_sync_packet => {
+                "syncWithLeader: ACKEPOCH sent; reading DIFF/TRUNC/SNAP".to_string()
+            }
+            LearnerPhase::SyncWithLeader if self.sync_mode == SyncMode::None => {
+                "syncWithLeader: NEWLEADER acked; waiting for UPTODATE".to_string()
+            }
+            LearnerPhase::SyncWithLeader => format!(
+                "syncWithLeader: {:?}, {} proposals buffered",
+                self.sync_mode,
+                self.packets_not_logged.len()
+            ),
+            LearnerPhase::NewLeaderFsync => format!(
+                "syncWithLeader: NEWLEADER — fsync of {} txns before currentEpoch",
+                now_hint.fsync_in_flight.as_ref().map_or(0, Vec::len)
+            ),
+            LearnerPhase::Broadcast => format!(
+                "processPacket: following {} (lastQueued {}, {} pending)",
+                self.leader,
+                self.last_queued.short(),
+                self.pending_txns.len()
+            ),
+        };
+        let blocked = match self.phase {
+            LearnerPhase::ConnectToLeader { .. } | LearnerPhase::NewLeaderFsync => None,
+            _ => Some(Blocked::socket_read(self.read_deadline)),
+        };
+        ThreadView::named(name, phase, blocked)
+    }
+}

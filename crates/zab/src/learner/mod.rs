@@ -1,0 +1,6 @@
+//! The learner side: `Learner`, with `Follower.followLeader` and `Observer.observeLeader`.
+
+#[allow(clippy::module_inception)]
+mod learner;
+
+pub use learner::{Learner, LearnerPhase, LEADER_CONNECT_DELAY_DURING_RETRY_MS, MAX_CONNECT_TRIES};

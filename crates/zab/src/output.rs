@@ -1,0 +1,112 @@
+//! What a peer asks of the world. A state machine never performs I/O: each input handler pushes
+//! [`Effect`]s into an [`Outbox`], and the simulator carries them out.
+//!
+//! ```text
+//!   sim ──on_connected / on_accepted / on_message / on_disconnected / on_timer──▶ QuorumPeer
+//!   sim ◀──────────── Connect / Send / Close / SetTimer / NotifyAll / Log ───────────── (Outbox)
+//! ```
+
+use crate::ids::{Epoch, Sid, Time, Zxid};
+use crate::message::Message;
+use crate::zk_database::{Snapshot, Txn};
+use serde::{Deserialize, Serialize};
+
+/// Which of ZooKeeper's two server-to-server channels a connection belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Channel {
+    /// `QuorumCnxManager`'s election connections (electionPort, 3888 in most configs).
+    Election,
+    /// The learner → leader connection (quorumPort, 2888), served by a `LearnerHandler`.
+    Quorum,
+}
+
+/// A connection, numbered by the world in the order it was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConnId(pub u64);
+
+/// The timers a peer can ask for. Setting a timer again replaces the pending one of that kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Timer {
+    /// `recvqueue.poll(notTimeout)` or `poll(finalizeWait)` in `lookForLeader`.
+    FleRecvPoll,
+    /// `Leader.lead()`: the deadline of its current wait, or the ping loop's next pass.
+    Lead,
+    /// A `LearnerHandler`'s monitor deadline, socket read timeout or `waitForStartup` poll.
+    LearnerHandler(ConnId),
+    /// The learner's socket read timeout, or its sleep between connect tries.
+    Learner,
+}
+
+/// The two epoch files in the snapshot dir.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum EpochFile {
+    /// `currentEpoch`.
+    Current,
+    /// `acceptedEpoch`.
+    Accepted,
+}
+
+/// One thing a peer asks the world to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Open a TCP connection to `to` on `channel`; the answer is `on_connected` or
+    /// `on_connect_failed` (refused, or no answer within `timeout_ms`).
+    Connect {
+        channel: Channel,
+        to: Sid,
+        timeout_ms: u64,
+    },
+    /// Write `msg` to an open connection (FIFO per direction).
+    Send {
+        conn: ConnId,
+        msg: Message,
+    },
+    /// Close a connection; the other end sees `on_disconnected`.
+    Close {
+        conn: ConnId,
+    },
+    SetTimer {
+        timer: Timer,
+        at: Time,
+    },
+    CancelTimer {
+        timer: Timer,
+    },
+    /// A monitor's `notifyAll()` and the waiters it woke.
+    NotifyAll {
+        monitor: String,
+        woke: Vec<String>,
+    },
+    /// A line of the server's log worth showing (ZooKeeper's own wording where it has one).
+    Log {
+        text: String,
+    },
+    /// `writeLongToFile`: write `<file>.tmp`, fsync, rename. Durable when it returns.
+    PersistEpoch {
+        file: EpochFile,
+        epoch: Epoch,
+    },
+    /// Append a txn to the txn log: in the OS buffer, lost by a crash until an `Fsync`.
+    AppendTxn {
+        txn: Txn,
+    },
+    /// `FileTxnLog.commit()`: make every append so far durable. The world answers with
+    /// `on_fsync_done` after the disk's latency.
+    Fsync,
+    /// `takeSnapshot()`: write `snapshot.<zxid>`, durable when it returns.
+    TakeSnapshot {
+        snapshot: Snapshot,
+    },
+    /// `truncateLog(zxid)`: cut the txn log after `zxid`.
+    TruncateLog {
+        zxid: Zxid,
+    },
+    /// `ServiceUtils.requestSystemExit`: the process exits.
+    Exit {
+        reason: String,
+    },
+}
+
+/// The effects of one input, in order.
+pub type Outbox = Vec<Effect>;
