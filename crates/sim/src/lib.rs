@@ -5,9 +5,11 @@
 //! One seed and one set of options fully determine a run, natively and in wasm, bit for bit.
 
 pub mod event_queue;
+pub mod golden;
 pub mod network;
 pub mod rng;
 pub mod simulation;
+pub mod testkit;
 pub mod trace;
 
 pub use simulation::{Disk, InFlight, SimOptions, Simulation, StartPlan};

@@ -316,6 +316,42 @@ impl Simulation {
         self.client_write_at(self.now, sid, op);
     }
 
+    /// Hold a message in flight `extra_ms` longer. TCP order is kept: everything sent after it
+    /// on the same connection and direction waits behind it.
+    pub fn delay_message(&mut self, msg: MsgId, extra_ms: u64) {
+        let Some(m) = self.in_flight.get_mut(&msg) else {
+            return;
+        };
+        let until = m.deliver_at.plus_ms(extra_ms);
+        m.deliver_at = until;
+        let (conn, from) = (m.conn, m.from);
+        for other in self.in_flight.values_mut() {
+            if other.conn == conn && other.from == from && other.msg > msg {
+                other.deliver_at = other.deliver_at.max(until);
+            }
+        }
+        if let Some(c) = self.network.get_mut(conn) {
+            let last = if from == c.initiator {
+                &mut c.last_delivery.0
+            } else {
+                &mut c.last_delivery.1
+            };
+            *last = (*last).max(until);
+        }
+        self.push_log(LogEvent::Delay { msg, extra_ms });
+    }
+
+    /// Drop a message in flight, as a lossy link would (the connection stays up).
+    pub fn drop_message(&mut self, msg: MsgId) {
+        if let Some(m) = self.in_flight.remove(&msg) {
+            self.push_log(LogEvent::Drop {
+                msg,
+                send_index: m.send_index,
+                reason: "dropped by hand".to_string(),
+            });
+        }
+    }
+
     pub fn crash(&mut self, sid: Sid) {
         self.crash_at(self.now, sid);
     }
@@ -559,6 +595,15 @@ impl Simulation {
     }
 
     fn deliver(&mut self, msg: MsgId) {
+        match self.in_flight.get(&msg) {
+            None => return,
+            Some(m) if m.deliver_at > self.now => {
+                // Held back by `delay_message`: deliver later, still in order.
+                self.queue.push(m.deliver_at, Event::Deliver { msg });
+                return;
+            }
+            Some(_) => {}
+        }
         let Some(m) = self.in_flight.remove(&msg) else {
             return;
         };

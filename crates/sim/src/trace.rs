@@ -94,6 +94,10 @@ pub enum LogEvent {
         send_index: u64,
         reason: String,
     },
+    Delay {
+        msg: MsgId,
+        extra_ms: u64,
+    },
     Timer {
         sid: Sid,
         timer: Timer,
@@ -179,7 +183,7 @@ impl LogEvent {
             | Send { from, to, .. }
             | Deliver { from, to, .. }
             | Partition { from, to, .. } => vec![*from, *to],
-            Break { .. } | Drop { .. } | Heal => vec![],
+            Break { .. } | Drop { .. } | Delay { .. } | Heal => vec![],
         }
     }
 
@@ -210,6 +214,7 @@ impl LogEvent {
             } => format!("{from} → {to} {}", message.summary()),
             Deliver { from, to, msg, .. } => format!("{from} → {to} delivered #{}", msg.0),
             Drop { msg, reason, .. } => format!("message #{} dropped: {reason}", msg.0),
+            Delay { msg, extra_ms } => format!("message #{} held {extra_ms} ms longer", msg.0),
             Timer { sid, timer } => format!("{sid} timer {timer:?}"),
             StateChange { sid, from, to } => format!("server {sid}: {from} → {to}"),
             Phase {

@@ -1,0 +1,76 @@
+//! Small readable helpers over a run, shared by the tests, `zabsim` and the app: who leads,
+//! what crossed the wire between two servers.
+
+use crate::trace::{LogEvent, MsgId};
+use crate::Simulation;
+use zab::election::Notification;
+use zab::message::Message;
+use zab::output::Channel;
+use zab::packet::QuorumPacket;
+use zab::peer::{ServerState, ZabState};
+use zab::Sid;
+
+/// The leader every running server follows, once all of them are in BROADCAST and agree.
+pub fn established_leader(sim: &Simulation) -> Option<Sid> {
+    let mut leader = None;
+    for sid in sim.sids() {
+        let peer = sim.peer(sid)?;
+        if peer.state() == ServerState::Looking || peer.zab_state() != ZabState::Broadcast {
+            return None;
+        }
+        let vote = peer.current_vote().id;
+        if *leader.get_or_insert(vote) != vote {
+            return None;
+        }
+    }
+    let leader = leader?;
+    (sim.peer(leader)?.state() == ServerState::Leading).then_some(leader)
+}
+
+/// The servers that are LEADING right now.
+pub fn leaders(sim: &Simulation) -> Vec<Sid> {
+    sim.sids()
+        .filter(|s| {
+            sim.peer(*s)
+                .is_some_and(|p| p.state() == ServerState::Leading)
+        })
+        .collect()
+}
+
+/// Every quorum packet sent between `a` and `b` (either way), in send order, with its sender.
+pub fn quorum_packets(sim: &Simulation, a: Sid, b: Sid) -> Vec<(Sid, QuorumPacket)> {
+    sim.log()
+        .iter()
+        .filter_map(|e| match &e.event {
+            LogEvent::Send {
+                from,
+                to,
+                channel: Channel::Quorum,
+                message: Message::Quorum(p),
+                ..
+            } if (*from, *to) == (a, b) || (*from, *to) == (b, a) => Some((*from, p.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notifications `from` sent to `to`, in send order.
+pub fn notifications(sim: &Simulation, from: Sid, to: Sid) -> Vec<Notification> {
+    sim.log()
+        .iter()
+        .filter_map(|e| match &e.event {
+            LogEvent::Send {
+                from: f,
+                to: t,
+                message: Message::Notification(n),
+                ..
+            } if (*f, *t) == (from, to) => Some(*n),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last message sent matching `pred`, if it is still in flight.
+pub fn in_flight_where(sim: &Simulation, pred: impl Fn(&crate::InFlight) -> bool) -> Option<MsgId> {
+    sim.in_flight().filter(|m| pred(m)).map(|m| m.msg).last()
+}
