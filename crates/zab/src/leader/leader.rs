@@ -313,9 +313,12 @@ impl Leader {
                 _ => false,
             };
             if ready {
-                self.with_handler(conn, core, now, out, |l, h, core, now, out| {
+                let step = self.with_handler(conn, core, now, out, |l, h, core, now, out| {
                     l.resume_handler(h, core, now, out)
                 });
+                if step != RoleStep::Continue {
+                    return step;
+                }
             }
         }
         RoleStep::Continue

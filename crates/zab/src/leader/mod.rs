@@ -6,6 +6,11 @@ mod learner_handler;
 mod state_summary;
 mod sync_follower;
 
+#[cfg(test)]
+mod leader_test;
+#[cfg(test)]
+mod learner_handler_test;
+
 pub use leader::{LeadPhase, Leader, Proposal};
 pub use learner_handler::{HandlerPhase, LearnerHandler};
 pub use state_summary::StateSummary;

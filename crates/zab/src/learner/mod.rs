@@ -3,4 +3,7 @@
 #[allow(clippy::module_inception)]
 mod learner;
 
+#[cfg(test)]
+mod learner_test;
+
 pub use learner::{Learner, LearnerPhase, LEADER_CONNECT_DELAY_DURING_RETRY_MS, MAX_CONNECT_TRIES};

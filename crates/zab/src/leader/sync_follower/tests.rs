@@ -1,1 +1,1 @@
-
+//! Decision-table tests of syncFollower (written by a helper).

@@ -1,0 +1,1 @@
+//! Single-state-machine tests of LearnerHandler (written by a helper).

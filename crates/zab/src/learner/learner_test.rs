@@ -1,0 +1,1 @@
+//! Single-state-machine tests of Learner (written by a helper).
