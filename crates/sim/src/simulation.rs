@@ -312,8 +312,9 @@ impl Simulation {
         self.queue.push(at, Event::ClientWrite { sid, op });
     }
 
+    /// A client writes at server `sid` now.
     pub fn client_write(&mut self, sid: Sid, op: TxnOp) {
-        self.client_write_at(self.now, sid, op);
+        self.handle(Event::ClientWrite { sid, op });
     }
 
     /// Hold a message in flight `extra_ms` longer. TCP order is kept: everything sent after it
@@ -352,12 +353,29 @@ impl Simulation {
         }
     }
 
+    /// Crash a server now: its process and every unsynced write are gone.
     pub fn crash(&mut self, sid: Sid) {
-        self.crash_at(self.now, sid);
+        self.crash_now(sid);
     }
 
+    /// Start a crashed (or never started) server now, from its disk.
     pub fn restart(&mut self, sid: Sid) {
-        self.restart_at(self.now, sid);
+        self.start(sid);
+    }
+
+    /// Partition now: symmetric, or only `from` → `to` when `one_way`.
+    pub fn partition(&mut self, from: Sid, to: Sid, one_way: bool) {
+        self.handle(Event::Partition { from, to, one_way });
+    }
+
+    /// Heal every partition now.
+    pub fn heal(&mut self) {
+        self.handle(Event::Heal);
+    }
+
+    /// Break one connection now (both ends see it reset).
+    pub fn break_connection(&mut self, conn: ConnId) {
+        self.break_conn(conn, "broken by hand");
     }
 
     // ---- Event handling ----------------------------------------------------------------
@@ -400,7 +418,7 @@ impl Simulation {
                 timer,
                 token,
             } => self.timer(sid, incarnation, timer, token),
-            Event::Partition { from, to, one_way } => self.partition(from, to, one_way),
+            Event::Partition { from, to, one_way } => self.apply_partition(from, to, one_way),
             Event::Heal => {
                 self.network.heal();
                 self.push_log(LogEvent::Heal);
@@ -672,7 +690,7 @@ impl Simulation {
         self.input(sid, |p, now, out| p.on_timer(now, timer, out));
     }
 
-    fn partition(&mut self, from: Sid, to: Sid, one_way: bool) {
+    fn apply_partition(&mut self, from: Sid, to: Sid, one_way: bool) {
         self.network.block(from, to);
         if !one_way {
             self.network.block(to, from);

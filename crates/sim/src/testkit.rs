@@ -11,10 +11,13 @@ use zab::peer::{ServerState, ZabState};
 use zab::Sid;
 
 /// The leader every running server follows, once all of them are in BROADCAST and agree.
+/// Crashed servers are left out.
 pub fn established_leader(sim: &Simulation) -> Option<Sid> {
     let mut leader = None;
     for sid in sim.sids() {
-        let peer = sim.peer(sid)?;
+        let Some(peer) = sim.peer(sid) else {
+            continue;
+        };
         if peer.state() == ServerState::Looking || peer.zab_state() != ZabState::Broadcast {
             return None;
         }

@@ -87,3 +87,46 @@ fn test_seven_voters_elect_one_leader_over_many_seeds() {
 fn test_observers_learn_the_leader_and_observe() {
     elect_many(3, 2);
 }
+
+/// Reference §2.7(e): a server started after the others are established learns the leader
+/// from their FOLLOWING/LEADING replies (out-of-election votes) — even the highest sid, which
+/// would win a fresh election, follows — and nobody else re-elects.
+#[test]
+fn test_late_server_joins_through_out_of_election_votes() {
+    for seed in 0..50 {
+        let mut opts = SimOptions::new(seed, 5, 0).expect("valid shape");
+        opts.start = StartPlan::At((1..=4).map(|i| (Sid(i), Time(0))).collect());
+        let mut sim = Simulation::new(opts).expect("valid options");
+        assert!(sim.run_until_pred(Time(65_000), |s| {
+            (1..=4).all(|i| {
+                s.peer(Sid(i))
+                    .is_some_and(|p| p.zab_state() == ZabState::Broadcast)
+            })
+        }));
+        let leader = sim.peer(Sid(1)).expect("up").current_vote().id;
+        let clocks: Vec<i64> = (1..=4)
+            .map(|i| sim.peer(Sid(i)).expect("up").election().logicalclock)
+            .collect();
+        sim.restart(Sid(5));
+        assert!(
+            sim.run_until_pred(Time(sim.now().0 + 65_000), |s| settled(s).is_some()),
+            "seed {seed}"
+        );
+        assert_eq!(
+            settled(&sim),
+            Some(leader),
+            "seed {seed}: the late sid 5 follows"
+        );
+        let p5 = sim.peer(Sid(5)).expect("up");
+        assert_eq!(p5.state(), ServerState::Following);
+        let after: Vec<i64> = (1..=4)
+            .map(|i| sim.peer(Sid(i)).expect("up").election().logicalclock)
+            .collect();
+        assert_eq!(
+            clocks, after,
+            "seed {seed}: no one else started a new round"
+        );
+        // It took the established ensemble's electionEpoch from their replies.
+        assert_eq!(p5.election().logicalclock, clocks[0]);
+    }
+}

@@ -332,6 +332,8 @@ impl Learner {
             }
             PacketType::NewLeader => return self.on_new_leader(core, now, out),
             PacketType::UpToDate => return self.on_up_to_date(core, now, out),
+            // syncWithLeader's loop has no case for PING: it is read and ignored.
+            PacketType::Ping => {}
             other => out.push(Effect::Log {
                 text: format!("unexpected packet during sync: {other}"),
             }),
