@@ -93,12 +93,16 @@ fn test_happy_path_handshake_and_sync_mode_by_arrival() {
             let mut sim = Simulation::new(opts).expect("options");
             let leader = settle(&mut sim, 65_000);
             sim.run_until(Time(sim.now().0 + 2_500));
+            let is_quorum = |e: &&sim::LogEntry| {
+                matches!(&e.event, LogEvent::NotifyAll { sid, monitor, .. }
+                    if *sid == leader && monitor == "newLeaderProposal")
+            };
             let started = sim
                 .log()
                 .iter()
-                .filter(|e| matches!(&e.event, LogEvent::NotifyAll { sid, monitor, .. } if *sid == leader && monitor == "newLeaderProposal"))
+                .rev()
+                .find(is_quorum)
                 .map(|e| e.index)
-                .last()
                 .expect("the NEWLEADER quorum formed");
             for learner in sim.sids().filter(|s| *s != leader) {
                 let ps = quorum_packets(&sim, learner, leader);
