@@ -1,13 +1,13 @@
 use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::learner_handler::MonitorView;
-use crate::leader::{sync_follower, HandlerPhase, LearnerHandler, RoleStep, StateSummary};
+use crate::leader::{HandlerPhase, LearnerHandler, RoleStep, StateSummary};
 use crate::message::Message;
 use crate::output::{ConnId, Effect, Outbox, Timer};
-use crate::packet::{PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
+use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::{Blocked, PeerCore, ThreadView, ZabState};
 use crate::quorum::SyncedLearnerTracker;
-use crate::zk_database::{Snapshot, Txn, TxnOp};
+use crate::zk_database::Txn;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where `Leader.lead()` is (reference §3.1).
@@ -32,7 +32,7 @@ pub struct Proposal {
 
 /// Who called a blocking Leader method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Caller {
+pub(super) enum Caller {
     Lead,
     Handler(ConnId),
 }
@@ -44,26 +44,26 @@ enum Caller {
 pub struct Leader {
     pub phase: LeadPhase,
     /// `epoch`: −1 until the first `getEpochToPropose`.
-    epoch: Epoch,
-    waiting_for_new_epoch: bool,
-    connecting_followers: BTreeSet<Sid>,
-    electing_followers: BTreeSet<Sid>,
-    election_finished: bool,
-    leader_state_summary: StateSummary,
-    new_leader_proposal: SyncedLearnerTracker,
-    new_leader_zxid: Zxid,
-    quorum_formed: bool,
+    pub(super) epoch: Epoch,
+    pub(super) waiting_for_new_epoch: bool,
+    pub(super) connecting_followers: BTreeSet<Sid>,
+    pub(super) electing_followers: BTreeSet<Sid>,
+    pub(super) election_finished: bool,
+    pub(super) leader_state_summary: StateSummary,
+    pub(super) new_leader_proposal: SyncedLearnerTracker,
+    pub(super) new_leader_zxid: Zxid,
+    pub(super) quorum_formed: bool,
     /// `zk.isRunning()`: `startZkServer` has run.
-    zk_running: bool,
+    pub(super) zk_running: bool,
     /// `self.tick`: advanced by the ping loop once per tickTime.
     pub tick: u64,
-    tick_skip: bool,
+    pub(super) tick_skip: bool,
     pub last_proposed: Zxid,
     pub last_committed: Zxid,
-    outstanding_proposals: BTreeMap<Zxid, Proposal>,
-    forwarding_followers: BTreeSet<ConnId>,
-    observing_learners: BTreeSet<ConnId>,
-    handlers: BTreeMap<ConnId, LearnerHandler>,
+    pub(super) outstanding_proposals: BTreeMap<Zxid, Proposal>,
+    pub(super) forwarding_followers: BTreeSet<ConnId>,
+    pub(super) observing_learners: BTreeSet<ConnId>,
+    pub(super) handlers: BTreeMap<ConnId, LearnerHandler>,
 }
 
 impl Leader {
@@ -146,7 +146,7 @@ impl Leader {
 
     /// `getEpochToPropose(sid, lastAcceptedEpoch)` under `connectingFollowers` (§3.3).
     /// `Some(epoch)` when the caller goes on; `None` when it must wait.
-    fn get_epoch_to_propose(
+    pub(super) fn get_epoch_to_propose(
         &mut self,
         core: &mut PeerCore,
         sid: Sid,
@@ -184,7 +184,7 @@ impl Leader {
 
     /// `waitForEpochAck(id, ss)` under `electingFollowers` (§3.4). `Err` is the IOException
     /// "Follower is ahead of the leader", thrown in that learner's handler only.
-    fn wait_for_epoch_ack(
+    pub(super) fn wait_for_epoch_ack(
         &mut self,
         core: &PeerCore,
         id: Sid,
@@ -226,7 +226,7 @@ impl Leader {
     }
 
     /// `waitForNewLeaderAck(sid, zxid)` under `newLeaderProposal.qvAcksetPairs` (§3.5).
-    fn wait_for_new_leader_ack(
+    pub(super) fn wait_for_new_leader_ack(
         &mut self,
         sid: Sid,
         zxid: Zxid,
@@ -314,7 +314,7 @@ impl Leader {
             };
             if ready {
                 let step = self.with_handler(conn, core, now, out, |l, h, core, now, out| {
-                    l.resume_handler(h, core, now, out)
+                    h.resume_handler(l, core, now, out)
                 });
                 if step != RoleStep::Continue {
                     return step;
@@ -427,7 +427,7 @@ impl Leader {
         let conns: Vec<ConnId> = self.handlers.keys().copied().collect();
         for conn in conns {
             self.with_handler(conn, core, now, out, |l, h, core, now, out| {
-                l.ping(h, core, now, out)
+                h.ping(l, core, now, out)
             });
         }
         out.push(Effect::SetTimer {
@@ -518,7 +518,7 @@ impl Leader {
                 h.inbox.push_back(p);
                 return HandlerStep::Continue;
             }
-            l.handler_read(h, core, p, now, out)
+            h.handler_read(l, core, p, now, out)
         })
     }
 
@@ -539,7 +539,7 @@ impl Leader {
             HandlerPhase::WaitForNewLeaderAck { .. } => HandlerStep::Shutdown(
                 "Timeout while waiting for NEWLEADER to be acked by quorum".to_string(),
             ),
-            HandlerPhase::WaitForStartup => l.wait_for_startup(h, core, now, out),
+            HandlerPhase::WaitForStartup => h.wait_for_startup(l, core, now, out),
             _ => {
                 HandlerStep::Shutdown("java.net.SocketTimeoutException: Read timed out".to_string())
             }
@@ -555,244 +555,13 @@ impl Leader {
         }
     }
 
-    /// A handler reads one packet in its current read phase.
-    fn handler_read(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        p: QuorumPacket,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        match h.phase {
-            HandlerPhase::ReadLearnerInfo => self.on_learner_info(h, core, p, now, out),
-            HandlerPhase::ReadAckEpoch => {
-                if p.ty != PacketType::AckEpoch {
-                    return HandlerStep::Shutdown(format!(
-                        "Next packet was supposed to be an ACKEPOCH, but received packet: {}",
-                        p.ty
-                    ));
-                }
-                let current_epoch = match p.data {
-                    PacketData::CurrentEpoch(e) => Epoch(e),
-                    _ => Epoch(-1),
-                };
-                let ss = StateSummary {
-                    current_epoch,
-                    last_zxid: p.zxid,
-                };
-                self.on_state_summary(h, core, ss, now, out)
-            }
-            HandlerPhase::ReadNewLeaderAck => {
-                if p.ty != PacketType::Ack {
-                    return HandlerStep::Shutdown(format!(
-                        "Next packet was supposed to be an ACK, but received packet: {}",
-                        p.ty
-                    ));
-                }
-                let sid = h.sid.expect("a handler past LEARNERINFO knows its sid");
-                if self.wait_for_new_leader_ack(sid, p.zxid, Caller::Handler(h.conn), out) {
-                    self.after_new_leader_ack(h, core, now, out)
-                } else {
-                    h.phase = HandlerPhase::WaitForNewLeaderAck {
-                        deadline: now.plus_ms(core.init_limit_ms()),
-                    };
-                    HandlerStep::Continue
-                }
-            }
-            HandlerPhase::Running => self.steady_read(h, core, p, now, out),
-            _ => HandlerStep::Continue,
-        }
-    }
-
-    /// Steps 2–6 of §4.1: LearnerInfo, then `getEpochToPropose`.
-    fn on_learner_info(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        p: QuorumPacket,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        if p.ty != PacketType::FollowerInfo && p.ty != PacketType::ObserverInfo {
-            return HandlerStep::Shutdown(format!(
-                "First packet {} is not FOLLOWERINFO or OBSERVERINFO!",
-                p.ty
-            ));
-        }
-        let PacketData::LearnerInfo(info) = p.data else {
-            return HandlerStep::Shutdown("FOLLOWERINFO without LearnerInfo".to_string());
-        };
-        if info.config_version > 0 {
-            return HandlerStep::Shutdown(
-                "Follower is ahead of the leader (has a later activated configuration)".to_string(),
-            );
-        }
-        h.sid = Some(info.serverid);
-        h.learner_info = Some(info);
-        if p.ty == PacketType::ObserverInfo {
-            h.learner_type = LearnerType::Observer;
-        }
-        let last_accepted_epoch = p.zxid.epoch();
-        match self.get_epoch_to_propose(
-            core,
-            info.serverid,
-            last_accepted_epoch,
-            Caller::Handler(h.conn),
-            out,
-        ) {
-            Some(epoch) => self.send_leader_info(h, core, epoch, now, out),
-            None => {
-                h.phase = HandlerPhase::GetEpochToPropose {
-                    deadline: now.plus_ms(core.init_limit_ms()),
-                };
-                HandlerStep::Continue
-            }
-        }
-    }
-
-    fn send_leader_info(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &PeerCore,
-        epoch: Epoch,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        h.new_epoch = Some(epoch);
-        send(
-            out,
-            h.conn,
-            QuorumPacket::new(
-                PacketType::LeaderInfo,
-                Zxid::make(epoch, 0),
-                PacketData::ProtocolVersion(PROTOCOL_VERSION),
-            ),
-        );
-        h.phase = HandlerPhase::ReadAckEpoch;
-        h.read_deadline = now.plus_ms(core.init_limit_ms());
-        HandlerStep::Continue
-    }
-
-    fn on_state_summary(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        ss: StateSummary,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        let sid = h.sid.expect("a handler past LEARNERINFO knows its sid");
-        match self.wait_for_epoch_ack(core, sid, ss, Caller::Handler(h.conn), out) {
-            Err(e) => HandlerStep::Shutdown(e),
-            Ok(true) => self.sync_learner(h, core, ss, now, out),
-            Ok(false) => {
-                h.phase = HandlerPhase::WaitForEpochAck {
-                    deadline: now.plus_ms(core.init_limit_ms()),
-                    summary: ss,
-                };
-                HandlerStep::Continue
-            }
-        }
-    }
-
-    /// A woken handler goes on from the wait it was in.
-    fn resume_handler(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        let step = match h.phase {
-            HandlerPhase::GetEpochToPropose { .. } => {
-                self.send_leader_info(h, core, self.epoch, now, out)
-            }
-            HandlerPhase::WaitForEpochAck { summary, .. } => {
-                self.sync_learner(h, core, summary, now, out)
-            }
-            HandlerPhase::WaitForNewLeaderAck { .. } => {
-                self.after_new_leader_ack(h, core, now, out)
-            }
-            _ => HandlerStep::Continue,
-        };
-        if step != HandlerStep::Continue {
-            return step;
-        }
-        // Packets that arrived while it waited are read now.
-        while let Some(p) = h.inbox.pop_front() {
-            let step = self.handler_read(h, core, p, now, out);
-            if step != HandlerStep::Continue {
-                return step;
-            }
-        }
-        HandlerStep::Continue
-    }
-
-    /// §4.2–§4.3: `syncFollower`, `startForwarding`, the sync data, NEWLEADER.
-    fn sync_learner(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        ss: StateSummary,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        let peer_last_zxid = ss.last_zxid;
-        h.peer_last_zxid = Some(peer_last_zxid);
-        let db = &core.zk_db;
-        let plan = sync_follower(peer_last_zxid, db, false);
-        let (min, max) = db.committed_log_bounds();
-        out.push(Effect::Log {
-            text: format!(
-                "Synchronizing with Learner sid: {} maxCommittedLog={max} minCommittedLog={min} \
-                 lastProcessedZxid={} peerLastZxid={peer_last_zxid}: {:?} ({})",
-                h.sid.map_or(-1, |s| s.0),
-                db.last_processed_zxid(),
-                plan.mode(),
-                plan.reason
-            ),
-        });
-        h.sync_mode = plan.mode();
-        let forwarded = self.start_forwarding(h, plan.current_zxid);
-        if plan.need_snap {
-            // Written straight to the socket, ahead of the queue; NEWLEADER only after the
-            // whole snapshot (ZOOKEEPER-3104).
-            let snapshot = Snapshot {
-                zxid: core.zk_db.last_processed_zxid(),
-                tree: core.zk_db.tree.clone(),
-            };
-            send(
-                out,
-                h.conn,
-                QuorumPacket::new(
-                    PacketType::Snap,
-                    snapshot.zxid,
-                    PacketData::Snapshot(snapshot),
-                ),
-            );
-        }
-        for p in plan.packets.into_iter().chain(forwarded) {
-            send(out, h.conn, p);
-        }
-        send(
-            out,
-            h.conn,
-            QuorumPacket::new(
-                PacketType::NewLeader,
-                self.new_leader_zxid,
-                PacketData::Config(config_text(core)),
-            ),
-        );
-        h.sender_started = true;
-        h.phase = HandlerPhase::ReadNewLeaderAck;
-        h.read_deadline = now.plus_ms(core.init_limit_ms());
-        HandlerStep::Continue
-    }
-
     /// `startForwarding(handler, lastSeenZxid)` (§4.4): outstanding proposals newer than
     /// what the learner will have, then live broadcasts from now on.
-    fn start_forwarding(&mut self, h: &LearnerHandler, last_seen: Zxid) -> Vec<QuorumPacket> {
+    pub(super) fn start_forwarding(
+        &mut self,
+        h: &LearnerHandler,
+        last_seen: Zxid,
+    ) -> Vec<QuorumPacket> {
         let mut packets = Vec::new();
         if self.last_proposed > last_seen && h.learner_type == LearnerType::Participant {
             for (zxid, p) in self.outstanding_proposals.range(last_seen..) {
@@ -811,207 +580,6 @@ impl Leader {
             self.observing_learners.insert(h.conn);
         }
         packets
-    }
-
-    /// §4.5 steps 3–6: SyncLimitCheck, socket timeout → syncLimit, `waitForStartup`.
-    fn after_new_leader_ack(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        h.sync_limit_check = Some(BTreeMap::new());
-        h.read_deadline = now.plus_ms(core.sync_limit_ms());
-        h.phase = HandlerPhase::WaitForStartup;
-        self.wait_for_startup(h, core, now, out)
-    }
-
-    fn wait_for_startup(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        if !self.zk_running {
-            return HandlerStep::Continue;
-        }
-        send(
-            out,
-            h.conn,
-            QuorumPacket::bare(PacketType::UpToDate, Zxid::NONE),
-        );
-        h.phase = HandlerPhase::Running;
-        h.read_deadline = now.plus_ms(core.sync_limit_ms());
-        while let Some(p) = h.inbox.pop_front() {
-            let step = self.steady_read(h, core, p, now, out);
-            if step != HandlerStep::Continue {
-                return step;
-            }
-        }
-        HandlerStep::Continue
-    }
-
-    /// The steady-state loop (§4.6).
-    fn steady_read(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        p: QuorumPacket,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        h.tick_of_next_ack_deadline = self.tick + core.config.sync_limit_ticks;
-        h.read_deadline = now.plus_ms(core.sync_limit_ms());
-        let sid = h.sid.expect("a running handler knows its sid");
-        match p.ty {
-            PacketType::Ack => {
-                h.update_ack(p.zxid);
-                self.process_ack(core, sid, p.zxid, out);
-            }
-            PacketType::Ping => {}
-            PacketType::Request => {
-                if let PacketData::Request(op) = p.data {
-                    self.propose(core, op, now, out);
-                }
-            }
-            other => out.push(Effect::Log {
-                text: format!("unexpected quorum packet, type: {other}"),
-            }),
-        }
-        HandlerStep::Continue
-    }
-
-    /// `LearnerHandler.ping()`.
-    fn ping(
-        &mut self,
-        h: &mut LearnerHandler,
-        core: &mut PeerCore,
-        now: Time,
-        out: &mut Outbox,
-    ) -> HandlerStep {
-        if !h.sender_started {
-            return HandlerStep::Continue;
-        }
-        if !h.sync_limit_ok(now, core.sync_limit_ms()) {
-            return HandlerStep::Shutdown(
-                "Closing connection to peer due to transaction timeout.".to_string(),
-            );
-        }
-        send(
-            out,
-            h.conn,
-            QuorumPacket::bare(PacketType::Ping, self.last_proposed),
-        );
-        HandlerStep::Continue
-    }
-
-    // ---- Broadcast (§7) -----------------------------------------------------------------
-
-    /// A client write at the leader (`PrepRequestProcessor` → `propose`). Only while serving.
-    pub fn propose(
-        &mut self,
-        core: &mut PeerCore,
-        op: TxnOp,
-        now: Time,
-        out: &mut Outbox,
-    ) -> RoleStep {
-        if !self.zk_running {
-            out.push(Effect::Log {
-                text: format!("not serving yet; dropped request {op}"),
-            });
-            return RoleStep::Continue;
-        }
-        if self.last_proposed.counter() == u32::MAX {
-            return RoleStep::Shutdown(
-                "zxid lower 32 bits have rolled over, forcing re-election, and therefore new \
-                 epoch start"
-                    .to_string(),
-            );
-        }
-        let zxid = Zxid(self.last_proposed.0 + 1);
-        let txn = Txn { zxid, op };
-        self.last_proposed = zxid;
-        self.outstanding_proposals.insert(
-            zxid,
-            Proposal {
-                txn: txn.clone(),
-                acks: SyncedLearnerTracker::new(core.qv.clone()),
-            },
-        );
-        let packet = QuorumPacket::new(PacketType::Proposal, zxid, PacketData::Txn(txn.clone()));
-        for conn in self.forwarding_followers.clone() {
-            send(out, conn, packet.clone());
-            if let Some(m) = self
-                .handlers
-                .get_mut(&conn)
-                .and_then(|h| h.sync_limit_check.as_mut())
-            {
-                m.insert(zxid, now);
-            }
-        }
-        // SyncRequestProcessor → AckRequestProcessor: the leader ACKs itself once durable.
-        core.append(txn, out);
-        core.request_fsync(out);
-        RoleStep::Continue
-    }
-
-    /// The leader's own fsync finished: `AckRequestProcessor` → `processAck(myid, zxid)`.
-    pub fn on_fsync_done(&mut self, core: &mut PeerCore, synced: Vec<Zxid>, out: &mut Outbox) {
-        for zxid in synced {
-            self.process_ack(core, core.myid, zxid, out);
-        }
-        core.request_fsync(out);
-    }
-
-    /// `processAck(sid, zxid)` (§7.2).
-    fn process_ack(&mut self, core: &mut PeerCore, sid: Sid, zxid: Zxid, out: &mut Outbox) {
-        if zxid.counter() == 0
-            || self.outstanding_proposals.is_empty()
-            || self.last_committed >= zxid
-        {
-            return;
-        }
-        let Some(p) = self.outstanding_proposals.get_mut(&zxid) else {
-            out.push(Effect::Log {
-                text: format!("Trying to commit future proposal: zxid {zxid} from {sid}"),
-            });
-            return;
-        };
-        p.acks.add_ack(sid);
-        self.try_to_commit(core, zxid, out);
-    }
-
-    /// `tryToCommit` (§7.3): strictly in zxid order.
-    fn try_to_commit(&mut self, core: &mut PeerCore, zxid: Zxid, out: &mut Outbox) -> bool {
-        if self.outstanding_proposals.contains_key(&Zxid(zxid.0 - 1)) {
-            return false;
-        }
-        let Some(p) = self.outstanding_proposals.get(&zxid) else {
-            return false;
-        };
-        if !p.acks.has_all_quorums() {
-            return false;
-        }
-        let p = self
-            .outstanding_proposals
-            .remove(&zxid)
-            .expect("just looked up");
-        self.last_committed = zxid;
-        let commit = QuorumPacket::bare(PacketType::Commit, zxid);
-        for conn in &self.forwarding_followers {
-            send(out, *conn, commit.clone());
-        }
-        let inform = QuorumPacket::new(PacketType::Inform, zxid, PacketData::Txn(p.txn.clone()));
-        for conn in &self.observing_learners {
-            send(out, *conn, inform.clone());
-        }
-        // CommitProcessor → FinalRequestProcessor: applied and added to the committedLog.
-        // (Simplification: ZooKeeper's toBeApplied queue is always empty here, since the
-        // leader applies a txn in the same step as it commits it.)
-        core.zk_db.apply_committed(p.txn);
-        true
     }
 
     // ---- Views ----------------------------------------------------------------------------
@@ -1094,12 +662,12 @@ impl Leader {
 
 /// What happened to a handler thread.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum HandlerStep {
+pub(super) enum HandlerStep {
     Continue,
     Shutdown(String),
 }
 
-fn send(out: &mut Outbox, conn: ConnId, p: QuorumPacket) {
+pub(super) fn send(out: &mut Outbox, conn: ConnId, p: QuorumPacket) {
     out.push(Effect::Send {
         conn,
         msg: Message::Quorum(p),
@@ -1111,7 +679,7 @@ fn join<'a>(sids: impl Iterator<Item = &'a Sid>) -> String {
 }
 
 /// The config text NEWLEADER carries (`QuorumVerifier.toString()`).
-fn config_text(core: &PeerCore) -> String {
+pub(super) fn config_text(core: &PeerCore) -> String {
     let mut parts: Vec<String> = core
         .config
         .servers

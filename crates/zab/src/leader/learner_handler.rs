@@ -1,9 +1,15 @@
 use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
+use crate::leader::leader::{config_text, send, Caller, HandlerStep};
+use crate::leader::{sync_follower, Leader};
 use crate::leader::{StateSummary, SyncMode};
 use crate::output::ConnId;
+use crate::output::{Effect, Outbox};
 use crate::packet::{LearnerInfo, QuorumPacket};
+use crate::packet::{PacketData, PacketType, PROTOCOL_VERSION};
+use crate::peer::PeerCore;
 use crate::peer::{Blocked, ThreadView};
+use crate::zk_database::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -170,6 +176,338 @@ impl LearnerHandler {
             phase,
             blocked,
         }
+    }
+}
+
+/// The thread body of `LearnerHandler.run()`, one step per packet read or wake-up. Each step
+/// reads and writes the leader's shared state (its monitors) through `leader`.
+impl LearnerHandler {
+    /// A handler reads one packet in its current read phase.
+    pub(super) fn handler_read(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        match self.phase {
+            HandlerPhase::ReadLearnerInfo => self.on_learner_info(leader, core, p, now, out),
+            HandlerPhase::ReadAckEpoch => {
+                if p.ty != PacketType::AckEpoch {
+                    return HandlerStep::Shutdown(format!(
+                        "Next packet was supposed to be an ACKEPOCH, but received packet: {}",
+                        p.ty
+                    ));
+                }
+                let current_epoch = match p.data {
+                    PacketData::CurrentEpoch(e) => Epoch(e),
+                    _ => Epoch(-1),
+                };
+                let ss = StateSummary {
+                    current_epoch,
+                    last_zxid: p.zxid,
+                };
+                self.on_state_summary(leader, core, ss, now, out)
+            }
+            HandlerPhase::ReadNewLeaderAck => {
+                if p.ty != PacketType::Ack {
+                    return HandlerStep::Shutdown(format!(
+                        "Next packet was supposed to be an ACK, but received packet: {}",
+                        p.ty
+                    ));
+                }
+                let sid = self.sid.expect("a handler past LEARNERINFO knows its sid");
+                if leader.wait_for_new_leader_ack(sid, p.zxid, Caller::Handler(self.conn), out) {
+                    self.after_new_leader_ack(leader, core, now, out)
+                } else {
+                    self.phase = HandlerPhase::WaitForNewLeaderAck {
+                        deadline: now.plus_ms(core.init_limit_ms()),
+                    };
+                    HandlerStep::Continue
+                }
+            }
+            HandlerPhase::Running => self.steady_read(leader, core, p, now, out),
+            _ => HandlerStep::Continue,
+        }
+    }
+
+    /// Steps 2–6 of §4.1: LearnerInfo, then `getEpochToPropose`.
+    pub(super) fn on_learner_info(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        if p.ty != PacketType::FollowerInfo && p.ty != PacketType::ObserverInfo {
+            return HandlerStep::Shutdown(format!(
+                "First packet {} is not FOLLOWERINFO or OBSERVERINFO!",
+                p.ty
+            ));
+        }
+        let PacketData::LearnerInfo(info) = p.data else {
+            return HandlerStep::Shutdown("FOLLOWERINFO without LearnerInfo".to_string());
+        };
+        if info.config_version > 0 {
+            return HandlerStep::Shutdown(
+                "Follower is ahead of the leader (has a later activated configuration)".to_string(),
+            );
+        }
+        self.sid = Some(info.serverid);
+        self.learner_info = Some(info);
+        if p.ty == PacketType::ObserverInfo {
+            self.learner_type = LearnerType::Observer;
+        }
+        let last_accepted_epoch = p.zxid.epoch();
+        match leader.get_epoch_to_propose(
+            core,
+            info.serverid,
+            last_accepted_epoch,
+            Caller::Handler(self.conn),
+            out,
+        ) {
+            Some(epoch) => self.send_leader_info(core, epoch, now, out),
+            None => {
+                self.phase = HandlerPhase::GetEpochToPropose {
+                    deadline: now.plus_ms(core.init_limit_ms()),
+                };
+                HandlerStep::Continue
+            }
+        }
+    }
+
+    pub(super) fn send_leader_info(
+        &mut self,
+        core: &PeerCore,
+        epoch: Epoch,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        self.new_epoch = Some(epoch);
+        send(
+            out,
+            self.conn,
+            QuorumPacket::new(
+                PacketType::LeaderInfo,
+                Zxid::make(epoch, 0),
+                PacketData::ProtocolVersion(PROTOCOL_VERSION),
+            ),
+        );
+        self.phase = HandlerPhase::ReadAckEpoch;
+        self.read_deadline = now.plus_ms(core.init_limit_ms());
+        HandlerStep::Continue
+    }
+
+    pub(super) fn on_state_summary(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        ss: StateSummary,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        let sid = self.sid.expect("a handler past LEARNERINFO knows its sid");
+        match leader.wait_for_epoch_ack(core, sid, ss, Caller::Handler(self.conn), out) {
+            Err(e) => HandlerStep::Shutdown(e),
+            Ok(true) => self.sync_learner(leader, core, ss, now, out),
+            Ok(false) => {
+                self.phase = HandlerPhase::WaitForEpochAck {
+                    deadline: now.plus_ms(core.init_limit_ms()),
+                    summary: ss,
+                };
+                HandlerStep::Continue
+            }
+        }
+    }
+
+    /// A woken handler goes on from the wait it was in.
+    pub(super) fn resume_handler(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        let step = match self.phase {
+            HandlerPhase::GetEpochToPropose { .. } => {
+                self.send_leader_info(core, leader.epoch, now, out)
+            }
+            HandlerPhase::WaitForEpochAck { summary, .. } => {
+                self.sync_learner(leader, core, summary, now, out)
+            }
+            HandlerPhase::WaitForNewLeaderAck { .. } => {
+                self.after_new_leader_ack(leader, core, now, out)
+            }
+            _ => HandlerStep::Continue,
+        };
+        if step != HandlerStep::Continue {
+            return step;
+        }
+        // Packets that arrived while it waited are read now.
+        while let Some(p) = self.inbox.pop_front() {
+            let step = self.handler_read(leader, core, p, now, out);
+            if step != HandlerStep::Continue {
+                return step;
+            }
+        }
+        HandlerStep::Continue
+    }
+
+    /// §4.2–§4.3: `syncFollower`, `startForwarding`, the sync data, NEWLEADER.
+    pub(super) fn sync_learner(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        ss: StateSummary,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        let peer_last_zxid = ss.last_zxid;
+        self.peer_last_zxid = Some(peer_last_zxid);
+        let db = &core.zk_db;
+        let plan = sync_follower(peer_last_zxid, db, false);
+        let (min, max) = db.committed_log_bounds();
+        out.push(Effect::Log {
+            text: format!(
+                "Synchronizing with Learner sid: {} maxCommittedLog={max} minCommittedLog={min} \
+                 lastProcessedZxid={} peerLastZxid={peer_last_zxid}: {:?} ({})",
+                self.sid.map_or(-1, |s| s.0),
+                db.last_processed_zxid(),
+                plan.mode(),
+                plan.reason
+            ),
+        });
+        self.sync_mode = plan.mode();
+        let forwarded = leader.start_forwarding(self, plan.current_zxid);
+        if plan.need_snap {
+            // Written straight to the socket, ahead of the queue; NEWLEADER only after the
+            // whole snapshot (ZOOKEEPER-3104).
+            let snapshot = Snapshot {
+                zxid: core.zk_db.last_processed_zxid(),
+                tree: core.zk_db.tree.clone(),
+            };
+            send(
+                out,
+                self.conn,
+                QuorumPacket::new(
+                    PacketType::Snap,
+                    snapshot.zxid,
+                    PacketData::Snapshot(snapshot),
+                ),
+            );
+        }
+        for p in plan.packets.into_iter().chain(forwarded) {
+            send(out, self.conn, p);
+        }
+        send(
+            out,
+            self.conn,
+            QuorumPacket::new(
+                PacketType::NewLeader,
+                leader.new_leader_zxid,
+                PacketData::Config(config_text(core)),
+            ),
+        );
+        self.sender_started = true;
+        self.phase = HandlerPhase::ReadNewLeaderAck;
+        self.read_deadline = now.plus_ms(core.init_limit_ms());
+        HandlerStep::Continue
+    }
+
+    /// §4.5 steps 3–6: SyncLimitCheck, socket timeout → syncLimit, `waitForStartup`.
+    pub(super) fn after_new_leader_ack(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        self.sync_limit_check = Some(BTreeMap::new());
+        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        self.phase = HandlerPhase::WaitForStartup;
+        self.wait_for_startup(leader, core, now, out)
+    }
+
+    pub(super) fn wait_for_startup(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        if !leader.zk_running {
+            return HandlerStep::Continue;
+        }
+        send(
+            out,
+            self.conn,
+            QuorumPacket::bare(PacketType::UpToDate, Zxid::NONE),
+        );
+        self.phase = HandlerPhase::Running;
+        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        while let Some(p) = self.inbox.pop_front() {
+            let step = self.steady_read(leader, core, p, now, out);
+            if step != HandlerStep::Continue {
+                return step;
+            }
+        }
+        HandlerStep::Continue
+    }
+
+    /// The steady-state loop (§4.6).
+    pub(super) fn steady_read(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        p: QuorumPacket,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        self.tick_of_next_ack_deadline = leader.tick + core.config.sync_limit_ticks;
+        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        let sid = self.sid.expect("a running handler knows its sid");
+        match p.ty {
+            PacketType::Ack => {
+                self.update_ack(p.zxid);
+                leader.process_ack(core, sid, p.zxid, out);
+            }
+            PacketType::Ping => {}
+            PacketType::Request => {
+                if let PacketData::Request(op) = p.data {
+                    leader.propose(core, op, now, out);
+                }
+            }
+            other => out.push(Effect::Log {
+                text: format!("unexpected quorum packet, type: {other}"),
+            }),
+        }
+        HandlerStep::Continue
+    }
+
+    /// `LearnerHandler.ping()`.
+    pub(super) fn ping(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        if !self.sender_started {
+            return HandlerStep::Continue;
+        }
+        if !self.sync_limit_ok(now, core.sync_limit_ms()) {
+            return HandlerStep::Shutdown(
+                "Closing connection to peer due to transaction timeout.".to_string(),
+            );
+        }
+        send(
+            out,
+            self.conn,
+            QuorumPacket::bare(PacketType::Ping, leader.last_proposed),
+        );
+        HandlerStep::Continue
     }
 }
 

@@ -1,5 +1,6 @@
 //! The leader side: `Leader.lead()`, `LearnerCnxAcceptor`, one `LearnerHandler` per learner.
 
+mod broadcast;
 #[allow(clippy::module_inception)]
 mod leader;
 mod learner_handler;
