@@ -4,11 +4,14 @@
 //!
 //! One seed and one set of options fully determine a run, natively and in wasm, bit for bit.
 
+pub mod checker;
 pub mod event_queue;
 pub mod golden;
 pub mod network;
 pub mod rng;
+pub mod scenario;
 pub mod simulation;
+pub mod swarm;
 pub mod testkit;
 pub mod trace;
 

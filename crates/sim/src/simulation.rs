@@ -11,6 +11,7 @@
 use crate::event_queue::EventQueue;
 use crate::network::{ConnState, Connection, Network};
 use crate::rng::{Stream, Streams};
+use crate::scenario::{self, Action, Script};
 use crate::trace::{self, LogEntry, LogEvent, MsgId};
 use std::collections::BTreeMap;
 use zab::config::{ConfigError, QuorumConfig};
@@ -18,7 +19,7 @@ use zab::message::Message;
 use zab::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer};
 use zab::peer::{DurableState, QuorumPeer, ThreadView};
 use zab::zk_database::{Txn, TxnOp};
-use zab::{Sid, Time};
+use zab::{Sid, Time, Zxid};
 
 /// When each server starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,6 +154,7 @@ pub struct Simulation {
     next_msg: u64,
     next_token: u64,
     log: Vec<LogEntry>,
+    script: Script,
 }
 
 impl Simulation {
@@ -168,6 +170,7 @@ impl Simulation {
             next_msg: 0,
             next_token: 0,
             log: Vec::new(),
+            script: Script::default(),
             options,
         };
         let sids: Vec<Sid> = sim.options.config.servers.keys().copied().collect();
@@ -216,7 +219,10 @@ impl Simulation {
     }
 
     pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.peek_time()
+        match (self.queue.peek_time(), self.script.next_time()) {
+            (Some(q), Some(s)) => Some(q.min(s)),
+            (q, s) => q.or(s),
+        }
     }
 
     pub fn sids(&self) -> impl Iterator<Item = Sid> + '_ {
@@ -244,20 +250,94 @@ impl Simulation {
         self.network.live()
     }
 
+    /// Attach a scenario's script; its steps fire as the run reaches them.
+    pub fn set_script(&mut self, script: Script) {
+        self.script = script;
+        self.run_script();
+    }
+
     /// Run the next event. Returns false when nothing is left to happen.
     pub fn step(&mut self) -> bool {
+        let script_at = self.script.next_time();
+        let queue_at = self.queue.peek_time();
+        if let Some(t) = script_at {
+            if queue_at.is_none_or(|q| t < q) {
+                // A scripted step is due before the next event.
+                self.now = self.now.max(t);
+                self.run_script();
+                return true;
+            }
+        }
         let Some((at, event)) = self.queue.pop() else {
             return false;
         };
         debug_assert!(at >= self.now, "time went backwards: {at} < {}", self.now);
         self.now = at;
         self.handle(event);
+        self.run_script();
         true
+    }
+
+    fn run_script(&mut self) {
+        if self.script.is_done() {
+            return;
+        }
+        let mut script = std::mem::take(&mut self.script);
+        let actions = script.due(self);
+        self.script = script;
+        for action in actions {
+            self.act(action);
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::Crash(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.crash(s);
+                }
+            }
+            Action::Restart(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.restart(s);
+                }
+            }
+            Action::Write { at, op } => {
+                for s in scenario::resolve(self, at) {
+                    self.client_write(s, op.clone());
+                }
+            }
+            Action::Isolate(t) => {
+                for a in scenario::resolve(self, t) {
+                    for b in self.sids().filter(|b| *b != a).collect::<Vec<_>>() {
+                        self.partition(a, b, false);
+                    }
+                }
+            }
+            Action::PartitionLeaderFrom { count, one_way } => {
+                if let Some(leader) = scenario::resolve(self, scenario::Target::Leader)
+                    .first()
+                    .copied()
+                {
+                    let followers: Vec<Sid> = (0..count)
+                        .filter_map(|n| {
+                            scenario::resolve(self, scenario::Target::Follower(n))
+                                .first()
+                                .copied()
+                        })
+                        .collect();
+                    for f in followers {
+                        self.partition(leader, f, one_way);
+                    }
+                }
+            }
+            Action::Heal => self.heal(),
+        }
     }
 
     /// Run every event due at or before `until`, then stand at `until`.
     pub fn run_until(&mut self, until: Time) {
-        while self.queue.peek_time().is_some_and(|t| t <= until) {
+        while self.next_event_time().is_some_and(|t| t <= until) {
             self.step();
         }
         self.now = self.now.max(until);
@@ -273,7 +353,7 @@ impl Simulation {
             if pred(self) {
                 return true;
             }
-            match self.queue.peek_time() {
+            match self.next_event_time() {
                 Some(t) if t <= deadline => {
                     self.step();
                 }
@@ -736,7 +816,8 @@ impl Simulation {
                 ConnState::HalfClosed { by } => by != sid,
                 _ => true,
             };
-            if was == ConnState::Connecting && sid == c.initiator && self.incarnation(sid) == inc {
+            let handshaking = matches!(was, ConnState::Connecting | ConnState::Accepted);
+            if handshaking && sid == c.initiator && self.incarnation(sid) == inc {
                 let channel = c.channel;
                 let to = c.acceptor;
                 self.input(sid, |p, now, out| {
@@ -880,16 +961,32 @@ impl Simulation {
                     },
                 );
             }
-            Effect::TakeSnapshot { snapshot } => {
+            Effect::TakeSnapshot {
+                snapshot,
+                supersedes_log,
+            } => {
                 let zxid = snapshot.zxid;
-                self.slot_mut(sid).disk.durable.snapshot = snapshot;
+                let disk = &mut self.slot_mut(sid).disk;
+                disk.durable.snapshot = snapshot;
+                if supersedes_log {
+                    disk.durable.log.clear();
+                    disk.pending.clear();
+                }
                 self.push_log(LogEvent::TakeSnapshot { sid, zxid });
             }
             Effect::TruncateLog { zxid } => {
                 let disk = &mut self.slot_mut(sid).disk;
+                let removed: Vec<Zxid> = disk
+                    .durable
+                    .log
+                    .iter()
+                    .chain(&disk.pending)
+                    .filter(|t| t.zxid > zxid)
+                    .map(|t| t.zxid)
+                    .collect();
                 disk.durable.log.retain(|t| t.zxid <= zxid);
                 disk.pending.retain(|t| t.zxid <= zxid);
-                self.push_log(LogEvent::TruncateLog { sid, zxid });
+                self.push_log(LogEvent::TruncateLog { sid, zxid, removed });
             }
             Effect::Exit { reason } => {
                 self.push_log(LogEvent::Log {

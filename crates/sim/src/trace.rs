@@ -147,6 +147,7 @@ pub enum LogEvent {
     TruncateLog {
         sid: Sid,
         zxid: Zxid,
+        removed: Vec<Zxid>,
     },
     ClientWrite {
         sid: Sid,
@@ -262,9 +263,11 @@ impl LogEvent {
             }
             Fsync { sid, upto: None } => format!("{sid} fsync: nothing to flush"),
             TakeSnapshot { sid, zxid } => format!("{sid} wrote snapshot.{:x}", zxid.0),
-            TruncateLog { sid, zxid } => {
-                format!("{sid} truncated its txn log after {}", zxid.short())
-            }
+            TruncateLog { sid, zxid, removed } => format!(
+                "{sid} truncated its txn log after {} (removed {} txn(s))",
+                zxid.short(),
+                removed.len()
+            ),
             ClientWrite {
                 sid,
                 op,

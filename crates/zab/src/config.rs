@@ -20,6 +20,26 @@ pub struct QuorumConfig {
     pub init_limit_ticks: u64,
     pub sync_limit_ticks: u64,
     pub servers: BTreeMap<Sid, LearnerType>,
+    /// Historical ZooKeeper bugs, switched back on to show (and test) what the checkers catch.
+    #[serde(default)]
+    pub bugs: BugSwitches,
+}
+
+/// Switches that restore a historical, buggy ZooKeeper behaviour. All off is today's code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BugSwitches {
+    /// ZOOKEEPER-4646: at NEWLEADER the follower writes currentEpoch and ACKs before the synced
+    /// txns are durable (3.6–3.8's asynchronous logging).
+    pub zk4646_ack_newleader_before_fsync: bool,
+    /// ZOOKEEPER-1154: a learner ahead of the leader gets a plain DIFF instead of a TRUNC (or
+    /// SNAP), so it keeps txns nobody committed.
+    pub zk1154_diff_instead_of_trunc: bool,
+}
+
+impl BugSwitches {
+    pub fn any(&self) -> bool {
+        self.zk4646_ack_newleader_before_fsync || self.zk1154_diff_instead_of_trunc
+    }
 }
 
 /// The largest ensemble the simulator and its views are built for.
@@ -48,6 +68,7 @@ impl QuorumConfig {
             init_limit_ticks: 10,
             sync_limit_ticks: 5,
             servers,
+            bugs: BugSwitches::default(),
         };
         config.validate()?;
         Ok(config)

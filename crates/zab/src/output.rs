@@ -95,8 +95,10 @@ pub enum Effect {
     /// `on_fsync_done` after the disk's latency.
     Fsync,
     /// `takeSnapshot()`: write `snapshot.<zxid>`, durable when it returns.
+    /// With `supersedes_log`, the txn log before it is dropped (after a SNAP sync).
     TakeSnapshot {
         snapshot: Snapshot,
+        supersedes_log: bool,
     },
     /// `truncateLog(zxid)`: cut the txn log after `zxid`.
     TruncateLog {

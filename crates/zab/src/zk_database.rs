@@ -87,6 +87,10 @@ impl DataTree {
 pub struct Snapshot {
     pub zxid: Zxid,
     pub tree: DataTree,
+    /// Ghost, for the invariant checkers only: the zxids whose effects the tree holds.
+    /// ZooKeeper's snapshot has no such list.
+    #[serde(default)]
+    pub history: Vec<Zxid>,
 }
 
 /// The in-memory database of one server. Mirrors `ZKDatabase`: the data tree with its
@@ -100,6 +104,8 @@ pub struct ZkDatabase {
     /// The txn log as this process wrote it (the snapshot holds what came before).
     pub log: Vec<Txn>,
     pub snapshot: Snapshot,
+    /// Ghost, for the checkers: every zxid applied to the tree, in order.
+    history: Vec<Zxid>,
 }
 
 impl ZkDatabase {
@@ -112,11 +118,17 @@ impl ZkDatabase {
             committed_log: VecDeque::new(),
             log: log.to_vec(),
             snapshot: snapshot.clone(),
+            history: snapshot.history.clone(),
         };
         for txn in log.iter().filter(|t| t.zxid > snapshot.zxid) {
             db.apply_committed(txn.clone());
         }
         db
+    }
+
+    /// Ghost, for the checkers: every zxid applied to the tree since the beginning of time.
+    pub fn history(&self) -> &[Zxid] {
+        &self.history
     }
 
     /// `getDataTreeLastProcessedZxid()`.
@@ -134,6 +146,7 @@ impl ZkDatabase {
     pub fn apply_committed(&mut self, txn: Txn) {
         self.tree.apply(&txn.op);
         self.last_processed_zxid = self.last_processed_zxid.max(txn.zxid);
+        self.history.push(txn.zxid);
         self.committed_log.push_back(txn);
         while self.committed_log.len() > COMMIT_LOG_COUNT {
             self.committed_log.pop_front();
@@ -194,6 +207,17 @@ impl ZkDatabase {
         self.tree = snapshot.tree.clone();
         self.last_processed_zxid = snapshot.zxid;
         self.committed_log.clear();
+        self.history.clone_from(&snapshot.history);
+    }
+
+    /// A snapshot of the tree as of now, without recording it as the last one taken (the
+    /// leader's SNAP stream).
+    pub fn snapshot_now(&self) -> Snapshot {
+        Snapshot {
+            zxid: self.last_processed_zxid,
+            tree: self.tree.clone(),
+            history: self.history.clone(),
+        }
     }
 
     /// The snapshot `takeSnapshot()` writes: the tree as of now.
@@ -201,6 +225,7 @@ impl ZkDatabase {
         let snap = Snapshot {
             zxid: self.last_processed_zxid,
             tree: self.tree.clone(),
+            history: self.history.clone(),
         };
         self.snapshot = snap.clone();
         snap

@@ -73,6 +73,7 @@ impl Leader {
         core.zab_state = ZabState::Discovery;
         out.push(Effect::TakeSnapshot {
             snapshot: core.zk_db.take_snapshot(),
+            supersedes_log: false,
         });
         let mut leader = Leader {
             phase: LeadPhase::Broadcast,

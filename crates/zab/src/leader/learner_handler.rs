@@ -1,7 +1,7 @@
 use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::leader::{config_text, send, Caller, HandlerStep};
-use crate::leader::{sync_follower, Leader};
+use crate::leader::{sync_follower_with, Leader};
 use crate::leader::{StateSummary, SyncMode};
 use crate::output::ConnId;
 use crate::output::{Effect, Outbox};
@@ -9,7 +9,6 @@ use crate::packet::{LearnerInfo, QuorumPacket};
 use crate::packet::{PacketData, PacketType, PROTOCOL_VERSION};
 use crate::peer::PeerCore;
 use crate::peer::{Blocked, ThreadView};
-use crate::zk_database::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -367,7 +366,8 @@ impl LearnerHandler {
         let peer_last_zxid = ss.last_zxid;
         self.peer_last_zxid = Some(peer_last_zxid);
         let db = &core.zk_db;
-        let plan = sync_follower(peer_last_zxid, db, false);
+        let zk1154 = core.config.bugs.zk1154_diff_instead_of_trunc;
+        let plan = sync_follower_with(peer_last_zxid, db, false, zk1154);
         let (min, max) = db.committed_log_bounds();
         out.push(Effect::Log {
             text: format!(
@@ -384,10 +384,8 @@ impl LearnerHandler {
         if plan.need_snap {
             // Written straight to the socket, ahead of the queue; NEWLEADER only after the
             // whole snapshot (ZOOKEEPER-3104).
-            let snapshot = Snapshot {
-                zxid: core.zk_db.last_processed_zxid(),
-                tree: core.zk_db.tree.clone(),
-            };
+            let mut snapshot = core.zk_db.snapshot_now();
+            snapshot.zxid = core.zk_db.last_processed_zxid();
             send(
                 out,
                 self.conn,

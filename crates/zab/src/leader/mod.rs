@@ -15,7 +15,9 @@ mod learner_handler_test;
 pub use leader::{LeadPhase, Leader, Proposal};
 pub use learner_handler::{HandlerPhase, LearnerHandler};
 pub use state_summary::StateSummary;
-pub use sync_follower::{sync_follower, SyncMode, SyncPlan, SNAPSHOT_SIZE_FACTOR};
+pub use sync_follower::{
+    sync_follower, sync_follower_with, SyncMode, SyncPlan, SNAPSHOT_SIZE_FACTOR,
+};
 
 /// What an input did to a role: keep going, or leave it (`shutdown(reason)` → LOOKING).
 #[derive(Clone, Debug, PartialEq, Eq)]

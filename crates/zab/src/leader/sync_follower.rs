@@ -110,6 +110,35 @@ impl Queue {
 
 /// `syncFollower(peerLastZxid, ...)`, cases in the Java order.
 pub fn sync_follower(peer_last_zxid: Zxid, db: &ZkDatabase, force_snap_sync: bool) -> SyncPlan {
+    sync_follower_with(peer_last_zxid, db, force_snap_sync, false)
+}
+
+/// `sync_follower`, optionally with ZOOKEEPER-1154's old rule: a peer ahead of the leader
+/// gets a plain DIFF of what the leader has, and keeps its extra txns.
+pub fn sync_follower_with(
+    peer_last_zxid: Zxid,
+    db: &ZkDatabase,
+    force_snap_sync: bool,
+    zk1154: bool,
+) -> SyncPlan {
+    if zk1154 && !db.committed_log().iter().any(|t| t.zxid == peer_last_zxid) {
+        let (min, max) = db.committed_log_bounds();
+        if peer_last_zxid.counter() != 0 && peer_last_zxid > min && peer_last_zxid > db.snapshot.zxid {
+            // The pre-fix rule: min ≤ peer ≤ max (or above it) means DIFF, and the txns
+            // after the peer's zxid follow — never a TRUNC.
+            let mut packets = vec![QuorumPacket::bare(PacketType::Diff, max)];
+            for t in db.committed_log().iter().filter(|t| t.zxid > peer_last_zxid) {
+                packets.push(QuorumPacket::new(PacketType::Proposal, t.zxid, PacketData::Txn(t.clone())));
+                packets.push(QuorumPacket::bare(PacketType::Commit, t.zxid));
+            }
+            return SyncPlan {
+                packets,
+                need_snap: false,
+                current_zxid: max.max(peer_last_zxid),
+                reason: "ZOOKEEPER-1154 (bug switched on): DIFF to a peer that has txns the leader lacks",
+            };
+        }
+    }
     let last_processed = db.last_processed_zxid();
     let (min_committed, max_committed) = db.committed_log_bounds();
     let is_peer_new_epoch_zxid = peer_last_zxid.counter() == 0;

@@ -375,14 +375,16 @@ impl Learner {
     /// fsync) `setCurrentEpoch` and the ACK.
     fn on_new_leader(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
         if self.snapshot_needed {
-            if self.sync_mode == SyncMode::Snap {
-                // Simplification: a SNAP replaces the history, so the old log tail is cut at
-                // the snapshot (ZooKeeper keeps old files but never replays below a snapshot).
-                let at = core.zk_db.last_processed_zxid();
-                core.zk_db.log.retain(|t| t.zxid <= at);
+            // Simplification (labelled): after a SNAP the leader's snapshot replaces this
+            // server's history, so its old txn log is dropped. ZooKeeper keeps the old files
+            // but never replays below the newest snapshot.
+            let supersedes_log = self.sync_mode == SyncMode::Snap;
+            if supersedes_log {
+                core.zk_db.log.clear();
             }
             out.push(Effect::TakeSnapshot {
                 snapshot: core.zk_db.take_snapshot(),
+                supersedes_log,
             });
         }
         self.write_to_txn_log = true;
@@ -403,6 +405,12 @@ impl Learner {
             }
         }
         if appended && core.request_fsync(out) {
+            if core.config.bugs.zk4646_ack_newleader_before_fsync {
+                // ZOOKEEPER-4646 (switched on): the logging is asynchronous, so currentEpoch
+                // and the ACK go out while the txns are still in the OS buffer.
+                self.ack_new_leader(core, now, out);
+                return RoleStep::Continue;
+            }
             self.phase = LearnerPhase::NewLeaderFsync;
             return RoleStep::Continue;
         }

@@ -1,0 +1,293 @@
+//! `zabsim`: run, sweep and benchmark the simulator from a terminal.
+//!
+//! ```text
+//! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--until-ms T] [--trace F]
+//! zabsim sweep --seeds 0..10000 [--no-faults] [--bug zk4646|zk1154]
+//! zabsim bench
+//! ```
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use clap::{Parser, Subcommand, ValueEnum};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use sim::checker::{Mark, Marks};
+    use sim::scenario::Scenario;
+    use sim::swarm::{replay_command, run_seed, SweepConfig};
+    use sim::trace::{to_json_line, LogEvent};
+    use sim::{SimOptions, Simulation};
+    use std::io::Write;
+    use std::process::ExitCode;
+    use std::time::Instant;
+    use zab::config::BugSwitches;
+    use zab::Time;
+
+    #[derive(Parser)]
+    #[command(
+        name = "zabsim",
+        version,
+        about = "ZooKeeper's quorum protocol in a deterministic simulator"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Run one seed and print its timeline in ZooKeeper's words.
+        Run {
+            #[arg(long)]
+            seed: u64,
+            #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=9))]
+            voters: u32,
+            #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=4))]
+            observers: u32,
+            /// A named scenario (its shape overrides --voters/--observers).
+            #[arg(long)]
+            scenario: Option<String>,
+            #[arg(long, default_value_t = 5_000)]
+            until_ms: u64,
+            /// Write the event log as JSON lines to this file.
+            #[arg(long)]
+            trace: Option<std::path::PathBuf>,
+            /// Also print election notifications, deliveries, timers and PINGs.
+            #[arg(long)]
+            verbose: bool,
+        },
+        /// Run a range of seeds with faults and every invariant checker.
+        Sweep {
+            /// A range A..B (B exclusive).
+            #[arg(long, value_parser = parse_range)]
+            seeds: (u64, u64),
+            /// No crashes, partitions or breaks: startup and workload only.
+            #[arg(long)]
+            no_faults: bool,
+            /// Switch a historical ZooKeeper bug back on.
+            #[arg(long, value_enum)]
+            bug: Vec<Bug>,
+        },
+        /// Simulated events per second and 5-voter startups per second, one core.
+        Bench {
+            #[arg(long, default_value_t = 3)]
+            seconds: u64,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Bug {
+        /// ZOOKEEPER-4646: ACK NEWLEADER before the synced txns are durable.
+        Zk4646,
+        /// ZOOKEEPER-1154: DIFF instead of TRUNC to a learner that is ahead.
+        Zk1154,
+    }
+
+    fn parse_range(s: &str) -> Result<(u64, u64), String> {
+        let (a, b) = s.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
+        let a: u64 = a.parse().map_err(|_| format!("{a:?} is not a number"))?;
+        let b: u64 = b.parse().map_err(|_| format!("{b:?} is not a number"))?;
+        if a >= b {
+            return Err(format!("empty range {a}..{b}"));
+        }
+        Ok((a, b))
+    }
+
+    pub fn main() -> ExitCode {
+        match Cli::parse().command {
+            Command::Run {
+                seed,
+                voters,
+                observers,
+                scenario,
+                until_ms,
+                trace,
+                verbose,
+            } => run(seed, voters, observers, scenario, until_ms, trace, verbose),
+            Command::Sweep {
+                seeds,
+                no_faults,
+                bug,
+            } => sweep(seeds, no_faults, &bug),
+            Command::Bench { seconds } => bench(seconds),
+        }
+    }
+
+    fn quiet(e: &LogEvent) -> bool {
+        use zab::message::Message;
+        match e {
+            LogEvent::Send { message, .. } => match message {
+                Message::Quorum(p) => p.ty == zab::packet::PacketType::Ping,
+                _ => true,
+            },
+            LogEvent::Deliver { .. }
+            | LogEvent::Timer { .. }
+            | LogEvent::Accept { .. }
+            | LogEvent::Connect { .. }
+            | LogEvent::Connected { .. }
+            | LogEvent::Close { .. } => true,
+            LogEvent::Phase { thread, .. } => {
+                thread == "FastLeaderElection" || thread == "SyncThread"
+            }
+            _ => false,
+        }
+    }
+
+    fn run(
+        seed: u64,
+        voters: u32,
+        observers: u32,
+        scenario: Option<String>,
+        until_ms: u64,
+        trace: Option<std::path::PathBuf>,
+        verbose: bool,
+    ) -> ExitCode {
+        let mut sim = match scenario {
+            Some(name) => match Scenario::by_name(&name) {
+                Some(s) => s.build(seed),
+                None => {
+                    eprintln!("error: unknown scenario {name:?}; valid scenarios:");
+                    for s in Scenario::ALL {
+                        eprintln!("  {:<22} {}", s.name(), s.caption());
+                    }
+                    return ExitCode::from(2);
+                }
+            },
+            None => {
+                let opts = match SimOptions::new(seed, voters, observers) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                Simulation::new(opts).expect("validated options")
+            }
+        };
+        sim.run_until(Time(until_ms));
+        let mut stdout = std::io::stdout().lock();
+        for e in sim.log() {
+            if verbose || !quiet(&e.event) {
+                let _ = writeln!(stdout, "{:>8} ms  {}", e.time.0, e.event.describe());
+            }
+        }
+        if let Some(path) = trace {
+            let mut text = String::new();
+            for e in sim.log() {
+                text += &to_json_line(e);
+                text.push('\n');
+            }
+            if let Err(err) = std::fs::write(&path, text) {
+                eprintln!("error: cannot write {}: {err}", path.display());
+                return ExitCode::from(1);
+            }
+            eprintln!("wrote {} events to {}", sim.log().len(), path.display());
+        }
+        eprintln!("trace hash {:016x}", sim.trace_hash());
+        ExitCode::SUCCESS
+    }
+
+    fn sweep((a, b): (u64, u64), no_faults: bool, bugs: &[Bug]) -> ExitCode {
+        let mut cfg = SweepConfig {
+            no_faults,
+            bugs: BugSwitches::default(),
+        };
+        for bug in bugs {
+            match bug {
+                Bug::Zk4646 => cfg.bugs.zk4646_ack_newleader_before_fsync = true,
+                Bug::Zk1154 => cfg.bugs.zk1154_diff_instead_of_trunc = true,
+            }
+        }
+        let bar = ProgressBar::new(b - a);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {elapsed_precise}  {msg}")
+                .expect("a valid template"),
+        );
+        let started = Instant::now();
+        let (mut marks, mut events, mut live) = (Marks::default(), 0u64, 0u64);
+        let mut failure = None;
+        for seed in a..b {
+            let o = run_seed(seed, &cfg);
+            marks.merge(&o.marks);
+            events += o.events;
+            if o.liveness_failure.is_none() && o.violation.is_none() {
+                live += 1;
+            }
+            if !o.ok() && failure.is_none() {
+                failure = Some(o);
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        let n = b - a;
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{n} seeds in {secs:.1} s ({:.0} seeds/s, {events} events)",
+            n as f64 / secs
+        );
+        println!(
+            "liveness: {live} of {n} seeds ({:.1} %)",
+            100.0 * live as f64 / n as f64
+        );
+        println!("reachability:");
+        for m in Mark::ALL {
+            println!("  {:<32} {}", m.describe(), marks.count(m));
+        }
+        match failure {
+            None => {
+                println!("0 violations");
+                ExitCode::SUCCESS
+            }
+            Some(o) => {
+                println!("first failing {}", o.plan);
+                if let Some((t, v)) = &o.violation {
+                    println!("  violation at {t}: {v}");
+                }
+                if let Some(l) = &o.liveness_failure {
+                    println!("  liveness: {l}");
+                }
+                println!("  replay: {}", replay_command(o.plan.seed, &cfg));
+                ExitCode::from(1)
+            }
+        }
+    }
+
+    fn bench(seconds: u64) -> ExitCode {
+        // Simulated events per second over long 5-voter runs.
+        let started = Instant::now();
+        let (mut events, mut seed) = (0u64, 0u64);
+        while started.elapsed().as_secs() < seconds {
+            let mut sim =
+                Simulation::new(SimOptions::new(seed, 5, 0).expect("5 voters")).expect("valid");
+            sim.run_until(Time(120_000));
+            events += sim.log().len() as u64;
+            seed += 1;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!("events/s: {:.0} ({events} events in {secs:.2} s, 5 voters, 120 s of simulated time each)", events as f64 / secs);
+        // Full 5-voter startups: election → every learner UPTODATE.
+        let started = Instant::now();
+        let mut startups = 0u64;
+        while started.elapsed().as_secs() < seconds {
+            let mut sim =
+                Simulation::new(SimOptions::new(startups, 5, 0).expect("5 voters")).expect("valid");
+            let ok = sim.run_until_pred(Time(120_000), |s| {
+                sim::testkit::established_leader(s).is_some()
+            });
+            assert!(ok, "seed {startups} did not start");
+            startups += 1;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "5-voter startups/s: {:.0} ({startups} in {secs:.2} s)",
+            startups as f64 / secs
+        );
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,49 @@
+//! Agreement and total order (Zab paper, DSN 2011, §3; reference §8.1, and PrefixConsistency
+//! of §8.2): committed txns form one history. The ghost committed log maps each zxid to the one
+//! txn committed under it; a delivered txn must be that one.
+
+use super::InvariantViolation;
+use std::collections::BTreeMap;
+use zab::zk_database::{Txn, TxnOp};
+use zab::{Sid, Zxid};
+
+/// A leader commits `t`: it must not contradict an earlier commit of the same zxid.
+pub fn commit(
+    committed: &mut BTreeMap<Zxid, TxnOp>,
+    sid: Sid,
+    t: &Txn,
+) -> Result<(), InvariantViolation> {
+    match committed.get(&t.zxid) {
+        Some(op) if *op != t.op => Err(InvariantViolation::Agreement {
+            sid,
+            zxid: t.zxid,
+            detail: format!("leader commits `{}` where `{op}` was committed", t.op),
+        }),
+        Some(_) => Ok(()),
+        None => {
+            committed.insert(t.zxid, t.op.clone());
+            Ok(())
+        }
+    }
+}
+
+/// A server in BROADCAST delivered `t`: it must be the committed txn of that zxid.
+pub fn check_delivered(
+    committed: &BTreeMap<Zxid, TxnOp>,
+    sid: Sid,
+    t: &Txn,
+) -> Result<(), InvariantViolation> {
+    match committed.get(&t.zxid) {
+        Some(op) if *op == t.op => Ok(()),
+        Some(op) => Err(InvariantViolation::Agreement {
+            sid,
+            zxid: t.zxid,
+            detail: format!("delivered `{}` but `{op}` was committed", t.op),
+        }),
+        None => Err(InvariantViolation::Agreement {
+            sid,
+            zxid: t.zxid,
+            detail: format!("delivered `{}`, which was never committed", t.op),
+        }),
+    }
+}

@@ -1,0 +1,165 @@
+//! Invariant checkers: Zab's safety properties, checked after every event (reference §8).
+//!
+//! One file per property; each violation is a variant of [`InvariantViolation`]. The checker
+//! keeps *ghost* state no server has: which txns leaders proposed and committed, and which
+//! server established itself as leader of which epoch.
+
+mod agreement;
+mod committed_durable;
+mod delivery_order;
+mod epoch_monotonic;
+mod integrity;
+mod leader_completeness;
+mod marks;
+mod one_leader_per_epoch;
+mod violation;
+
+pub use marks::{Mark, Marks};
+pub use violation::InvariantViolation;
+
+use crate::trace::LogEvent;
+use crate::Simulation;
+use std::collections::BTreeMap;
+use zab::output::EpochFile;
+use zab::peer::{ServerState, ZabState};
+use zab::zk_database::TxnOp;
+use zab::{Epoch, Sid, Zxid};
+
+/// Ghost state and per-server progress of the checks.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    /// Where in the event log the next check starts.
+    next_index: u64,
+    /// Every txn a leader proposed.
+    proposed: BTreeMap<Zxid, TxnOp>,
+    /// Every txn a leader committed (the ghost committed log).
+    committed: BTreeMap<Zxid, TxnOp>,
+    /// `epochLeader[e]`: who established itself in epoch e (Leadership2).
+    epoch_leader: BTreeMap<Epoch, Sid>,
+    /// The epochs each server's disk last held: (currentEpoch, acceptedEpoch).
+    epochs: BTreeMap<Sid, (Option<Epoch>, Option<Epoch>)>,
+    /// Per server: the last zxid of its committed log already checked while in BROADCAST.
+    checked_upto: BTreeMap<Sid, Zxid>,
+    /// Per leading server: the lastCommitted already folded into the ghost log.
+    leader_committed: BTreeMap<Sid, Zxid>,
+    pub marks: Marks,
+}
+
+impl Checker {
+    pub fn new() -> Checker {
+        Checker::default()
+    }
+
+    pub fn committed(&self) -> &BTreeMap<Zxid, TxnOp> {
+        &self.committed
+    }
+
+    /// Check everything that happened since the last call.
+    pub fn check(&mut self, sim: &Simulation) -> Result<(), InvariantViolation> {
+        let log = sim.log();
+        let from = self.next_index as usize;
+        self.next_index = log.len() as u64;
+        let mut touched: Vec<Sid> = Vec::new();
+        for entry in &log[from.min(log.len())..] {
+            self.marks.observe(sim, &entry.event);
+            for sid in entry.event.peers() {
+                if !touched.contains(&sid) {
+                    touched.push(sid);
+                }
+            }
+            match &entry.event {
+                LogEvent::PersistEpoch { sid, file, epoch } => {
+                    epoch_monotonic::check(&mut self.epochs, *sid, *file, *epoch)?;
+                    if *file == EpochFile::Current
+                        && sim
+                            .peer(*sid)
+                            .is_some_and(|p| p.state() == ServerState::Leading)
+                    {
+                        one_leader_per_epoch::check(&mut self.epoch_leader, *sid, *epoch)?;
+                        leader_completeness::check(sim, &self.committed, *sid, *epoch)?;
+                    }
+                }
+                LogEvent::TruncateLog { sid, removed, .. } => {
+                    committed_durable::check_truncate(&self.committed, *sid, removed)?;
+                }
+                LogEvent::Crashed { .. } => {
+                    committed_durable::check_somewhere(sim, &self.committed)?
+                }
+                LogEvent::PeerStarted { sid } | LogEvent::StateChange { sid, .. } => {
+                    // A new incarnation or role: its window is checked afresh in BROADCAST.
+                    self.checked_upto.remove(sid);
+                    self.leader_committed.remove(sid);
+                }
+                _ => {}
+            }
+        }
+        for sid in touched {
+            self.check_server(sim, sid)?;
+        }
+        Ok(())
+    }
+
+    fn check_server(&mut self, sim: &Simulation, sid: Sid) -> Result<(), InvariantViolation> {
+        let Some(peer) = sim.peer(sid) else {
+            return Ok(());
+        };
+        if let Some(leader) = peer.leader() {
+            for (zxid, p) in leader.outstanding() {
+                self.proposed
+                    .entry(*zxid)
+                    .or_insert_with(|| p.txn.op.clone());
+            }
+            let db = peer.database();
+            let seen = self.leader_committed.get(&sid).copied();
+            if leader.is_running() && seen != Some(leader.last_committed) {
+                // At startZkServer the leader's whole history counts as committed; after that,
+                // every tryToCommit adds one txn.
+                let after = seen.unwrap_or(Zxid::MIN);
+                let upto = db.last_processed_zxid();
+                for zxid in db.history().iter().filter(|z| **z > after && **z <= upto) {
+                    let op = match db.log.iter().find(|t| t.zxid == *zxid) {
+                        Some(t) => t.op.clone(),
+                        None => match self.proposed.get(zxid) {
+                            Some(op) => op.clone(),
+                            None => return Err(InvariantViolation::Integrity { sid, zxid: *zxid }),
+                        },
+                    };
+                    self.proposed.entry(*zxid).or_insert_with(|| op.clone());
+                    if !self.committed.contains_key(zxid) {
+                        committed_durable::check_quorum_at_commit(sim, *zxid)?;
+                    }
+                    agreement::commit(
+                        &mut self.committed,
+                        sid,
+                        &zab::zk_database::Txn { zxid: *zxid, op },
+                    )?;
+                }
+                self.leader_committed.insert(sid, leader.last_committed);
+            }
+        }
+        if peer.zab_state() != ZabState::Broadcast || peer.state() == ServerState::Looking {
+            return Ok(());
+        }
+        let upto = self.checked_upto.get(&sid).copied().unwrap_or(Zxid::MIN);
+        let window = peer.database().committed_log();
+        let start = window
+            .iter()
+            .position(|t| t.zxid > upto)
+            .unwrap_or(window.len());
+        let mut prev = if start > 0 {
+            window.get(start - 1)
+        } else {
+            None
+        };
+        for t in window.iter().skip(start) {
+            delivery_order::check(sid, prev, t)?;
+            integrity::check(&self.proposed, sid, t)?;
+            agreement::check_delivered(&self.committed, sid, t)?;
+            prev = Some(t);
+        }
+        if let Some(last) = window.back() {
+            self.checked_upto.insert(sid, last.zxid);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+use core::fmt;
+use zab::{Epoch, Sid, Zxid};
+
+/// A broken safety property, with the servers, epochs and zxids involved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvariantViolation {
+    /// Leadership2: two servers established themselves as leader of one epoch.
+    TwoLeadersInEpoch {
+        epoch: Epoch,
+        first: Sid,
+        second: Sid,
+    },
+    /// Agreement: two servers delivered different txns with the same zxid, or a server
+    /// delivered a txn that was never committed.
+    Agreement {
+        sid: Sid,
+        zxid: Zxid,
+        detail: String,
+    },
+    /// Integrity: a server delivered a txn no leader proposed.
+    Integrity { sid: Sid, zxid: Zxid },
+    /// Primary integrity / leader completeness: a newly established leader lacks a txn
+    /// committed in an earlier epoch.
+    LeaderIncomplete {
+        sid: Sid,
+        epoch: Epoch,
+        missing: Zxid,
+    },
+    /// A committed txn was truncated.
+    CommittedTruncated { sid: Sid, zxid: Zxid },
+    /// A committed txn is durable on no server any more.
+    CommittedLost { zxid: Zxid },
+    /// A txn became committed while fewer than a quorum of voters had it on disk.
+    CommittedNotOnQuorum { zxid: Zxid, durable_on: Vec<Sid> },
+    /// acceptedEpoch or currentEpoch went backwards, or currentEpoch > acceptedEpoch.
+    EpochRegression { sid: Sid, detail: String },
+    /// A server delivered out of zxid order, or skipped a txn within an epoch.
+    DeliveryOrder { sid: Sid, prev: Zxid, next: Zxid },
+}
+
+impl InvariantViolation {
+    /// The property's short name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            InvariantViolation::TwoLeadersInEpoch { .. } => "one-leader-per-epoch",
+            InvariantViolation::Agreement { .. } => "agreement",
+            InvariantViolation::Integrity { .. } => "integrity",
+            InvariantViolation::LeaderIncomplete { .. } => "leader-completeness",
+            InvariantViolation::CommittedTruncated { .. } => "committed-not-truncated",
+            InvariantViolation::CommittedLost { .. } => "committed-durable",
+            InvariantViolation::CommittedNotOnQuorum { .. } => "committed-durable",
+            InvariantViolation::EpochRegression { .. } => "epoch-monotonic",
+            InvariantViolation::DeliveryOrder { .. } => "delivery-order",
+        }
+    }
+}
+
+impl fmt::Display for InvariantViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use InvariantViolation::*;
+        write!(f, "{}: ", self.name())?;
+        match self {
+            TwoLeadersInEpoch {
+                epoch,
+                first,
+                second,
+            } => {
+                write!(
+                    f,
+                    "servers {first} and {second} both established epoch {epoch}"
+                )
+            }
+            Agreement { sid, zxid, detail } => {
+                write!(f, "server {sid} at {}: {detail}", zxid.short())
+            }
+            Integrity { sid, zxid } => {
+                write!(
+                    f,
+                    "server {sid} delivered {} that no leader proposed",
+                    zxid.short()
+                )
+            }
+            LeaderIncomplete {
+                sid,
+                epoch,
+                missing,
+            } => write!(
+                f,
+                "server {sid} established epoch {epoch} without committed txn {}",
+                missing.short()
+            ),
+            CommittedTruncated { sid, zxid } => {
+                write!(f, "server {sid} truncated committed txn {}", zxid.short())
+            }
+            CommittedLost { zxid } => {
+                write!(f, "committed txn {} is durable on no server", zxid.short())
+            }
+            CommittedNotOnQuorum { zxid, durable_on } => write!(
+                f,
+                "{} committed while durable only on {:?}, not a quorum of voters",
+                zxid.short(),
+                durable_on
+            ),
+            EpochRegression { sid, detail } => write!(f, "server {sid}: {detail}"),
+            DeliveryOrder { sid, prev, next } => write!(
+                f,
+                "server {sid} delivered {} after {}",
+                next.short(),
+                prev.short()
+            ),
+        }
+    }
+}

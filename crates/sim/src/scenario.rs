@@ -1,0 +1,350 @@
+//! Scenarios: presets with a one-line caption saying what to watch. A scenario is a cluster
+//! shape plus a script of role-relative steps ("crash the leader once the ensemble is
+//! established"), resolved when they fire, so the same seed and scenario always give the same
+//! event log — in the CLI, the tests and the browser.
+
+use crate::testkit::established_leader;
+use crate::{SimOptions, Simulation, StartPlan};
+use std::collections::BTreeMap;
+use zab::peer::ServerState;
+use zab::zk_database::TxnOp;
+use zab::{Sid, Time};
+
+/// Who a step acts on, resolved when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Server(Sid),
+    /// The LEADING server (the one with the highest epoch if several claim it).
+    Leader,
+    /// The n-th running FOLLOWING server, by sid.
+    Follower(u32),
+    /// Every crashed server.
+    Crashed,
+}
+
+/// What a step does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Crash(Target),
+    Restart(Target),
+    Write {
+        at: Target,
+        op: TxnOp,
+    },
+    /// Cut the target off from every other server.
+    Isolate(Target),
+    /// Cut the leader off from its first `count` followers (`one_way`: only leader → them).
+    PartitionLeaderFrom {
+        count: u32,
+        one_way: bool,
+    },
+    Heal,
+}
+
+/// When a step fires: at a time, or some time after a condition first holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    At(Time),
+    /// `ms` after the first server became LEADING.
+    AfterLeaderElected(u64),
+    /// `ms` after every running server is in BROADCAST behind one leader.
+    AfterEstablished(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub when: When,
+    pub action: Action,
+}
+
+/// The scripted part of a run, driven by [`Simulation`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    steps: Vec<Step>,
+    /// The index of the next step; steps run in order.
+    next: usize,
+    leader_elected_at: Option<Time>,
+    established_at: Option<Time>,
+}
+
+impl Script {
+    pub fn new(steps: Vec<Step>) -> Script {
+        Script {
+            steps,
+            ..Script::default()
+        }
+    }
+
+    /// Steps due now, given what has happened; advances past them.
+    pub(crate) fn due(&mut self, sim: &Simulation) -> Vec<Action> {
+        if self.leader_elected_at.is_none()
+            && sim.sids().any(|s| {
+                sim.peer(s)
+                    .is_some_and(|p| p.state() == ServerState::Leading)
+            })
+        {
+            self.leader_elected_at = Some(sim.now());
+        }
+        if self.established_at.is_none() && established_leader(sim).is_some() {
+            self.established_at = Some(sim.now());
+        }
+        let mut out = Vec::new();
+        while let Some(step) = self.steps.get(self.next) {
+            let at = match step.when {
+                When::At(t) => Some(t),
+                When::AfterLeaderElected(ms) => self.leader_elected_at.map(|t| t.plus_ms(ms)),
+                When::AfterEstablished(ms) => self.established_at.map(|t| t.plus_ms(ms)),
+            };
+            match at {
+                Some(t) if t <= sim.now() => {
+                    out.push(step.action.clone());
+                    self.next += 1;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The time the next step fires, if it is known yet.
+    pub(crate) fn next_time(&self) -> Option<Time> {
+        let step = self.steps.get(self.next)?;
+        match step.when {
+            When::At(t) => Some(t),
+            When::AfterLeaderElected(ms) => self.leader_elected_at.map(|t| t.plus_ms(ms)),
+            When::AfterEstablished(ms) => self.established_at.map(|t| t.plus_ms(ms)),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.steps.len()
+    }
+}
+
+/// The presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    FreshStart,
+    ObserversToo,
+    NoQuorum,
+    LeaderCrash,
+    FollowerBehindDiff,
+    UncommittedTrunc,
+    FarBehindSnap,
+    LeaderCutFromMinority,
+    LeaderCutFromMajority,
+    OneWayPartition,
+}
+
+fn write(at: Target, path: &str, data: &str) -> Action {
+    Action::Write {
+        at,
+        op: TxnOp::Create {
+            path: path.to_string(),
+            data: data.to_string(),
+        },
+    }
+}
+
+fn set(at: Target, path: &str, data: &str) -> Action {
+    Action::Write {
+        at,
+        op: TxnOp::SetData {
+            path: path.to_string(),
+            data: data.to_string(),
+        },
+    }
+}
+
+fn step(when: When, action: Action) -> Step {
+    Step { when, action }
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 10] = [
+        Scenario::FreshStart,
+        Scenario::ObserversToo,
+        Scenario::NoQuorum,
+        Scenario::LeaderCrash,
+        Scenario::FollowerBehindDiff,
+        Scenario::UncommittedTrunc,
+        Scenario::FarBehindSnap,
+        Scenario::LeaderCutFromMinority,
+        Scenario::LeaderCutFromMajority,
+        Scenario::OneWayPartition,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::FreshStart => "fresh-start",
+            Scenario::ObserversToo => "observers",
+            Scenario::NoQuorum => "no-quorum",
+            Scenario::LeaderCrash => "leader-crash",
+            Scenario::FollowerBehindDiff => "follower-behind-diff",
+            Scenario::UncommittedTrunc => "uncommitted-trunc",
+            Scenario::FarBehindSnap => "far-behind-snap",
+            Scenario::LeaderCutFromMinority => "leader-cut-from-minority",
+            Scenario::LeaderCutFromMajority => "leader-cut-from-majority",
+            Scenario::OneWayPartition => "one-way-partition",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// What to watch, in one line.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Scenario::FreshStart => "Three servers start: FastLeaderElection, then each learner's FOLLOWERINFO → LEADERINFO → ACKEPOCH → DIFF → NEWLEADER → UPTODATE.",
+            Scenario::ObserversToo => "Five voters and two observers: observers register with OBSERVERINFO, never count in a quorum, and learn commits by INFORM.",
+            Scenario::NoQuorum => "The new leader is cut off: getEpochToPropose waits initLimit × tickTime (20 s) for a quorum, times out, and the leader goes back to LOOKING.",
+            Scenario::LeaderCrash => "A write commits, then the leader crashes: the survivors elect a new leader in epoch 2 and re-sync by DIFF.",
+            Scenario::FollowerBehindDiff => "A follower misses three writes while down; on restart the leader sends DIFF with the PROPOSAL/COMMIT pairs it missed.",
+            Scenario::UncommittedTrunc => "An isolated leader logs a write nobody else has, then crashes; when it returns, the new leader TRUNCates it.",
+            Scenario::FarBehindSnap => "A follower misses many writes: the txns to resend outweigh a third of the snapshot, so the leader sends SNAP.",
+            Scenario::LeaderCutFromMinority => "The leader loses one of four followers: it keeps its quorum; the cut-off follower looks for a leader until the network heals.",
+            Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
+            Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
+        }
+    }
+
+    /// (voters, observers).
+    pub fn shape(self) -> (u32, u32) {
+        match self {
+            Scenario::ObserversToo => (5, 2),
+            Scenario::LeaderCutFromMinority | Scenario::LeaderCutFromMajority => (5, 0),
+            _ => (3, 0),
+        }
+    }
+
+    pub fn script(self) -> Vec<Step> {
+        use Target::*;
+        use When::*;
+        match self {
+            Scenario::FreshStart => vec![],
+            Scenario::ObserversToo => vec![step(
+                AfterEstablished(1_000),
+                write(Leader, "/config", "v1"),
+            )],
+            Scenario::NoQuorum => vec![
+                step(AfterLeaderElected(0), Action::Isolate(Leader)),
+                step(AfterLeaderElected(25_000), Action::Heal),
+                step(AfterLeaderElected(40_000), Action::Restart(Server(Sid(1)))),
+            ],
+            Scenario::LeaderCrash => vec![
+                step(AfterEstablished(1_000), write(Leader, "/a", "1")),
+                step(AfterEstablished(3_000), Action::Crash(Leader)),
+                step(AfterEstablished(15_000), Action::Restart(Crashed)),
+            ],
+            Scenario::FollowerBehindDiff => vec![
+                step(AfterEstablished(500), write(Leader, "/a", "1")),
+                step(AfterEstablished(1_500), Action::Crash(Follower(0))),
+                step(AfterEstablished(2_000), write(Leader, "/b", "2")),
+                step(AfterEstablished(2_200), write(Leader, "/c", "3")),
+                step(AfterEstablished(2_400), write(Leader, "/d", "4")),
+                step(AfterEstablished(4_000), Action::Restart(Crashed)),
+            ],
+            Scenario::UncommittedTrunc => vec![
+                step(AfterEstablished(500), write(Leader, "/a", "1")),
+                step(AfterEstablished(1_500), Action::Isolate(Leader)),
+                step(
+                    AfterEstablished(1_500),
+                    write(Leader, "/orphan", "never committed"),
+                ),
+                step(AfterEstablished(1_700), Action::Crash(Leader)),
+                step(AfterEstablished(1_700), Action::Heal),
+                step(AfterEstablished(12_000), Action::Restart(Crashed)),
+            ],
+            Scenario::FarBehindSnap => {
+                let mut v = vec![
+                    step(AfterEstablished(500), write(Leader, "/a", "0")),
+                    step(AfterEstablished(1_500), Action::Crash(Follower(0))),
+                ];
+                for i in 0..12u64 {
+                    v.push(step(
+                        AfterEstablished(2_000 + 100 * i),
+                        set(Leader, "/a", &format!("{}", i + 1)),
+                    ));
+                }
+                v.push(step(AfterEstablished(5_000), Action::Restart(Crashed)));
+                v
+            }
+            Scenario::LeaderCutFromMinority => vec![
+                step(
+                    AfterEstablished(1_000),
+                    Action::PartitionLeaderFrom {
+                        count: 1,
+                        one_way: false,
+                    },
+                ),
+                step(
+                    AfterEstablished(3_000),
+                    write(Leader, "/still-serving", "yes"),
+                ),
+                step(AfterEstablished(16_000), Action::Heal),
+            ],
+            Scenario::LeaderCutFromMajority => vec![
+                step(
+                    AfterEstablished(1_000),
+                    Action::PartitionLeaderFrom {
+                        count: 3,
+                        one_way: false,
+                    },
+                ),
+                step(AfterEstablished(30_000), Action::Heal),
+            ],
+            Scenario::OneWayPartition => vec![
+                step(
+                    AfterEstablished(1_000),
+                    Action::PartitionLeaderFrom {
+                        count: 1,
+                        one_way: true,
+                    },
+                ),
+                step(AfterEstablished(15_000), Action::Heal),
+            ],
+        }
+    }
+
+    pub fn options(self, seed: u64) -> SimOptions {
+        let (v, o) = self.shape();
+        let mut opts = SimOptions::new(seed, v, o).expect("scenario shapes are valid");
+        if self == Scenario::NoQuorum {
+            // Sid 1 starts late, after the first leader gave up.
+            opts.start = StartPlan::At(BTreeMap::from([(Sid(2), Time(0)), (Sid(3), Time(100))]));
+        }
+        opts
+    }
+
+    pub fn build(self, seed: u64) -> Simulation {
+        let mut sim = Simulation::new(self.options(seed)).expect("scenario options are valid");
+        sim.set_script(Script::new(self.script()));
+        sim
+    }
+}
+
+/// Resolve a target against the current state.
+pub(crate) fn resolve(sim: &Simulation, target: Target) -> Vec<Sid> {
+    match target {
+        Target::Server(s) => vec![s],
+        Target::Leader => sim
+            .sids()
+            .filter_map(|s| sim.peer(s).map(|p| (s, p)))
+            .filter(|(_, p)| p.state() == ServerState::Leading)
+            .max_by_key(|(s, p)| (p.current_epoch(), *s))
+            .map(|(s, _)| s)
+            .into_iter()
+            .collect(),
+        Target::Follower(n) => sim
+            .sids()
+            .filter(|s| {
+                sim.peer(*s)
+                    .is_some_and(|p| p.state() == ServerState::Following)
+            })
+            .nth(n as usize)
+            .into_iter()
+            .collect(),
+        Target::Crashed => sim.sids().filter(|s| sim.peer(*s).is_none()).collect(),
+    }
+}

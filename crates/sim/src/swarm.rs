@@ -1,0 +1,315 @@
+//! Seeded fault sweeps (STYLE SG-16): each seed derives a cluster shape, link latencies, a
+//! fault mix and a client workload. A safety phase runs the faults with every checker after
+//! every event; a liveness phase then heals everything and requires a leader and a fresh
+//! write on every server within a bound.
+
+use crate::checker::{Checker, InvariantViolation, Marks};
+use crate::rng::{Stream, Streams};
+use crate::testkit::established_leader;
+use crate::{SimOptions, Simulation, StartPlan};
+use std::fmt;
+use zab::config::BugSwitches;
+use zab::zk_database::TxnOp;
+use zab::{Sid, Time};
+
+/// What a sweep turns on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepConfig {
+    /// No faults at all when false (a plain startup + workload sweep).
+    pub no_faults: bool,
+    pub bugs: BugSwitches,
+}
+
+/// One fault of a seed's schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    Crash(Sid),
+    Restart(Sid),
+    Partition {
+        a: Sid,
+        b: Sid,
+        one_way: bool,
+    },
+    /// Cut one server off from every other (TigerBeetle's `isolate_single`).
+    Isolate(Sid),
+    /// Cut the current leader off and write at it before it notices (its quorum check runs
+    /// once per tickTime): the writes are logged there and nowhere else.
+    IsolateLeaderAndWrite(u32),
+    Heal,
+    /// Break the n-th live connection (modulo how many there are when it fires).
+    Break(u64),
+    Write {
+        at: Sid,
+        op: TxnOp,
+    },
+}
+
+/// Everything a seed derives.
+#[derive(Clone, Debug)]
+pub struct SeedPlan {
+    pub seed: u64,
+    pub options: SimOptions,
+    pub schedule: Vec<(Time, Fault)>,
+    pub safety_ms: u64,
+}
+
+impl fmt::Display for SeedPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let o = &self.options;
+        let voters = o.config.voters().count();
+        let faults = self
+            .schedule
+            .iter()
+            .filter(|(_, x)| !matches!(x, Fault::Write { .. }))
+            .count();
+        write!(
+            f,
+            "seed {}: {voters} voters + {} observers, latency {}..={} ms, fsync {}..={} ms, {faults} faults, {} writes",
+            self.seed,
+            o.config.servers.len() - voters,
+            o.latency_ms.0,
+            o.latency_ms.1,
+            o.fsync_ms.0,
+            o.fsync_ms.1,
+            self.schedule.len() - faults
+        )
+    }
+}
+
+/// The safety window and the liveness bounds.
+pub const SAFETY_MS: u64 = 40_000;
+/// Three discovery timeouts (initLimit × tickTime each) plus election time.
+pub const LIVENESS_LEADER_MS: u64 = 75_000;
+pub const LIVENESS_WRITE_MS: u64 = 10_000;
+
+pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
+    let mut r = Streams::new(seed);
+    let mut d = |lo: u64, hi: u64| r.range(Stream::Swarm, lo, hi);
+    let voters = d(3, 7) as u32;
+    let observers = d(0, 2) as u32;
+    let mut options =
+        SimOptions::new(seed, voters, observers).expect("3..=7 voters, 0..=2 observers");
+    options.config.bugs = cfg.bugs;
+    let lo = d(1, 20);
+    options.latency_ms = (lo, lo + d(0, 80));
+    let flo = d(1, 20);
+    options.fsync_ms = (flo, flo + d(0, 60));
+    options.start = StartPlan::Staggered {
+        max_ms: d(0, 2_000),
+    };
+    let sids: Vec<Sid> = options.config.servers.keys().copied().collect();
+    let n = sids.len() as u64;
+    let mut schedule = Vec::new();
+    let faults = if cfg.no_faults { 0 } else { d(0, 8) };
+    for _ in 0..faults {
+        let at = Time(d(0, SAFETY_MS));
+        let a = sids[d(0, n - 1) as usize];
+        match d(0, 11) {
+            0..=3 => {
+                schedule.push((at, Fault::Crash(a)));
+                schedule.push((Time(at.0 + d(200, 12_000)), Fault::Restart(a)));
+            }
+            4..=6 => {
+                let b = sids[d(0, n - 1) as usize];
+                if a != b {
+                    let one_way = d(0, 2) == 0;
+                    schedule.push((at, Fault::Partition { a, b, one_way }));
+                    schedule.push((Time(at.0 + d(500, 15_000)), Fault::Heal));
+                }
+            }
+            7 => {
+                schedule.push((at, Fault::IsolateLeaderAndWrite(d(1, 3) as u32)));
+                schedule.push((Time(at.0 + d(500, 15_000)), Fault::Heal));
+            }
+            8 => {
+                schedule.push((at, Fault::Isolate(a)));
+                schedule.push((Time(at.0 + d(500, 15_000)), Fault::Heal));
+            }
+            _ => schedule.push((at, Fault::Break(d(0, 1_000)))),
+        }
+    }
+    for i in 0..d(0, 60) {
+        let at = Time(d(0, SAFETY_MS));
+        let path = format!("/n{}", d(0, 5));
+        let op = if d(0, 1) == 0 {
+            TxnOp::Create {
+                path,
+                data: format!("v{i}"),
+            }
+        } else {
+            TxnOp::SetData {
+                path,
+                data: format!("v{i}"),
+            }
+        };
+        schedule.push((
+            at,
+            Fault::Write {
+                at: sids[d(0, n - 1) as usize],
+                op,
+            },
+        ));
+    }
+    schedule.sort_by_key(|(t, _)| *t);
+    SeedPlan {
+        seed,
+        options,
+        schedule,
+        safety_ms: SAFETY_MS,
+    }
+}
+
+/// How a seed ended.
+#[derive(Clone, Debug)]
+pub struct SeedOutcome {
+    pub plan: SeedPlan,
+    pub violation: Option<(Time, InvariantViolation)>,
+    /// Liveness after healing: None when it held, else what failed.
+    pub liveness_failure: Option<String>,
+    pub marks: Marks,
+    pub events: u64,
+}
+
+impl SeedOutcome {
+    pub fn ok(&self) -> bool {
+        self.violation.is_none() && self.liveness_failure.is_none()
+    }
+}
+
+fn apply(sim: &mut Simulation, fault: &Fault) {
+    match fault {
+        Fault::Crash(s) => sim.crash(*s),
+        Fault::Restart(s) => sim.restart(*s),
+        Fault::Partition { a, b, one_way } => sim.partition(*a, *b, *one_way),
+        Fault::Isolate(a) => {
+            for b in sim.sids().filter(|b| b != a).collect::<Vec<_>>() {
+                sim.partition(*a, b, false);
+            }
+        }
+        Fault::IsolateLeaderAndWrite(n) => {
+            if let Some(leader) = crate::testkit::leaders(sim).last().copied() {
+                apply(sim, &Fault::Isolate(leader));
+                for i in 0..*n {
+                    let op = TxnOp::Create {
+                        path: format!("/isolated{i}"),
+                        data: "x".into(),
+                    };
+                    sim.client_write(leader, op);
+                }
+            }
+        }
+        Fault::Heal => sim.heal(),
+        Fault::Break(n) => {
+            let live: Vec<_> = sim.connections().map(|c| c.id).collect();
+            if !live.is_empty() {
+                let conn = live[(*n % live.len() as u64) as usize];
+                sim.break_connection(conn);
+            }
+        }
+        Fault::Write { at, op } => sim.client_write(*at, op.clone()),
+    }
+}
+
+/// Step with every checker after every event until `until` or a violation.
+fn checked_until(
+    sim: &mut Simulation,
+    checker: &mut Checker,
+    until: Time,
+    mut stop: impl FnMut(&Simulation) -> bool,
+) -> Result<bool, (Time, InvariantViolation)> {
+    loop {
+        checker.check(sim).map_err(|v| (sim.now(), v))?;
+        if stop(sim) {
+            return Ok(true);
+        }
+        match sim.next_event_time() {
+            Some(t) if t <= until => {
+                sim.step();
+            }
+            _ => return Ok(false),
+        }
+    }
+}
+
+pub fn run_seed(seed: u64, cfg: &SweepConfig) -> SeedOutcome {
+    run_seed_keep(seed, cfg).0
+}
+
+/// `run_seed`, keeping the simulation for inspection (replays, `zabsim`).
+pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) {
+    let plan = derive(seed, cfg);
+    let mut sim = Simulation::new(plan.options.clone()).expect("derived options are valid");
+    let mut checker = Checker::new();
+    let mut outcome = SeedOutcome {
+        plan: plan.clone(),
+        violation: None,
+        liveness_failure: None,
+        marks: Marks::default(),
+        events: 0,
+    };
+    let result = (|| {
+        for (at, fault) in &plan.schedule {
+            checked_until(&mut sim, &mut checker, *at, |_| false)?;
+            sim.run_until(*at);
+            apply(&mut sim, fault);
+        }
+        checked_until(&mut sim, &mut checker, Time(plan.safety_ms), |_| false)?;
+        // Liveness: heal, restart everyone, then a leader and a fresh write everywhere.
+        sim.heal();
+        for sid in sim.sids().collect::<Vec<_>>() {
+            sim.restart(sid);
+        }
+        let bound = Time(sim.now().0 + LIVENESS_LEADER_MS);
+        if !checked_until(&mut sim, &mut checker, bound, |s| {
+            established_leader(s).is_some()
+        })? {
+            return Ok(Some(format!(
+                "no established leader within {LIVENESS_LEADER_MS} ms of healing"
+            )));
+        }
+        let leader = established_leader(&sim).expect("just established");
+        let path = format!("/liveness-{seed}");
+        sim.client_write(
+            leader,
+            TxnOp::Create {
+                path: path.clone(),
+                data: "ok".into(),
+            },
+        );
+        let bound = Time(sim.now().0 + LIVENESS_WRITE_MS);
+        let everywhere = |s: &Simulation| {
+            s.sids().all(|sid| {
+                s.peer(sid)
+                    .is_some_and(|p| p.database().tree.nodes.contains_key(&path))
+            })
+        };
+        if !checked_until(&mut sim, &mut checker, bound, everywhere)? {
+            return Ok(Some(format!(
+                "the fresh write was not applied everywhere within {LIVENESS_WRITE_MS} ms"
+            )));
+        }
+        Ok(None)
+    })();
+    match result {
+        Ok(l) => outcome.liveness_failure = l,
+        Err(v) => outcome.violation = Some(v),
+    }
+    outcome.marks = checker.marks.clone();
+    outcome.events = sim.log().len() as u64;
+    (outcome, sim)
+}
+
+/// The one-line command that replays a seed.
+pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
+    let mut bugs = String::new();
+    if cfg.bugs.zk4646_ack_newleader_before_fsync {
+        bugs += " --bug zk4646";
+    }
+    if cfg.bugs.zk1154_diff_instead_of_trunc {
+        bugs += " --bug zk1154";
+    }
+    format!(
+        "cargo run --release -p sim --bin zabsim -- sweep --seeds {seed}..{}{bugs}",
+        seed + 1
+    )
+}
