@@ -244,7 +244,13 @@ impl FastLeaderElection {
         if let Wait::Finalize { .. } = round.wait {
             let theirs = (n.leader, n.zxid, n.peer_epoch);
             if !total_order_predicate(&self.qv, theirs, proposal) {
-                // Discarded: a notification that does not beat my proposal ends nothing.
+                // Discarded, and the loop polls again: a fresh finalizeWait.
+                let deadline = now.plus_ms(FINALIZE_WAIT_MS);
+                round.wait = Wait::Finalize { deadline };
+                out.push(Effect::SetTimer {
+                    timer: Timer::FleRecvPoll,
+                    at: deadline,
+                });
                 return None;
             }
             // Put back in the queue: leave the finalize wait and handle it in the main loop.

@@ -24,14 +24,15 @@ impl Leader {
             });
             return RoleStep::Continue;
         }
-        if self.last_proposed.counter() == u32::MAX {
+        let zxid = Zxid(self.last_proposed.0 + 1);
+        // ZOOKEEPER-1277: the zxid whose counter is 0xffffffff is never proposed.
+        if zxid.counter() == u32::MAX {
             return RoleStep::Shutdown(
                 "zxid lower 32 bits have rolled over, forcing re-election, and therefore new \
                  epoch start"
                     .to_string(),
             );
         }
-        let zxid = Zxid(self.last_proposed.0 + 1);
         let txn = Txn { zxid, op };
         self.last_proposed = zxid;
         self.outstanding_proposals.insert(

@@ -484,6 +484,10 @@ impl Leader {
                 });
                 self.shutdown_handler(&h, out);
             }
+            HandlerStep::LeaderShutdown(reason) => {
+                self.handlers.insert(conn, h);
+                return RoleStep::Shutdown(reason);
+            }
         }
         self.wake_waiters(core, now, out)
     }
@@ -665,7 +669,10 @@ impl Leader {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum HandlerStep {
     Continue,
+    /// The handler thread ends (its learner must reconnect).
     Shutdown(String),
+    /// Something the handler did ends leadership (e.g. a zxid rollover).
+    LeaderShutdown(String),
 }
 
 pub(super) fn send(out: &mut Outbox, conn: ConnId, p: QuorumPacket) {

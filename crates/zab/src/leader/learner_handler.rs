@@ -1,7 +1,7 @@
 use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::leader::{config_text, send, Caller, HandlerStep};
-use crate::leader::{sync_follower_with, Leader};
+use crate::leader::{sync_follower_with, Leader, RoleStep};
 use crate::leader::{StateSummary, SyncMode};
 use crate::output::ConnId;
 use crate::output::{Effect, Outbox};
@@ -474,7 +474,16 @@ impl LearnerHandler {
             PacketType::Ping => {}
             PacketType::Request => {
                 if let PacketData::Request(op) = p.data {
-                    leader.propose(core, op, now, out);
+                    if let RoleStep::Shutdown(reason) = leader.propose(core, op, now, out) {
+                        return HandlerStep::LeaderShutdown(reason);
+                    }
+                    // `propose` reached every forwarding handler but this one, which is
+                    // mid-step: its SyncLimitCheck starts tracking the proposal here.
+                    if leader.forwarding_followers.contains(&self.conn) {
+                        if let Some(m) = self.sync_limit_check.as_mut() {
+                            m.insert(leader.last_proposed, now);
+                        }
+                    }
                 }
             }
             other => out.push(Effect::Log {

@@ -123,12 +123,23 @@ pub fn sync_follower_with(
 ) -> SyncPlan {
     if zk1154 && !db.committed_log().iter().any(|t| t.zxid == peer_last_zxid) {
         let (min, max) = db.committed_log_bounds();
-        if peer_last_zxid.counter() != 0 && peer_last_zxid > min && peer_last_zxid > db.snapshot.zxid {
+        if peer_last_zxid.counter() != 0
+            && peer_last_zxid > min
+            && peer_last_zxid > db.snapshot.zxid
+        {
             // The pre-fix rule: min ≤ peer ≤ max (or above it) means DIFF, and the txns
             // after the peer's zxid follow — never a TRUNC.
             let mut packets = vec![QuorumPacket::bare(PacketType::Diff, max)];
-            for t in db.committed_log().iter().filter(|t| t.zxid > peer_last_zxid) {
-                packets.push(QuorumPacket::new(PacketType::Proposal, t.zxid, PacketData::Txn(t.clone())));
+            for t in db
+                .committed_log()
+                .iter()
+                .filter(|t| t.zxid > peer_last_zxid)
+            {
+                packets.push(QuorumPacket::new(
+                    PacketType::Proposal,
+                    t.zxid,
+                    PacketData::Txn(t.clone()),
+                ));
                 packets.push(QuorumPacket::bare(PacketType::Commit, t.zxid));
             }
             return SyncPlan {

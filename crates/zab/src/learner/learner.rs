@@ -207,12 +207,12 @@ impl Learner {
         now: Time,
         out: &mut Outbox,
     ) -> RoleStep {
+        // initLimit until NEWLEADER is handled (its ACK resets sync_mode to NONE), then
+        // syncLimit.
+        let newleader_acked = !self.first_sync_packet && self.sync_mode == SyncMode::None;
         let timeout = match self.phase {
             LearnerPhase::RegisterWithLeader => core.init_limit_ms(),
-            LearnerPhase::SyncWithLeader if self.write_to_txn_log && !self.first_sync_packet => {
-                core.sync_limit_ms()
-            }
-            LearnerPhase::SyncWithLeader => core.init_limit_ms(),
+            LearnerPhase::SyncWithLeader if !newleader_acked => core.init_limit_ms(),
             _ => core.sync_limit_ms(),
         };
         self.set_read_deadline(now.plus_ms(timeout), out);
