@@ -10,6 +10,7 @@ pub mod golden;
 pub mod network;
 pub mod rng;
 pub mod scenario;
+pub mod session;
 pub mod simulation;
 pub mod swarm;
 pub mod testkit;

@@ -154,6 +154,10 @@ pub struct Simulation {
     next_msg: u64,
     next_token: u64,
     log: Vec<LogEntry>,
+    /// How many entries `drain_log` has moved out (the index of `log[0]`).
+    log_base: u64,
+    /// How many events `step` has run.
+    steps: u64,
     script: Script,
 }
 
@@ -170,6 +174,8 @@ impl Simulation {
             next_msg: 0,
             next_token: 0,
             log: Vec::new(),
+            log_base: 0,
+            steps: 0,
             script: Script::default(),
             options,
         };
@@ -210,8 +216,25 @@ impl Simulation {
         self.now
     }
 
+    /// The event log (what `drain_log` has not moved out yet).
     pub fn log(&self) -> &[LogEntry] {
         &self.log
+    }
+
+    /// Move the log entries out (a `Session` keeps the one master log); indices go on.
+    pub fn drain_log(&mut self) -> Vec<LogEntry> {
+        self.log_base += self.log.len() as u64;
+        std::mem::take(&mut self.log)
+    }
+
+    /// The index the next log entry will get.
+    pub fn log_len(&self) -> u64 {
+        self.log_base + self.log.len() as u64
+    }
+
+    /// How many events have run.
+    pub fn steps(&self) -> u64 {
+        self.steps
     }
 
     pub fn trace_hash(&self) -> u64 {
@@ -264,6 +287,7 @@ impl Simulation {
             if queue_at.is_none_or(|q| t < q) {
                 // A scripted step is due before the next event.
                 self.now = self.now.max(t);
+                self.steps += 1;
                 self.run_script();
                 return true;
             }
@@ -273,6 +297,7 @@ impl Simulation {
         };
         debug_assert!(at >= self.now, "time went backwards: {at} < {}", self.now);
         self.now = at;
+        self.steps += 1;
         self.handle(event);
         self.run_script();
         true
@@ -461,7 +486,7 @@ impl Simulation {
     // ---- Event handling ----------------------------------------------------------------
 
     fn push_log(&mut self, event: LogEvent) -> u64 {
-        let index = self.log.len() as u64;
+        let index = self.log_base + self.log.len() as u64;
         self.log.push(LogEntry {
             index,
             time: self.now,

@@ -1,0 +1,41 @@
+//! ZabScope's browser app: ZooKeeper's quorum protocol (the `zab` crate) running in the
+//! deterministic world of the `sim` crate, drawn by Yew.
+//!
+//! ```text
+//!   URL query ──RunParams──▶ App ──use_reducer──▶ UiState (owns the Simulation)
+//!                             │                       ▲
+//!                             │ view-models           │ Actions (Tick from the rAF driver,
+//!                             ▼                       │ Step/Play/Crash/… from the controls)
+//!       ClusterView · ControlBar · StatusLine · Inspector · EventLog
+//! ```
+//!
+//! Entry points: [`run`] for the page (`src/main.rs`), [`mount_with`] for tests and embedding.
+
+pub mod browser;
+pub mod components;
+pub mod hooks;
+pub mod run_params;
+pub mod state;
+pub mod view_model;
+
+pub use components::app::{App, AppProps};
+
+/// Start the app on the page: the panic banner, then the app in `<body>`, its run chosen by
+/// the page's URL (which it keeps up to date).
+pub fn run() {
+    browser::install_panic_hook();
+    let props = AppProps {
+        query: browser::location_query().into(),
+        sync_url: true,
+    };
+    yew::Renderer::<App>::with_props(props).render();
+}
+
+/// Mount the app into `root` with an explicit query string, leaving the page's URL alone.
+pub fn mount_with(root: web_sys::Element, query: &str) -> yew::AppHandle<App> {
+    let props = AppProps {
+        query: query.to_string().into(),
+        sync_url: false,
+    };
+    yew::Renderer::<App>::with_root_and_props(root, props).render()
+}

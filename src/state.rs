@@ -1,0 +1,419 @@
+//! `UiState` and its `Action`s: the one reducer that owns the simulation (SG-21).
+//!
+//! ```text
+//!   rAF driver ──Tick{dt_ms}──┐
+//!   buttons ──Step/Play/…─────┼──▶ UiState::apply ──▶ Simulation (step, crash, restart)
+//!   clicks ──Select(sid)──────┘          │
+//!                                        └──▶ version += 1 when the simulation changed
+//! ```
+//!
+//! The `Simulation` is not `PartialEq` and is too big to clone per frame, so the state keeps it
+//! behind `Rc<RefCell<…>>` and counts its changes in `version`; views never see it, only the
+//! plain view-models built from it. Only `apply` mutates it.
+
+use crate::run_params::RunParams;
+use crate::view_model::speed::Speed;
+use sim::{SimOptions, Simulation};
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+use zab::{Sid, Time};
+
+/// At most this many events run per frame, so a frame never freezes the page at high speed.
+pub const MAX_EVENTS_PER_TICK: usize = 2000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Real time passed (from the animation-frame driver only): advance the display clock by
+    /// `speed × dt_ms` and run every event due by then.
+    Tick {
+        dt_ms: f64,
+    },
+    /// Run exactly one event and stand at its time.
+    Step,
+    Play,
+    Pause,
+    SetSpeed(Speed),
+    /// Start over with these parameters (the seed is always chosen by then).
+    Reset {
+        seed: u64,
+        voters: u32,
+        observers: u32,
+    },
+    Crash(Sid),
+    Restart(Sid),
+    /// Select a server for the inspector (`None` clears).
+    Select(Option<Sid>),
+    /// Select a message on the wire to read its full summary.
+    SelectMessage(Option<(u64, String)>),
+    /// Show only the log entries concerning this server.
+    FilterLog(Option<Sid>),
+    /// The page became hidden or visible; the driver does not run while hidden.
+    SetHidden(bool),
+}
+
+/// The run the state holds: a simulation, or why there is none.
+#[derive(Clone)]
+pub enum Run {
+    Running { sim: Rc<RefCell<Simulation>> },
+    Failed { message: String },
+}
+
+#[derive(Clone)]
+pub struct UiState {
+    pub run: Run,
+    /// Bumped whenever the simulation changed, so memoised views know to rebuild.
+    pub version: u64,
+    pub seed: u64,
+    pub voters: u32,
+    pub observers: u32,
+    /// The display clock in simulated ms: between the last event's time and the next one's.
+    pub display_ms: f64,
+    pub playing: bool,
+    pub hidden: bool,
+    pub speed: Speed,
+    pub selected: Option<Sid>,
+    pub selected_msg: Option<(u64, String)>,
+    pub log_filter: Option<Sid>,
+}
+
+impl UiState {
+    /// A state for a run; `message` is shown instead when the parameters were refused.
+    pub fn new(seed: u64, voters: u32, observers: u32) -> UiState {
+        UiState {
+            run: make_run(seed, voters, observers),
+            version: 0,
+            seed,
+            voters,
+            observers,
+            display_ms: 0.0,
+            playing: false,
+            hidden: false,
+            speed: Speed::DEFAULT,
+            selected: None,
+            selected_msg: None,
+            log_filter: None,
+        }
+    }
+
+    /// A state that shows an error message (e.g. a bad URL) instead of a run.
+    pub fn failed(message: String, params: RunParams) -> UiState {
+        UiState {
+            run: Run::Failed { message },
+            ..UiState::new(params.seed.unwrap_or(0), params.voters, params.observers)
+        }
+    }
+
+    /// The simulation, for building view-models. `None` when the run failed to start.
+    pub fn sim(&self) -> Option<Ref<'_, Simulation>> {
+        match &self.run {
+            Run::Running { sim } => Some(sim.borrow()),
+            Run::Failed { .. } => None,
+        }
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        match &self.run {
+            Run::Running { .. } => None,
+            Run::Failed { message } => Some(message),
+        }
+    }
+
+    /// Whether the animation-frame driver should run.
+    pub fn wants_frames(&self) -> bool {
+        self.playing && !self.hidden && self.error().is_none()
+    }
+
+    pub fn params(&self) -> RunParams {
+        RunParams {
+            seed: Some(self.seed),
+            voters: self.voters,
+            observers: self.observers,
+            at_ms: None,
+            play: false,
+        }
+    }
+
+    /// Open the run paused at `at_ms`: every event due by then has run (a link's `t`).
+    pub fn starting_at(mut self, at_ms: u64) -> UiState {
+        if let Run::Running { sim } = &self.run {
+            sim.borrow_mut().run_until(Time(at_ms));
+            self.display_ms = at_ms as f64;
+            self.version += 1;
+        }
+        self
+    }
+
+    /// The reducer's body: plain Rust, tested natively.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Tick { dt_ms } => self.tick(dt_ms),
+            Action::Step => self.step(),
+            Action::Play => self.playing = self.error().is_none(),
+            Action::Pause => self.playing = false,
+            Action::SetSpeed(s) => self.speed = s,
+            Action::Reset {
+                seed,
+                voters,
+                observers,
+            } => {
+                *self = UiState {
+                    speed: self.speed,
+                    hidden: self.hidden,
+                    version: self.version + 1,
+                    ..UiState::new(seed, voters, observers)
+                };
+            }
+            Action::Crash(sid) => self.fault(|sim| sim.crash(sid)),
+            Action::Restart(sid) => self.fault(|sim| sim.restart(sid)),
+            Action::Select(sid) => self.selected = sid,
+            Action::SelectMessage(m) => self.selected_msg = m,
+            Action::FilterLog(sid) => self.log_filter = sid,
+            Action::SetHidden(hidden) => self.hidden = hidden,
+        }
+    }
+
+    fn tick(&mut self, dt_ms: f64) {
+        let Run::Running { sim } = &self.run else {
+            return;
+        };
+        // `dt_ms > 0.0` is false for NaN too: a bad frame time never moves the clock.
+        let forward = dt_ms > 0.0;
+        if !self.playing || !forward {
+            return;
+        }
+        let mut sim = sim.borrow_mut();
+        let target = self.display_ms + dt_ms * self.speed.factor();
+        let mut ran = 0;
+        while ran < MAX_EVENTS_PER_TICK {
+            match sim.next_event_time() {
+                Some(t) if (t.0 as f64) <= target => {
+                    sim.step();
+                    ran += 1;
+                }
+                _ => break,
+            }
+        }
+        let behind = sim
+            .next_event_time()
+            .is_some_and(|t| (t.0 as f64) <= target);
+        // When the frame's budget ran out, the clock waits for the events it has not run.
+        self.display_ms = if behind { sim.now().0 as f64 } else { target };
+        let finished = sim.next_event_time().is_none();
+        drop(sim);
+        if ran > 0 {
+            self.version += 1;
+        }
+        if finished {
+            // Nothing can happen any more: stop asking for frames.
+            self.playing = false;
+        }
+    }
+
+    fn step(&mut self) {
+        let Run::Running { sim } = &self.run else {
+            return;
+        };
+        let mut sim = sim.borrow_mut();
+        if sim.step() {
+            self.display_ms = sim.now().0 as f64;
+            drop(sim);
+            self.version += 1;
+        }
+    }
+
+    /// Apply a fault at the display clock: bring the world to that time, schedule the fault
+    /// there, and run it (with anything else due at that instant).
+    fn fault(&mut self, f: impl FnOnce(&mut Simulation)) {
+        let Run::Running { sim } = &self.run else {
+            return;
+        };
+        let mut sim = sim.borrow_mut();
+        let at = Time((self.display_ms.floor() as u64).max(sim.now().0));
+        sim.run_until(at);
+        f(&mut sim);
+        while sim.next_event_time().is_some_and(|t| t <= at) {
+            sim.step();
+        }
+        drop(sim);
+        self.display_ms = self.display_ms.max(at.0 as f64);
+        self.version += 1;
+    }
+}
+
+fn make_run(seed: u64, voters: u32, observers: u32) -> Run {
+    match SimOptions::new(seed, voters, observers).and_then(Simulation::new) {
+        Ok(sim) => Run::Running {
+            sim: Rc::new(RefCell::new(sim)),
+        },
+        Err(e) => Run::Failed {
+            message: format!("Cannot start this ensemble: {e}."),
+        },
+    }
+}
+
+impl yew::Reducible for UiState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zab::peer::ServerState;
+
+    fn state() -> UiState {
+        UiState::new(7, 3, 0)
+    }
+
+    fn now(s: &UiState) -> u64 {
+        s.sim().expect("running").now().0
+    }
+
+    #[test]
+    fn test_step_runs_one_event_and_stands_at_its_time() {
+        let mut s = state();
+        let next = s
+            .sim()
+            .expect("running")
+            .next_event_time()
+            .expect("servers start");
+        s.apply(Action::Step);
+        assert_eq!(now(&s), next.0);
+        assert_eq!(s.display_ms, next.0 as f64);
+        assert_eq!(s.version, 1);
+        assert!(!s.sim().expect("running").log().is_empty());
+    }
+
+    #[test]
+    fn test_tick_does_nothing_while_paused() {
+        let mut s = state();
+        s.apply(Action::Tick { dt_ms: 1000.0 });
+        assert_eq!(s.display_ms, 0.0);
+        assert_eq!(s.version, 0);
+    }
+
+    #[test]
+    fn test_tick_advances_by_speed_times_elapsed_and_runs_due_events() {
+        let mut s = state();
+        s.apply(Action::SetSpeed(Speed(0)));
+        s.apply(Action::Play);
+        s.apply(Action::Tick { dt_ms: 250.0 });
+        assert_eq!(s.display_ms, 250.0);
+        let sim = s.sim().expect("running");
+        assert!(sim.now().0 <= 250);
+        assert!(sim.next_event_time().is_none_or(|t| t.0 > 250));
+    }
+
+    #[test]
+    fn test_tick_is_bounded_per_frame() {
+        let mut s = state();
+        s.apply(Action::SetSpeed(Speed::MAX));
+        s.apply(Action::Play);
+        let before = s.sim().expect("running").log().len();
+        // 10× for an hour of real time: far more events than one frame may run.
+        s.apply(Action::Tick { dt_ms: 3_600_000.0 });
+        let sim = s.sim().expect("running");
+        let ran = sim.log().len() - before;
+        assert!(ran > 0);
+        if sim.next_event_time().is_some() {
+            assert!(s.display_ms <= 36_000_000.0);
+        }
+    }
+
+    #[test]
+    fn test_same_seed_same_run_through_the_reducer() {
+        let run = || {
+            let mut s = state();
+            for _ in 0..300 {
+                s.apply(Action::Step);
+            }
+            let hash = s.sim().expect("running").trace_hash();
+            hash
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn test_election_through_steps_then_crash_and_restart() {
+        let mut s = state();
+        for _ in 0..5000 {
+            s.apply(Action::Step);
+        }
+        let leader = {
+            let sim = s.sim().expect("running");
+            let leader = sim.sids().find(|&sid| {
+                sim.peer(sid)
+                    .is_some_and(|p| p.state() == ServerState::Leading)
+            });
+            leader.expect("an election finishes within 5000 events")
+        };
+        s.apply(Action::Crash(leader));
+        assert!(
+            s.sim().expect("running").peer(leader).is_none(),
+            "crash applies at once"
+        );
+        s.apply(Action::Restart(leader));
+        assert!(
+            s.sim().expect("running").peer(leader).is_some(),
+            "restart applies at once"
+        );
+    }
+
+    #[test]
+    fn test_reset_keeps_speed_and_starts_over() {
+        let mut s = state();
+        s.apply(Action::SetSpeed(Speed(10)));
+        s.apply(Action::Step);
+        s.apply(Action::Select(Some(Sid(2))));
+        s.apply(Action::Reset {
+            seed: 9,
+            voters: 5,
+            observers: 1,
+        });
+        assert_eq!((s.seed, s.voters, s.observers), (9, 5, 1));
+        assert_eq!(s.speed, Speed(10));
+        assert_eq!(s.selected, None);
+        assert_eq!(s.display_ms, 0.0);
+        assert_eq!(s.sim().expect("running").sids().count(), 6);
+    }
+
+    #[test]
+    fn test_bad_shape_fails_with_a_message_and_never_plays() {
+        let mut s = UiState::new(1, 0, 0);
+        assert!(
+            s.error().is_some_and(|m| m.contains("voters")),
+            "{:?}",
+            s.error()
+        );
+        s.apply(Action::Play);
+        assert!(!s.playing && !s.wants_frames());
+        s.apply(Action::Step);
+        s.apply(Action::Tick { dt_ms: 10.0 });
+    }
+
+    #[test]
+    fn test_starting_at_runs_every_event_due_by_then() {
+        let s = state().starting_at(1_000);
+        assert_eq!(s.display_ms, 1_000.0);
+        let sim = s.sim().expect("running");
+        assert!(!sim.log().is_empty());
+        assert!(sim.next_event_time().is_none_or(|t| t.0 > 1_000));
+    }
+
+    #[test]
+    fn test_hidden_page_wants_no_frames() {
+        let mut s = state();
+        s.apply(Action::Play);
+        assert!(s.wants_frames());
+        s.apply(Action::SetHidden(true));
+        assert!(!s.wants_frames());
+        s.apply(Action::SetHidden(false));
+        s.apply(Action::Pause);
+        assert!(!s.wants_frames());
+    }
+}

@@ -1,0 +1,10 @@
+//! View-model: plain Rust that turns a `Simulation` into what the components draw. No browser
+//! here, so all of it is tested natively (SG-20).
+
+pub mod cluster_model;
+pub mod inspector_model;
+pub mod labels;
+pub mod log_model;
+pub mod motion;
+pub mod ring_layout;
+pub mod speed;
