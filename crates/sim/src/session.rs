@@ -22,12 +22,22 @@ pub const CHECKPOINT_EVERY: u64 = 1_000;
 pub enum UserAction {
     Crash(Sid),
     Restart(Sid),
-    Partition { from: Sid, to: Sid, one_way: bool },
+    Partition {
+        from: Sid,
+        to: Sid,
+        one_way: bool,
+    },
     Heal,
     /// Break every connection between two servers (both channels).
-    Break { a: Sid, b: Sid },
+    Break {
+        a: Sid,
+        b: Sid,
+    },
     Drop(MsgId),
-    Delay { msg: MsgId, extra_ms: u64 },
+    Delay {
+        msg: MsgId,
+        extra_ms: u64,
+    },
     /// A client write at a server: `create /w<step>` (or setData if it exists) = `v<step>`.
     Write(Sid),
 }
@@ -39,8 +49,16 @@ impl UserAction {
         match self {
             UserAction::Crash(s) => format!("c{s}"),
             UserAction::Restart(s) => format!("r{s}"),
-            UserAction::Partition { from, to, one_way: false } => format!("p{from}-{to}"),
-            UserAction::Partition { from, to, one_way: true } => format!("o{from}-{to}"),
+            UserAction::Partition {
+                from,
+                to,
+                one_way: false,
+            } => format!("p{from}-{to}"),
+            UserAction::Partition {
+                from,
+                to,
+                one_way: true,
+            } => format!("o{from}-{to}"),
             UserAction::Heal => "h".to_string(),
             UserAction::Break { a, b } => format!("b{a}-{b}"),
             UserAction::Drop(m) => format!("d{}", m.0),
@@ -61,7 +79,11 @@ impl UserAction {
             "w" => UserAction::Write(Sid(rest.parse().ok()?)),
             "p" | "o" => {
                 let (from, to) = pair(rest)?;
-                UserAction::Partition { from, to, one_way: head == "o" }
+                UserAction::Partition {
+                    from,
+                    to,
+                    one_way: head == "o",
+                }
             }
             "b" => {
                 let (a, b) = pair(rest)?;
@@ -71,7 +93,10 @@ impl UserAction {
             "d" => UserAction::Drop(MsgId(rest.parse().ok()?)),
             "l" => {
                 let (m, ms) = rest.split_once('+')?;
-                UserAction::Delay { msg: MsgId(m.parse().ok()?), extra_ms: ms.parse().ok()? }
+                UserAction::Delay {
+                    msg: MsgId(m.parse().ok()?),
+                    extra_ms: ms.parse().ok()?,
+                }
             }
             _ => return None,
         })
@@ -95,7 +120,10 @@ impl UserAction {
             UserAction::Break { a, b } => {
                 let conns: Vec<_> = sim
                     .connections()
-                    .filter(|c| (c.initiator, c.acceptor) == (*a, *b) || (c.initiator, c.acceptor) == (*b, *a))
+                    .filter(|c| {
+                        (c.initiator, c.acceptor) == (*a, *b)
+                            || (c.initiator, c.acceptor) == (*b, *a)
+                    })
                     .map(|c| c.id)
                     .collect();
                 for c in conns {
@@ -106,7 +134,13 @@ impl UserAction {
             UserAction::Delay { msg, extra_ms } => sim.delay_message(*msg, *extra_ms),
             UserAction::Write(s) => {
                 let path = format!("/w{step}");
-                sim.client_write(*s, TxnOp::Create { path, data: format!("v{step}") });
+                sim.client_write(
+                    *s,
+                    TxnOp::Create {
+                        path,
+                        data: format!("v{step}"),
+                    },
+                );
             }
         }
     }
@@ -117,12 +151,22 @@ impl fmt::Display for UserAction {
         match self {
             UserAction::Crash(s) => write!(f, "crash {s}"),
             UserAction::Restart(s) => write!(f, "restart {s}"),
-            UserAction::Partition { from, to, one_way: false } => write!(f, "partition {from} ↮ {to}"),
-            UserAction::Partition { from, to, one_way: true } => write!(f, "partition {from} ↛ {to}"),
+            UserAction::Partition {
+                from,
+                to,
+                one_way: false,
+            } => write!(f, "partition {from} ↮ {to}"),
+            UserAction::Partition {
+                from,
+                to,
+                one_way: true,
+            } => write!(f, "partition {from} ↛ {to}"),
             UserAction::Heal => f.write_str("heal"),
             UserAction::Break { a, b } => write!(f, "break {a}–{b}"),
             UserAction::Drop(m) => write!(f, "drop message #{}", m.0),
-            UserAction::Delay { msg, extra_ms } => write!(f, "delay message #{} by {extra_ms} ms", msg.0),
+            UserAction::Delay { msg, extra_ms } => {
+                write!(f, "delay message #{} by {extra_ms} ms", msg.0)
+            }
             UserAction::Write(s) => write!(f, "client write at {s}"),
         }
     }
@@ -141,12 +185,24 @@ pub struct RunSpec {
 
 impl RunSpec {
     pub fn new(seed: u64, voters: u32, observers: u32) -> RunSpec {
-        RunSpec { seed, voters, observers, scenario: None, actions: Vec::new() }
+        RunSpec {
+            seed,
+            voters,
+            observers,
+            scenario: None,
+            actions: Vec::new(),
+        }
     }
 
     pub fn with_scenario(seed: u64, scenario: Scenario) -> RunSpec {
         let (voters, observers) = scenario.shape();
-        RunSpec { seed, voters, observers, scenario: Some(scenario), actions: Vec::new() }
+        RunSpec {
+            seed,
+            voters,
+            observers,
+            scenario: Some(scenario),
+            actions: Vec::new(),
+        }
     }
 
     /// A fresh simulation at step 0.
@@ -162,7 +218,10 @@ impl RunSpec {
         let n = i64::from(self.voters + self.observers);
         for (step, a) in &self.actions {
             if let Some(s) = a.sids().into_iter().find(|s| s.0 < 1 || s.0 > n) {
-                return Err(format!("`{}` at step {step} names server {s}, but the ensemble has servers 1..={n}", a.code()));
+                return Err(format!(
+                    "`{}` at step {step} names server {s}, but the ensemble has servers 1..={n}",
+                    a.code()
+                ));
             }
         }
         Ok(())
@@ -187,7 +246,13 @@ impl Session {
         let mut sim = spec.build()?;
         let mut log = sim.drain_log();
         let checkpoints = vec![(0, sim.clone())];
-        let mut session = Session { spec, sim, log: Vec::new(), checkpoints, explored: 0 };
+        let mut session = Session {
+            spec,
+            sim,
+            log: Vec::new(),
+            checkpoints,
+            explored: 0,
+        };
         session.log.append(&mut log);
         session.apply_due_actions();
         Ok(session)
@@ -353,7 +418,10 @@ mod tests {
             r
         };
         assert_eq!(replay.trace_hash(), s.trace_hash());
-        assert!(!s.act(UserAction::Restart(Sid(3))), "at the head it does not fork");
+        assert!(
+            !s.act(UserAction::Restart(Sid(3))),
+            "at the head it does not fork"
+        );
     }
 
     #[test]
@@ -361,16 +429,35 @@ mod tests {
         let all = [
             UserAction::Crash(Sid(3)),
             UserAction::Restart(Sid(1)),
-            UserAction::Partition { from: Sid(1), to: Sid(2), one_way: false },
-            UserAction::Partition { from: Sid(2), to: Sid(5), one_way: true },
+            UserAction::Partition {
+                from: Sid(1),
+                to: Sid(2),
+                one_way: false,
+            },
+            UserAction::Partition {
+                from: Sid(2),
+                to: Sid(5),
+                one_way: true,
+            },
             UserAction::Heal,
-            UserAction::Break { a: Sid(1), b: Sid(3) },
+            UserAction::Break {
+                a: Sid(1),
+                b: Sid(3),
+            },
             UserAction::Drop(MsgId(17)),
-            UserAction::Delay { msg: MsgId(4), extra_ms: 500 },
+            UserAction::Delay {
+                msg: MsgId(4),
+                extra_ms: 500,
+            },
             UserAction::Write(Sid(2)),
         ];
         for a in all {
-            assert_eq!(UserAction::parse(&a.code()), Some(a.clone()), "{}", a.code());
+            assert_eq!(
+                UserAction::parse(&a.code()),
+                Some(a.clone()),
+                "{}",
+                a.code()
+            );
         }
         for bad in ["", "x1", "c", "cq", "p1", "p1-", "hh", "l3", "l3+x", "d-1"] {
             assert_eq!(UserAction::parse(bad), None, "{bad:?}");
