@@ -13,7 +13,8 @@
 
 use crate::run_params::RunParams;
 use crate::view_model::speed::Speed;
-use sim::{SimOptions, Simulation};
+use sim::session::{RunSpec, Session, UserAction};
+use sim::Simulation;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use zab::{Sid, Time};
@@ -51,10 +52,10 @@ pub enum Action {
     SetHidden(bool),
 }
 
-/// The run the state holds: a simulation, or why there is none.
+/// The run the state holds: a session (the simulation with its past), or why there is none.
 #[derive(Clone)]
 pub enum Run {
-    Running { sim: Rc<RefCell<Simulation>> },
+    Running { session: Rc<RefCell<Session>> },
     Failed { message: String },
 }
 
@@ -103,10 +104,16 @@ impl UiState {
         }
     }
 
-    /// The simulation, for building view-models. `None` when the run failed to start.
+    /// The simulation at the current position, for building view-models. `None` when the
+    /// run failed to start. Its own log buffer is empty: read the log from `session()`.
     pub fn sim(&self) -> Option<Ref<'_, Simulation>> {
+        self.session().map(|s| Ref::map(s, Session::sim))
+    }
+
+    /// The session: the simulation, its event log, checkpoints and the injected faults.
+    pub fn session(&self) -> Option<Ref<'_, Session>> {
         match &self.run {
-            Run::Running { sim } => Some(sim.borrow()),
+            Run::Running { session } => Some(session.borrow()),
             Run::Failed { .. } => None,
         }
     }
@@ -135,8 +142,8 @@ impl UiState {
 
     /// Open the run paused at `at_ms`: every event due by then has run (a link's `t`).
     pub fn starting_at(mut self, at_ms: u64) -> UiState {
-        if let Run::Running { sim } = &self.run {
-            sim.borrow_mut().run_until(Time(at_ms));
+        if let Run::Running { session } = &self.run {
+            session.borrow_mut().run_until(Time(at_ms));
             self.display_ms = at_ms as f64;
             self.version += 1;
         }
@@ -163,8 +170,8 @@ impl UiState {
                     ..UiState::new(seed, voters, observers)
                 };
             }
-            Action::Crash(sid) => self.fault(|sim| sim.crash(sid)),
-            Action::Restart(sid) => self.fault(|sim| sim.restart(sid)),
+            Action::Crash(sid) => self.fault(UserAction::Crash(sid)),
+            Action::Restart(sid) => self.fault(UserAction::Restart(sid)),
             Action::Select(sid) => self.selected = sid,
             Action::SelectMessage(m) => self.selected_msg = m,
             Action::FilterLog(sid) => self.log_filter = sid,
@@ -173,7 +180,7 @@ impl UiState {
     }
 
     fn tick(&mut self, dt_ms: f64) {
-        let Run::Running { sim } = &self.run else {
+        let Run::Running { session } = &self.run else {
             return;
         };
         // `dt_ms > 0.0` is false for NaN too: a bad frame time never moves the clock.
@@ -181,25 +188,26 @@ impl UiState {
         if !self.playing || !forward {
             return;
         }
-        let mut sim = sim.borrow_mut();
+        let mut session = session.borrow_mut();
         let target = self.display_ms + dt_ms * self.speed.factor();
         let mut ran = 0;
         while ran < MAX_EVENTS_PER_TICK {
-            match sim.next_event_time() {
+            match session.sim().next_event_time() {
                 Some(t) if (t.0 as f64) <= target => {
-                    sim.step();
+                    session.step();
                     ran += 1;
                 }
                 _ => break,
             }
         }
+        let sim = session.sim();
         let behind = sim
             .next_event_time()
             .is_some_and(|t| (t.0 as f64) <= target);
         // When the frame's budget ran out, the clock waits for the events it has not run.
         self.display_ms = if behind { sim.now().0 as f64 } else { target };
         let finished = sim.next_event_time().is_none();
-        drop(sim);
+        drop(session);
         if ran > 0 {
             self.version += 1;
         }
@@ -210,40 +218,38 @@ impl UiState {
     }
 
     fn step(&mut self) {
-        let Run::Running { sim } = &self.run else {
+        let Run::Running { session } = &self.run else {
             return;
         };
-        let mut sim = sim.borrow_mut();
-        if sim.step() {
-            self.display_ms = sim.now().0 as f64;
-            drop(sim);
+        let mut session = session.borrow_mut();
+        if session.step() {
+            self.display_ms = session.sim().now().0 as f64;
+            drop(session);
             self.version += 1;
         }
     }
 
-    /// Apply a fault at the display clock: bring the world to that time, schedule the fault
-    /// there, and run it (with anything else due at that instant).
-    fn fault(&mut self, f: impl FnOnce(&mut Simulation)) {
-        let Run::Running { sim } = &self.run else {
+    /// Apply a fault at the display clock: bring the world to that time, act there (recorded
+    /// in the session, so a link reproduces it), and run anything else due at that instant.
+    fn fault(&mut self, action: UserAction) {
+        let Run::Running { session } = &self.run else {
             return;
         };
-        let mut sim = sim.borrow_mut();
-        let at = Time((self.display_ms.floor() as u64).max(sim.now().0));
-        sim.run_until(at);
-        f(&mut sim);
-        while sim.next_event_time().is_some_and(|t| t <= at) {
-            sim.step();
-        }
-        drop(sim);
+        let mut session = session.borrow_mut();
+        let at = Time((self.display_ms.floor() as u64).max(session.sim().now().0));
+        session.run_until(at);
+        session.act(action);
+        session.run_until(at);
+        drop(session);
         self.display_ms = self.display_ms.max(at.0 as f64);
         self.version += 1;
     }
 }
 
 fn make_run(seed: u64, voters: u32, observers: u32) -> Run {
-    match SimOptions::new(seed, voters, observers).and_then(Simulation::new) {
-        Ok(sim) => Run::Running {
-            sim: Rc::new(RefCell::new(sim)),
+    match Session::new(RunSpec::new(seed, voters, observers)) {
+        Ok(session) => Run::Running {
+            session: Rc::new(RefCell::new(session)),
         },
         Err(e) => Run::Failed {
             message: format!("Cannot start this ensemble: {e}."),
@@ -286,7 +292,7 @@ mod tests {
         assert_eq!(now(&s), next.0);
         assert_eq!(s.display_ms, next.0 as f64);
         assert_eq!(s.version, 1);
-        assert!(!s.sim().expect("running").log().is_empty());
+        assert!(!s.session().expect("running").log().is_empty());
     }
 
     #[test]
@@ -314,11 +320,11 @@ mod tests {
         let mut s = state();
         s.apply(Action::SetSpeed(Speed::MAX));
         s.apply(Action::Play);
-        let before = s.sim().expect("running").log().len();
+        let before = s.session().expect("running").log().len();
         // 10× for an hour of real time: far more events than one frame may run.
         s.apply(Action::Tick { dt_ms: 3_600_000.0 });
+        let ran = s.session().expect("running").log().len() - before;
         let sim = s.sim().expect("running");
-        let ran = sim.log().len() - before;
         assert!(ran > 0);
         if sim.next_event_time().is_some() {
             assert!(s.display_ms <= 36_000_000.0);
@@ -332,7 +338,7 @@ mod tests {
             for _ in 0..300 {
                 s.apply(Action::Step);
             }
-            let hash = s.sim().expect("running").trace_hash();
+            let hash = s.session().expect("running").trace_hash();
             hash
         };
         assert_eq!(run(), run());
@@ -400,8 +406,8 @@ mod tests {
     fn test_starting_at_runs_every_event_due_by_then() {
         let s = state().starting_at(1_000);
         assert_eq!(s.display_ms, 1_000.0);
+        assert!(!s.session().expect("running").log().is_empty());
         let sim = s.sim().expect("running");
-        assert!(!sim.log().is_empty());
         assert!(sim.next_event_time().is_none_or(|t| t.0 > 1_000));
     }
 

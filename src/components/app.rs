@@ -86,8 +86,8 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         use_memo((state.version, state.seed, state.log_filter), move |_| {
             state
-                .sim()
-                .map(|sim| log_lines(sim.log(), state.log_filter, LOG_LINES))
+                .session()
+                .map(|session| log_lines(session.log(), state.log_filter, LOG_LINES))
                 .unwrap_or_default()
         })
     };
@@ -112,7 +112,7 @@ pub fn App(props: &AppProps) -> Html {
         .selected
         .and_then(|sid| InspectorModel::build(&sim, sid, state.display_ms));
     let sids: Vec<Sid> = sim.sids().collect();
-    let events = sim.log().len();
+    let events = state.session().map_or(0, |s| s.log().len());
     let in_flight = sim.in_flight().count();
     let can_step = sim.next_event_time().is_some();
     drop(sim);

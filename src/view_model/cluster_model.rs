@@ -423,28 +423,17 @@ fn peer_model(
     }
 }
 
-/// Why each server that is down is down: the latest lifecycle event in the log says whether
-/// it crashed (or failed to start); no such event means it has not started yet. The scan stops
-/// as soon as every down server is explained, so it is short while the log grows.
+/// Why each server that is down is down.
 pub fn down_looks(sim: &Simulation) -> BTreeMap<Sid, PeerLook> {
-    use sim::LogEvent::{Crashed, PeerStarted, StartupFailed};
-    let mut open: Vec<Sid> = sim.sids().filter(|s| sim.peer(*s).is_none()).collect();
-    let mut looks: BTreeMap<Sid, PeerLook> =
-        open.iter().map(|s| (*s, PeerLook::NotStarted)).collect();
-    for entry in sim.log().iter().rev() {
-        if open.is_empty() {
-            break;
-        }
-        let sid = match &entry.event {
-            Crashed { sid } | StartupFailed { sid, .. } | PeerStarted { sid } => *sid,
-            _ => continue,
-        };
-        if let Some(i) = open.iter().position(|s| *s == sid) {
-            open.swap_remove(i);
-            looks.insert(sid, PeerLook::Crashed);
-        }
-    }
-    looks
+    sim.sids()
+        .filter_map(|sid| match sim.status(sid)? {
+            sim::ServerStatus::Running => None,
+            sim::ServerStatus::NotStarted => Some((sid, PeerLook::NotStarted)),
+            sim::ServerStatus::Crashed | sim::ServerStatus::StartupFailed => {
+                Some((sid, PeerLook::Crashed))
+            }
+        })
+        .collect()
 }
 
 /// "Leader: 3 (epoch 1)" once a voter leads and a quorum follows it; otherwise what is going on.

@@ -16,5 +16,5 @@ pub mod swarm;
 pub mod testkit;
 pub mod trace;
 
-pub use simulation::{Disk, InFlight, SimOptions, Simulation, StartPlan};
+pub use simulation::{Disk, InFlight, ServerStatus, SimOptions, Simulation, StartPlan};
 pub use trace::{LogEntry, LogEvent, MsgId};

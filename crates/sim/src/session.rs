@@ -326,7 +326,9 @@ impl Session {
         if step > self.explored {
             self.explored = step;
         }
-        if step % CHECKPOINT_EVERY == 0 && self.checkpoints.last().is_some_and(|(s, _)| *s < step) {
+        if step.is_multiple_of(CHECKPOINT_EVERY)
+            && self.checkpoints.last().is_some_and(|(s, _)| *s < step)
+        {
             self.checkpoints.push((step, self.sim.clone()));
         }
         true

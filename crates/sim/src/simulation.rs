@@ -131,9 +131,20 @@ pub struct Disk {
     pub pending: Vec<Txn>,
 }
 
+/// Whether a server's process runs, and if not, why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerStatus {
+    NotStarted,
+    Running,
+    Crashed,
+    /// `loadDataBase` refused to start (see the log for the reason).
+    StartupFailed,
+}
+
 /// A server's place in the world: its process (absent while down), its disk, its timers.
 #[derive(Clone, Debug)]
 struct Slot {
+    status: ServerStatus,
     peer: Option<QuorumPeer>,
     disk: Disk,
     incarnation: u64,
@@ -184,6 +195,7 @@ impl Simulation {
             sim.slots.insert(
                 *sid,
                 Slot {
+                    status: ServerStatus::NotStarted,
                     peer: None,
                     disk: Disk::default(),
                     incarnation: 0,
@@ -250,6 +262,11 @@ impl Simulation {
 
     pub fn sids(&self) -> impl Iterator<Item = Sid> + '_ {
         self.slots.keys().copied()
+    }
+
+    /// Whether the server runs, and if not, why.
+    pub fn status(&self, sid: Sid) -> Option<ServerStatus> {
+        self.slots.get(&sid).map(|s| s.status)
     }
 
     /// The running process of a server, or `None` while it is down.
@@ -556,6 +573,7 @@ impl Simulation {
         }
         match QuorumPeer::new(sid, &self.options.config, &slot.disk.durable) {
             Err(e) => {
+                self.slot_mut(sid).status = ServerStatus::StartupFailed;
                 self.push_log(LogEvent::StartupFailed {
                     sid,
                     reason: e.to_string(),
@@ -564,6 +582,7 @@ impl Simulation {
             Ok(peer) => {
                 let slot = self.slots.get_mut(&sid).expect("checked above");
                 slot.peer = Some(peer);
+                slot.status = ServerStatus::Running;
                 slot.incarnation += 1;
                 slot.timers.clear();
                 slot.threads.clear();
@@ -582,6 +601,7 @@ impl Simulation {
         }
         // What no fsync covered is lost.
         slot.disk.pending.clear();
+        slot.status = ServerStatus::Crashed;
         slot.timers.clear();
         slot.threads.clear();
         self.push_log(LogEvent::Crashed { sid });
