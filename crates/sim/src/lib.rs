@@ -15,6 +15,7 @@ pub mod simulation;
 pub mod swarm;
 pub mod testkit;
 pub mod trace;
+pub mod trace_file;
 
 pub use simulation::{Disk, InFlight, ServerStatus, SimOptions, Simulation, StartPlan};
 pub use trace::{LogEntry, LogEvent, MsgId};

@@ -20,8 +20,10 @@ mod cli {
     use indicatif::{ProgressBar, ProgressStyle};
     use sim::checker::{Mark, Marks};
     use sim::scenario::Scenario;
+    use sim::session::{RunSpec, Session};
     use sim::swarm::{replay_command, run_seed, SweepConfig};
-    use sim::trace::{to_json_line, LogEvent};
+    use sim::trace::LogEvent;
+    use sim::trace_file::write_trace;
     use sim::{SimOptions, Simulation};
     use std::io::Write;
     use std::process::ExitCode;
@@ -148,48 +150,41 @@ mod cli {
         trace: Option<std::path::PathBuf>,
         verbose: bool,
     ) -> ExitCode {
-        let mut sim = match scenario {
+        let spec = match scenario {
             Some(name) => match Scenario::by_name(&name) {
-                Some(s) => s.build(seed),
+                Some(s) => RunSpec::with_scenario(seed, s),
                 None => {
                     eprintln!("error: unknown scenario {name:?}; valid scenarios:");
                     for s in Scenario::ALL {
-                        eprintln!("  {:<22} {}", s.name(), s.caption());
+                        eprintln!("  {:<26} {}", s.name(), s.caption());
                     }
                     return ExitCode::from(2);
                 }
             },
-            None => {
-                let opts = match SimOptions::new(seed, voters, observers) {
-                    Ok(o) => o,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
-                };
-                Simulation::new(opts).expect("validated options")
+            None => RunSpec::new(seed, voters, observers),
+        };
+        let mut session = match Session::new(spec) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
             }
         };
-        sim.run_until(Time(until_ms));
+        session.run_until(Time(until_ms));
         let mut stdout = std::io::stdout().lock();
-        for e in sim.log() {
+        for e in session.log() {
             if verbose || !quiet(&e.event) {
                 let _ = writeln!(stdout, "{:>8} ms  {}", e.time.0, e.event.describe());
             }
         }
         if let Some(path) = trace {
-            let mut text = String::new();
-            for e in sim.log() {
-                text += &to_json_line(e);
-                text.push('\n');
-            }
-            if let Err(err) = std::fs::write(&path, text) {
+            if let Err(err) = std::fs::write(&path, write_trace(&session)) {
                 eprintln!("error: cannot write {}: {err}", path.display());
                 return ExitCode::from(1);
             }
-            eprintln!("wrote {} events to {}", sim.log().len(), path.display());
+            eprintln!("wrote {} events to {}", session.log().len(), path.display());
         }
-        eprintln!("trace hash {:016x}", sim.trace_hash());
+        eprintln!("trace hash {:016x}", session.trace_hash());
         ExitCode::SUCCESS
     }
 
