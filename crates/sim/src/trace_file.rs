@@ -232,7 +232,7 @@ mod tests {
         );
         let mut lines: Vec<String> = text.lines().map(String::from).collect();
         lines[7] = lines[7].replace("\"time\":", "\"time\":1");
-        let e = read_trace(&lines.join("\n")).err().expect("tampered");
+        let e = read_trace(&lines.join("\n")).expect_err("tampered");
         assert_eq!(e.line, 8, "{e}");
         let bad_action = text.replacen("400:c3", "400:zz", 1);
         assert_eq!(read_trace(&bad_action).map_err(|e| e.line).err(), Some(1));
