@@ -150,6 +150,8 @@ struct Slot {
     incarnation: u64,
     timers: BTreeMap<Timer, u64>,
     threads: Vec<ThreadView>,
+    /// `QuorumPeer::phase_inputs` as of `threads`: rows are rebuilt only when it changes.
+    phase_inputs: Vec<u64>,
 }
 
 /// The deterministic world one seed describes.
@@ -167,6 +169,8 @@ pub struct Simulation {
     log: Vec<LogEntry>,
     /// How many entries `drain_log` has moved out (the index of `log[0]`).
     log_base: u64,
+    /// A reused buffer for `QuorumPeer::phase_inputs`.
+    scratch: Vec<u64>,
     /// How many events `step` has run.
     steps: u64,
     script: Script,
@@ -186,6 +190,7 @@ impl Simulation {
             next_token: 0,
             log: Vec::new(),
             log_base: 0,
+            scratch: Vec::new(),
             steps: 0,
             script: Script::default(),
             options,
@@ -201,6 +206,7 @@ impl Simulation {
                     incarnation: 0,
                     timers: BTreeMap::new(),
                     threads: Vec::new(),
+                    phase_inputs: Vec::new(),
                 },
             );
         }
@@ -586,6 +592,7 @@ impl Simulation {
                 slot.incarnation += 1;
                 slot.timers.clear();
                 slot.threads.clear();
+                slot.phase_inputs.clear();
                 self.push_log(LogEvent::PeerStarted { sid });
                 self.input(sid, |p, now, out| p.start(now, out));
             }
@@ -604,6 +611,7 @@ impl Simulation {
         slot.status = ServerStatus::Crashed;
         slot.timers.clear();
         slot.threads.clear();
+        slot.phase_inputs.clear();
         self.push_log(LogEvent::Crashed { sid });
         // The OS closes the dead process's sockets: the other ends read EOF after the data
         // already on the wire.
@@ -881,14 +889,27 @@ impl Simulation {
     /// Feed one input to a running server, log what changed, carry out its effects.
     fn input(&mut self, sid: Sid, f: impl FnOnce(&mut QuorumPeer, Time, &mut Outbox)) {
         let now = self.now;
-        let Some(peer) = self.slots.get_mut(&sid).and_then(|s| s.peer.as_mut()) else {
+        let Some(slot) = self.slots.get_mut(&sid) else {
+            return;
+        };
+        let Some(peer) = slot.peer.as_mut() else {
             return;
         };
         let before = peer.state();
         let mut out = Outbox::new();
         f(peer, now, &mut out);
         let after = peer.state();
-        let threads = peer.threads();
+        // Format the thread rows only when what they are made of changed.
+        let mut inputs = std::mem::take(&mut self.scratch);
+        inputs.clear();
+        peer.phase_inputs(&mut inputs);
+        let threads = if inputs == slot.phase_inputs {
+            None
+        } else {
+            std::mem::swap(&mut slot.phase_inputs, &mut inputs);
+            Some(peer.threads())
+        };
+        self.scratch = inputs;
         for effect in out {
             self.apply(sid, effect);
         }
@@ -899,7 +920,9 @@ impl Simulation {
                 to: after,
             });
         }
-        self.log_thread_changes(sid, threads);
+        if let Some(threads) = threads {
+            self.log_thread_changes(sid, threads);
+        }
     }
 
     fn log_thread_changes(&mut self, sid: Sid, threads: Vec<ThreadView>) {

@@ -483,6 +483,29 @@ impl FastLeaderElection {
         }
     }
 
+    /// Every value the thread row's phase text is made of, cheaply (no allocation): the world
+    /// formats rows only when these change.
+    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
+        let Some(round) = &self.round else {
+            out.push(0);
+            return;
+        };
+        let mine = self.get_vote();
+        let agreeing = round
+            .recvset
+            .values()
+            .filter(|v| v.zk_equals(&mine))
+            .count();
+        let finalize = matches!(round.wait, Wait::Finalize { .. });
+        out.extend([
+            1 + u64::from(finalize),
+            round.not_timeout_ms,
+            self.logicalclock as u64,
+            self.proposed_leader.0 as u64,
+            agreeing as u64,
+        ]);
+    }
+
     /// The `lookForLeader` thread row, while a round runs.
     pub fn thread_view(&self) -> Option<ThreadView> {
         let round = self.round.as_ref()?;

@@ -599,6 +599,30 @@ impl Leader {
         }
     }
 
+    /// The values the rows' phase texts are made of (see `QuorumPeer::phase_inputs`).
+    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
+        let (variant, deadline) = match self.phase {
+            LeadPhase::GetEpochToPropose { deadline } => (0, deadline.0),
+            LeadPhase::WaitForEpochAck { deadline } => (1, deadline.0),
+            LeadPhase::WaitForNewLeaderAck { deadline } => (2, deadline.0),
+            LeadPhase::Broadcast => (3, 0),
+        };
+        out.extend([
+            variant,
+            deadline,
+            self.connecting_followers.len() as u64,
+            self.electing_followers.len() as u64,
+            self.new_leader_proposal.ackset().len() as u64,
+            self.tick,
+            self.last_proposed.0 as u64,
+            self.last_committed.0 as u64,
+            self.handlers.len() as u64,
+        ]);
+        for h in self.handlers.values() {
+            h.phase_inputs(out);
+        }
+    }
+
     /// The thread rows: `Leader.lead`, `LearnerCnxAcceptor`, then one per handler.
     pub fn threads(&self, core: &PeerCore) -> Vec<ThreadView> {
         let m = self.monitors(core);

@@ -123,6 +123,27 @@ impl LearnerHandler {
         }
     }
 
+    /// The values its phase text is made of (see `QuorumPeer::phase_inputs`).
+    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
+        let (variant, deadline) = match self.phase {
+            HandlerPhase::ReadLearnerInfo => (0, 0),
+            HandlerPhase::GetEpochToPropose { deadline } => (1, deadline.0),
+            HandlerPhase::ReadAckEpoch => (2, 0),
+            HandlerPhase::WaitForEpochAck { deadline, .. } => (3, deadline.0),
+            HandlerPhase::ReadNewLeaderAck => (4, 0),
+            HandlerPhase::WaitForNewLeaderAck { deadline } => (5, deadline.0),
+            HandlerPhase::WaitForStartup => (6, 0),
+            HandlerPhase::Running => (7, 0),
+        };
+        out.extend([
+            self.conn.0,
+            self.sid.map_or(u64::MAX, |s| s.0 as u64),
+            variant,
+            deadline,
+            self.sync_mode as u64,
+        ]);
+    }
+
     pub fn thread_view(&self, monitors: &MonitorView) -> ThreadView {
         let read = |what: &str| {
             (

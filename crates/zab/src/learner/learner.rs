@@ -580,6 +580,30 @@ impl Learner {
         }
     }
 
+    /// The values its phase text is made of (see `QuorumPeer::phase_inputs`).
+    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
+        let (variant, tries, sleeping) = match self.phase {
+            LearnerPhase::ConnectToLeader {
+                tries, sleeping, ..
+            } => (0, tries, sleeping),
+            LearnerPhase::RegisterWithLeader => (1, 0, false),
+            LearnerPhase::SyncWithLeader => (2, 0, false),
+            LearnerPhase::NewLeaderFsync => (3, 0, false),
+            LearnerPhase::Broadcast => (4, 0, false),
+        };
+        out.extend([
+            variant,
+            u64::from(tries),
+            u64::from(sleeping),
+            u64::from(self.first_sync_packet),
+            self.sync_mode as u64,
+            self.packets_not_logged.len() as u64,
+            self.leader.0 as u64,
+            self.last_queued.0 as u64,
+            self.pending_txns.len() as u64,
+        ]);
+    }
+
     pub fn thread_view(&self, now_hint: &PeerCore) -> ThreadView {
         let name = match self.learner_type {
             LearnerType::Participant => "Follower.followLeader",

@@ -450,6 +450,29 @@ impl QuorumPeer {
         self.qcm.connected_peers().collect()
     }
 
+    /// Every value the threads' phase texts are made of, written without allocating: equal
+    /// inputs mean equal phases, so the world formats `threads()` only when these change.
+    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
+        out.push(self.state as u64);
+        out.push(self.core.zab_state as u64);
+        self.fle.phase_inputs(out);
+        match &self.role {
+            Role::Leading(l) => {
+                out.push(1);
+                l.phase_inputs(out);
+            }
+            Role::Learning(l) => {
+                out.push(2);
+                l.phase_inputs(out);
+            }
+            Role::Looking => out.push(0),
+        }
+        match &self.core.fsync_in_flight {
+            Some(batch) => out.extend([batch.len() as u64, batch.last().map_or(0, |z| z.0 as u64)]),
+            None => out.push(u64::MAX),
+        }
+    }
+
     /// The server's threads, QuorumPeer's main loop first.
     pub fn threads(&self) -> Vec<ThreadView> {
         let phase = match self.state {
