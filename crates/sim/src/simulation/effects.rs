@@ -1,0 +1,205 @@
+//! Feeding a server one input, logging what changed, and carrying out its effects.
+
+use super::*;
+
+impl Simulation {
+    /// Feed one input to a running server, log what changed, carry out its effects.
+    pub(super) fn input(&mut self, sid: Sid, f: impl FnOnce(&mut QuorumPeer, Time, &mut Outbox)) {
+        let now = self.now;
+        let Some(slot) = self.slots.get_mut(&sid) else {
+            return;
+        };
+        let Some(peer) = slot.peer.as_mut() else {
+            return;
+        };
+        let before = peer.state();
+        let mut out = Outbox::new();
+        f(peer, now, &mut out);
+        let after = peer.state();
+        // Format the thread rows only when what they are made of changed.
+        let mut inputs = std::mem::take(&mut self.scratch);
+        inputs.clear();
+        peer.phase_inputs(&mut inputs);
+        let threads = if inputs == slot.phase_inputs {
+            None
+        } else {
+            std::mem::swap(&mut slot.phase_inputs, &mut inputs);
+            Some(peer.threads())
+        };
+        self.scratch = inputs;
+        for effect in out {
+            self.apply(sid, effect);
+        }
+        if before != after {
+            self.push_log(LogEvent::StateChange {
+                sid,
+                from: before,
+                to: after,
+            });
+        }
+        if let Some(threads) = threads {
+            self.log_thread_changes(sid, threads);
+        }
+    }
+
+    pub(super) fn log_thread_changes(&mut self, sid: Sid, threads: Vec<ThreadView>) {
+        let Some(slot) = self.slots.get_mut(&sid) else {
+            return;
+        };
+        let old = std::mem::replace(&mut slot.threads, threads);
+        let mut changes = Vec::new();
+        for t in &old {
+            if !self.slots[&sid].threads.iter().any(|n| n.id == t.id) {
+                changes.push(LogEvent::Phase {
+                    sid,
+                    thread: t.name.clone(),
+                    phase: None,
+                });
+            }
+        }
+        for t in &self.slots[&sid].threads {
+            if !old
+                .iter()
+                .any(|o| o.id == t.id && o.name == t.name && o.phase == t.phase)
+            {
+                changes.push(LogEvent::Phase {
+                    sid,
+                    thread: t.name.clone(),
+                    phase: Some(t.phase.clone()),
+                });
+            }
+        }
+        for c in changes {
+            self.push_log(c);
+        }
+    }
+
+    pub(super) fn apply(&mut self, sid: Sid, effect: Effect) {
+        match effect {
+            Effect::Connect {
+                channel,
+                to,
+                timeout_ms,
+            } => self.connect(sid, channel, to, timeout_ms),
+            Effect::Send { conn, msg } => self.send(sid, conn, msg),
+            Effect::Close { conn } => {
+                if self.network.get(conn).is_some_and(Connection::is_live) {
+                    self.push_log(LogEvent::Close { conn, by: sid });
+                    self.close_side(conn, sid);
+                }
+            }
+            Effect::SetTimer { timer, at } => {
+                let token = self.next_token;
+                self.next_token += 1;
+                let slot = self
+                    .slots
+                    .get_mut(&sid)
+                    .expect("effects come from a known server");
+                slot.timers.insert(timer, token);
+                let incarnation = slot.incarnation;
+                self.queue.push(
+                    at.max(self.now),
+                    Event::Timer {
+                        sid,
+                        incarnation,
+                        timer,
+                        token,
+                    },
+                );
+            }
+            Effect::CancelTimer { timer } => {
+                if let Some(slot) = self.slots.get_mut(&sid) {
+                    slot.timers.remove(&timer);
+                }
+            }
+            Effect::NotifyAll { monitor, woke } => {
+                self.push_log(LogEvent::NotifyAll { sid, monitor, woke });
+            }
+            Effect::Log { text } => {
+                self.push_log(LogEvent::Log { sid, text });
+            }
+            Effect::PersistEpoch { file, epoch } => {
+                let d = &mut self.slot_mut(sid).disk.durable;
+                match file {
+                    EpochFile::Current => d.current_epoch = Some(epoch),
+                    EpochFile::Accepted => d.accepted_epoch = Some(epoch),
+                }
+                self.push_log(LogEvent::PersistEpoch { sid, file, epoch });
+            }
+            Effect::AppendTxn { txn } => {
+                let zxid = txn.zxid;
+                self.slot_mut(sid).disk.pending.push(txn);
+                self.push_log(LogEvent::AppendTxn { sid, zxid });
+            }
+            Effect::Fsync => {
+                let (lo, hi) = self.options.fsync_ms;
+                let at = self.now.plus_ms(self.rng.range(Stream::Disk, lo, hi));
+                let slot = self.slot_mut(sid);
+                let count = slot.disk.pending.len() as u64;
+                let incarnation = slot.incarnation;
+                self.queue.push(
+                    at,
+                    Event::DiskSynced {
+                        sid,
+                        incarnation,
+                        count,
+                    },
+                );
+            }
+            Effect::TakeSnapshot {
+                snapshot,
+                supersedes_log,
+            } => {
+                let zxid = snapshot.zxid;
+                let disk = &mut self.slot_mut(sid).disk;
+                disk.durable.snapshot = snapshot;
+                if supersedes_log {
+                    disk.durable.log.clear();
+                    disk.pending.clear();
+                }
+                self.push_log(LogEvent::TakeSnapshot { sid, zxid });
+            }
+            Effect::TruncateLog { zxid } => {
+                let disk = &mut self.slot_mut(sid).disk;
+                let removed: Vec<Zxid> = disk
+                    .durable
+                    .log
+                    .iter()
+                    .chain(&disk.pending)
+                    .filter(|t| t.zxid > zxid)
+                    .map(|t| t.zxid)
+                    .collect();
+                disk.durable.log.retain(|t| t.zxid <= zxid);
+                disk.pending.retain(|t| t.zxid <= zxid);
+                self.push_log(LogEvent::TruncateLog { sid, zxid, removed });
+            }
+            Effect::Exit { reason } => {
+                self.push_log(LogEvent::Log {
+                    sid,
+                    text: format!("exiting: {reason}"),
+                });
+                self.queue.push(self.now, Event::Crash { sid });
+            }
+        }
+    }
+
+    pub(super) fn slot_mut(&mut self, sid: Sid) -> &mut Slot {
+        self.slots
+            .get_mut(&sid)
+            .expect("effects come from a known server")
+    }
+
+    /// The fsync finished: the first `count` pending appends are durable.
+    pub(super) fn disk_synced(&mut self, sid: Sid, incarnation: u64, count: u64) {
+        let slot = self.slot_mut(sid);
+        if slot.incarnation != incarnation || slot.peer.is_none() {
+            return;
+        }
+        let n = (count as usize).min(slot.disk.pending.len());
+        let synced: Vec<Txn> = slot.disk.pending.drain(..n).collect();
+        let upto = synced.last().map(|t| t.zxid);
+        slot.disk.durable.log.extend(synced);
+        self.push_log(LogEvent::Fsync { sid, upto });
+        self.input(sid, |p, now, out| p.on_fsync_done(now, out));
+    }
+}

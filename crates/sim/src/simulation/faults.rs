@@ -1,0 +1,141 @@
+//! Faults and client writes, applied now or scheduled: the control API people and scenarios use.
+
+use super::*;
+
+impl Simulation {
+    pub(super) fn act(&mut self, action: Action) {
+        match action {
+            Action::Crash(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.crash(s);
+                }
+            }
+            Action::Restart(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.restart(s);
+                }
+            }
+            Action::Write { at, op } => {
+                for s in scenario::resolve(self, at) {
+                    self.client_write(s, op.clone());
+                }
+            }
+            Action::Isolate(t) => {
+                for a in scenario::resolve(self, t) {
+                    for b in self.sids().filter(|b| *b != a).collect::<Vec<_>>() {
+                        self.partition(a, b, false);
+                    }
+                }
+            }
+            Action::PartitionLeaderFrom { count, one_way } => {
+                if let Some(leader) = scenario::resolve(self, scenario::Target::Leader)
+                    .first()
+                    .copied()
+                {
+                    let followers: Vec<Sid> = (0..count)
+                        .filter_map(|n| {
+                            scenario::resolve(self, scenario::Target::Follower(n))
+                                .first()
+                                .copied()
+                        })
+                        .collect();
+                    for f in followers {
+                        self.partition(leader, f, one_way);
+                    }
+                }
+            }
+            Action::Heal => self.heal(),
+        }
+    }
+
+    pub fn crash_at(&mut self, at: Time, sid: Sid) {
+        self.queue.push(at, Event::Crash { sid });
+    }
+
+    pub fn restart_at(&mut self, at: Time, sid: Sid) {
+        self.queue.push(at, Event::Start { sid });
+    }
+
+    pub fn partition_at(&mut self, at: Time, from: Sid, to: Sid, one_way: bool) {
+        self.queue.push(at, Event::Partition { from, to, one_way });
+    }
+
+    pub fn heal_at(&mut self, at: Time) {
+        self.queue.push(at, Event::Heal);
+    }
+
+    pub fn break_connection_at(&mut self, at: Time, conn: ConnId) {
+        self.queue.push(at, Event::Break { conn });
+    }
+
+    /// A client writes at server `sid` (create or setData).
+    pub fn client_write_at(&mut self, at: Time, sid: Sid, op: TxnOp) {
+        self.queue.push(at, Event::ClientWrite { sid, op });
+    }
+
+    /// A client writes at server `sid` now.
+    pub fn client_write(&mut self, sid: Sid, op: TxnOp) {
+        self.handle(Event::ClientWrite { sid, op });
+    }
+
+    /// Hold a message in flight `extra_ms` longer. TCP order is kept: everything sent after it
+    /// on the same connection and direction waits behind it.
+    pub fn delay_message(&mut self, msg: MsgId, extra_ms: u64) {
+        let Some(m) = self.in_flight.get_mut(&msg) else {
+            return;
+        };
+        let until = m.deliver_at.plus_ms(extra_ms);
+        m.deliver_at = until;
+        let (conn, from) = (m.conn, m.from);
+        for other in self.in_flight.values_mut() {
+            if other.conn == conn && other.from == from && other.msg > msg {
+                other.deliver_at = other.deliver_at.max(until);
+            }
+        }
+        if let Some(c) = self.network.get_mut(conn) {
+            let last = if from == c.initiator {
+                &mut c.last_delivery.0
+            } else {
+                &mut c.last_delivery.1
+            };
+            *last = (*last).max(until);
+        }
+        self.push_log(LogEvent::Delay { msg, extra_ms });
+    }
+
+    /// Drop a message in flight, as a lossy link would (the connection stays up).
+    pub fn drop_message(&mut self, msg: MsgId) {
+        if let Some(m) = self.in_flight.remove(&msg) {
+            self.push_log(LogEvent::Drop {
+                msg,
+                send_index: m.send_index,
+                reason: "dropped by hand".to_string(),
+            });
+        }
+    }
+
+    /// Crash a server now: its process and every unsynced write are gone.
+    pub fn crash(&mut self, sid: Sid) {
+        self.crash_now(sid);
+    }
+
+    /// Start a crashed (or never started) server now, from its disk.
+    pub fn restart(&mut self, sid: Sid) {
+        self.start(sid);
+    }
+
+    /// Partition now: symmetric, or only `from` → `to` when `one_way`.
+    pub fn partition(&mut self, from: Sid, to: Sid, one_way: bool) {
+        self.handle(Event::Partition { from, to, one_way });
+    }
+
+    /// Heal every partition now.
+    pub fn heal(&mut self) {
+        self.handle(Event::Heal);
+    }
+
+    /// Break one connection now (both ends see it reset).
+    pub fn break_connection(&mut self, conn: ConnId) {
+        self.break_conn(conn, "broken by hand");
+    }
+}
