@@ -202,7 +202,7 @@ impl Scenario {
             Scenario::LeaderCrash => "A write commits, then the leader crashes: the survivors elect a new leader in epoch 2 and re-sync by DIFF.",
             Scenario::FollowerBehindDiff => "A follower misses three writes while down; on restart the leader sends DIFF with the PROPOSAL/COMMIT pairs it missed.",
             Scenario::UncommittedTrunc => "An isolated leader logs a write nobody else has, then crashes; when it returns, the new leader TRUNCates it.",
-            Scenario::FarBehindSnap => "A follower misses many writes: the txns to resend outweigh a third of the snapshot, so the leader sends SNAP.",
+            Scenario::FarBehindSnap => "A follower misses every write: its zxid is older than the leader's committedLog and no txn log can bridge the gap, so the leader sends SNAP.",
             Scenario::LeaderCutFromMinority => "The leader loses one of four followers: it keeps its quorum; the cut-off follower looks for a leader until the network heals.",
             Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
             Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
@@ -257,13 +257,11 @@ impl Scenario {
                 step(AfterEstablished(12_000), Action::Restart(Crashed)),
             ],
             Scenario::FarBehindSnap => {
-                let mut v = vec![
-                    step(AfterEstablished(500), write(Leader, "/a", "0")),
-                    step(AfterEstablished(1_500), Action::Crash(Follower(0))),
-                ];
+                let mut v = vec![step(AfterEstablished(500), Action::Crash(Follower(0)))];
+                v.push(step(AfterEstablished(1_000), write(Leader, "/a", "0")));
                 for i in 0..12u64 {
                     v.push(step(
-                        AfterEstablished(2_000 + 100 * i),
+                        AfterEstablished(1_500 + 100 * i),
                         set(Leader, "/a", &format!("{}", i + 1)),
                     ));
                 }

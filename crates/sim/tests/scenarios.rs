@@ -1,0 +1,142 @@
+//! Every scenario preset reaches the state its caption names (seeds 0..8 each).
+
+use sim::scenario::Scenario;
+use sim::testkit::established_leader;
+use sim::trace::LogEvent;
+use sim::Simulation;
+use zab::message::Message;
+use zab::packet::PacketType;
+use zab::peer::ServerState;
+use zab::{Epoch, Time};
+
+fn run(s: Scenario, seed: u64, until_ms: u64) -> Simulation {
+    let mut sim = s.build(seed);
+    sim.run_until(Time(until_ms));
+    sim
+}
+
+fn sent(sim: &Simulation, ty: PacketType) -> usize {
+    sim.log()
+        .iter()
+        .filter(|e| matches!(&e.event, LogEvent::Send { message: Message::Quorum(p), .. } if p.ty == ty))
+        .count()
+}
+
+fn said(sim: &Simulation, text: &str) -> bool {
+    sim.log()
+        .iter()
+        .any(|e| matches!(&e.event, LogEvent::Log { text: t, .. } if t.contains(text)))
+}
+
+fn leader_epoch(sim: &Simulation) -> Option<Epoch> {
+    established_leader(sim)
+        .and_then(|l| sim.peer(l))
+        .map(|p| p.current_epoch())
+}
+
+#[test]
+fn test_every_scenario_reaches_what_its_caption_says() {
+    for seed in 0..8 {
+        let sim = run(Scenario::FreshStart, seed, 10_000);
+        assert!(established_leader(&sim).is_some(), "fresh-start {seed}");
+        assert!(sent(&sim, PacketType::Diff) + sent(&sim, PacketType::Snap) >= 2);
+
+        let sim = run(Scenario::ObserversToo, seed, 15_000);
+        let observing = sim
+            .sids()
+            .filter(|s| {
+                sim.peer(*s)
+                    .is_some_and(|p| p.state() == ServerState::Observing)
+            })
+            .count();
+        assert_eq!(observing, 2, "observers {seed}");
+        assert!(sent(&sim, PacketType::ObserverInfo) >= 2 && sent(&sim, PacketType::Inform) >= 2);
+
+        let sim = run(Scenario::NoQuorum, seed, 80_000);
+        assert!(
+            said(&sim, "Timeout while waiting for epoch from quorum"),
+            "no-quorum {seed}"
+        );
+        assert!(established_leader(&sim).is_some() && sim.peer(zab::Sid(1)).is_some());
+
+        let sim = run(Scenario::LeaderCrash, seed, 40_000);
+        assert!(
+            leader_epoch(&sim).is_some_and(|e| e >= Epoch(2)),
+            "leader-crash {seed}"
+        );
+        assert!(sim.sids().all(|s| sim.peer(s).is_some_and(|p| p
+            .database()
+            .tree
+            .nodes
+            .contains_key("/a"))));
+
+        let sim = run(Scenario::FollowerBehindDiff, seed, 20_000);
+        assert!(
+            sent(&sim, PacketType::Diff) >= 2 && sent(&sim, PacketType::Proposal) >= 4,
+            "diff {seed}"
+        );
+        assert!(sim.sids().all(|s| sim.peer(s).is_some_and(|p| p
+            .database()
+            .tree
+            .nodes
+            .contains_key("/d"))));
+
+        let sim = run(Scenario::UncommittedTrunc, seed, 40_000);
+        assert!(sent(&sim, PacketType::Trunc) >= 1, "trunc {seed}");
+        assert!(sim.sids().all(|s| sim.peer(s).is_some_and(|p| !p
+            .database()
+            .tree
+            .nodes
+            .contains_key("/orphan"))));
+
+        let sim = run(Scenario::FarBehindSnap, seed, 20_000);
+        assert!(sent(&sim, PacketType::Snap) >= 1, "snap {seed}");
+        assert!(sim.sids().all(|s| sim.peer(s).is_some_and(|p| p
+            .database()
+            .tree
+            .nodes
+            .get("/a")
+            .map(String::as_str)
+            == Some("12"))));
+
+        let sim = run(Scenario::LeaderCutFromMinority, seed, 100_000);
+        assert!(
+            !said(&sim, "Not sufficient followers synced"),
+            "minority {seed}"
+        );
+        assert_eq!(leader_epoch(&sim), Some(Epoch(1)));
+        assert!(sim.sids().all(|s| sim.peer(s).is_some_and(|p| p
+            .database()
+            .tree
+            .nodes
+            .contains_key("/still-serving"))));
+
+        // After the heal the old leader's notification backoff (never reset within a round,
+        // up to 60 s) decides when it hears of the new leader.
+        let sim = run(Scenario::LeaderCutFromMajority, seed, 100_000);
+        assert!(
+            said(&sim, "Not sufficient followers synced"),
+            "majority {seed}"
+        );
+        assert!(
+            leader_epoch(&sim).is_some_and(|e| e >= Epoch(2)),
+            "majority {seed}"
+        );
+
+        let sim = run(Scenario::OneWayPartition, seed, 100_000);
+        let dropped_out = sim.log().iter().any(|e| {
+            matches!(
+                &e.event,
+                LogEvent::StateChange {
+                    from: ServerState::Following,
+                    to: ServerState::Looking,
+                    ..
+                }
+            )
+        });
+        assert!(
+            dropped_out && established_leader(&sim).is_some(),
+            "one-way {seed}"
+        );
+    }
+}
