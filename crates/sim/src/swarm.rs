@@ -308,6 +308,12 @@ pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
     if cfg.bugs.zk1154_diff_instead_of_trunc {
         bugs += " --bug zk1154";
     }
+    if cfg.bugs.discovery_without_quorum {
+        bugs += " --bug discovery-without-quorum";
+    }
+    if cfg.bugs.epoch_files_out_of_order {
+        bugs += " --bug epoch-files-out-of-order";
+    }
     format!(
         "cargo run --release -p sim --bin zabsim -- sweep --seeds {seed}..{}{bugs}",
         seed + 1

@@ -15,7 +15,7 @@ fn seeds() -> Vec<u64> {
     let n = std::env::var("ZABSIM_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(300);
     (0..n).collect()
 }
 
@@ -87,4 +87,24 @@ fn test_zk4646_ack_before_fsync_is_caught() {
         ["leader-completeness", "committed-durable", "agreement"].contains(&name),
         "seed {seed}: {name}"
     );
+}
+
+#[test]
+fn test_discovery_without_quorum_is_caught_as_two_leaders_in_an_epoch() {
+    let found = first_violation(BugSwitches {
+        discovery_without_quorum: true,
+        ..BugSwitches::default()
+    });
+    let (seed, name) = found.expect("caught within 1000 seeds");
+    assert_eq!(name, "one-leader-per-epoch", "seed {seed}");
+}
+
+#[test]
+fn test_epoch_files_out_of_order_is_caught_as_epoch_regression() {
+    let found = first_violation(BugSwitches {
+        epoch_files_out_of_order: true,
+        ..BugSwitches::default()
+    });
+    let (seed, name) = found.expect("caught within 1000 seeds");
+    assert_eq!(name, "epoch-monotonic", "seed {seed}");
 }

@@ -34,11 +34,20 @@ pub struct BugSwitches {
     /// ZOOKEEPER-1154: a learner ahead of the leader gets a plain DIFF instead of a TRUNC (or
     /// SNAP), so it keeps txns nobody committed.
     pub zk1154_diff_instead_of_trunc: bool,
+    /// Discovery without a quorum: `getEpochToPropose` and `waitForEpochAck` return as soon as
+    /// the leader itself calls them (what Zab's discovery phase exists to prevent).
+    pub discovery_without_quorum: bool,
+    /// The learner writes currentEpoch before acceptedEpoch on LEADERINFO, so for a moment
+    /// currentEpoch > acceptedEpoch on disk (the window ZOOKEEPER-2307 closed).
+    pub epoch_files_out_of_order: bool,
 }
 
 impl BugSwitches {
     pub fn any(&self) -> bool {
-        self.zk4646_ack_newleader_before_fsync || self.zk1154_diff_instead_of_trunc
+        self.zk4646_ack_newleader_before_fsync
+            || self.zk1154_diff_instead_of_trunc
+            || self.discovery_without_quorum
+            || self.epoch_files_out_of_order
     }
 }
 

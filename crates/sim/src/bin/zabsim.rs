@@ -89,6 +89,10 @@ mod cli {
         Zk4646,
         /// ZOOKEEPER-1154: DIFF instead of TRUNC to a learner that is ahead.
         Zk1154,
+        /// Discovery without a quorum (getEpochToPropose / waitForEpochAck).
+        DiscoveryWithoutQuorum,
+        /// currentEpoch written before acceptedEpoch (ZOOKEEPER-2307's window).
+        EpochFilesOutOfOrder,
     }
 
     fn parse_range(s: &str) -> Result<(u64, u64), String> {
@@ -197,6 +201,8 @@ mod cli {
             match bug {
                 Bug::Zk4646 => cfg.bugs.zk4646_ack_newleader_before_fsync = true,
                 Bug::Zk1154 => cfg.bugs.zk1154_diff_instead_of_trunc = true,
+                Bug::DiscoveryWithoutQuorum => cfg.bugs.discovery_without_quorum = true,
+                Bug::EpochFilesOutOfOrder => cfg.bugs.epoch_files_out_of_order = true,
             }
         }
         let bar = ProgressBar::new(b - a);

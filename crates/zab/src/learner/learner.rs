@@ -243,6 +243,9 @@ impl Learner {
         let new_epoch = p.zxid.epoch();
         let epoch_bytes = if new_epoch > core.accepted_epoch {
             let current = core.current_epoch.0;
+            if core.config.bugs.epoch_files_out_of_order {
+                core.set_current_epoch(new_epoch, out);
+            }
             core.set_accepted_epoch(new_epoch, out);
             current
         } else if new_epoch == core.accepted_epoch {
