@@ -9,13 +9,18 @@
 //!       ClusterView · ControlBar · StatusLine · Inspector · EventLog
 //! ```
 //!
-//! Entry points: [`run`] for the page (`src/main.rs`), [`mount_with`] for tests and embedding.
+//! Entry points: [`run`] for the page (`src/main.rs`), [`mount_with`] for tests, and
+//! [`embed::mount`] for JavaScript (`mount(element, options)`, see docs/embedding.md).
 
 pub mod browser;
 pub mod components;
+pub mod embed;
 pub mod hooks;
+pub mod link;
 pub mod run_params;
+pub mod share;
 pub mod state;
+pub mod time_travel;
 pub mod view_model;
 
 pub use components::app::{App, AppProps};
@@ -24,9 +29,14 @@ pub use components::app::{App, AppProps};
 /// the page's URL (which it keeps up to date).
 pub fn run() {
     browser::install_panic_hook();
+    // A page that embeds ZabScope by script loads this module too, then calls `mount`.
+    if share::autostart_disabled() {
+        return;
+    }
     let props = AppProps {
         query: browser::location_query().into(),
         sync_url: true,
+        app_url: None,
     };
     yew::Renderer::<App>::with_props(props).render();
 }
@@ -36,6 +46,7 @@ pub fn mount_with(root: web_sys::Element, query: &str) -> yew::AppHandle<App> {
     let props = AppProps {
         query: query.to_string().into(),
         sync_url: false,
+        app_url: None,
     };
     yew::Renderer::<App>::with_root_and_props(root, props).render()
 }

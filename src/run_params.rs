@@ -121,7 +121,7 @@ pub fn parse_seed(text: &str) -> Result<u64, ParamError> {
 }
 
 /// A yes/no parameter: present or `1`/`true` is yes, `0`/`false` is no.
-fn flag(param: &'static str, value: &str) -> Result<bool, ParamError> {
+pub(crate) fn flag(param: &'static str, value: &str) -> Result<bool, ParamError> {
     match value {
         "" | "1" | "true" => Ok(true),
         "0" | "false" => Ok(false),
@@ -134,7 +134,12 @@ fn flag(param: &'static str, value: &str) -> Result<bool, ParamError> {
     }
 }
 
-fn number(param: &'static str, value: &str, min: u64, max: u64) -> Result<u64, ParamError> {
+pub(crate) fn number(
+    param: &'static str,
+    value: &str,
+    min: u64,
+    max: u64,
+) -> Result<u64, ParamError> {
     let error = || ParamError {
         param,
         value: value.to_string(),
@@ -153,7 +158,7 @@ fn number(param: &'static str, value: &str, min: u64, max: u64) -> Result<u64, P
 }
 
 /// `key=value` pairs of a query string, percent-decoded.
-fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     query
         .trim_start_matches('?')
         .split('&')

@@ -12,6 +12,8 @@
 //! plain view-models built from it. Only `apply` mutates it.
 
 use crate::run_params::RunParams;
+use crate::view_model::keys::{KeyCommand, SPEED_KEY_STEP};
+use crate::view_model::log_model::LogKinds;
 use crate::view_model::speed::Speed;
 use sim::session::{RunSpec, Session, UserAction};
 use sim::Simulation;
@@ -50,6 +52,37 @@ pub enum Action {
     FilterLog(Option<Sid>),
     /// The page became hidden or visible; the driver does not run while hidden.
     SetHidden(bool),
+    // ---- Faults by hand (issue 5): each goes through `Session::act`, so it is recorded. ----
+    /// Partition two servers: both ways, or only `from` → `to` when `one_way`.
+    Partition {
+        from: Sid,
+        to: Sid,
+        one_way: bool,
+    },
+    /// Heal every partition.
+    Heal,
+    /// Break every connection between two servers (both channels).
+    Break {
+        a: Sid,
+        b: Sid,
+    },
+    /// Drop a message in flight (its `MsgId`).
+    DropMessage(u64),
+    /// Hold a message in flight `extra_ms` longer.
+    DelayMessage {
+        msg: u64,
+        extra_ms: u64,
+    },
+    /// A client write at this server.
+    Write(Sid),
+    /// A keyboard shortcut, resolved against the current state.
+    Key(KeyCommand),
+    /// Show only these kinds of entries in the event log.
+    SetLogKinds(LogKinds),
+    /// Open or close the keyboard help.
+    ShowHelp(bool),
+    /// Time travel, scenarios, links and imports (issue 6; see `crate::time_travel`).
+    Travel(crate::time_travel::TravelAction),
 }
 
 /// The run the state holds: a session (the simulation with its past), or why there is none.
@@ -75,13 +108,25 @@ pub struct UiState {
     pub selected: Option<Sid>,
     pub selected_msg: Option<(u64, String)>,
     pub log_filter: Option<Sid>,
+    /// The kinds of entries the event log shows.
+    pub log_kinds: LogKinds,
+    /// The keyboard help overlay is open.
+    pub help_open: bool,
+    /// Time travel (issue 6): the timeline/diagram cache and the diagram's view settings.
+    pub travel: crate::time_travel::TravelState,
 }
 
 impl UiState {
     /// A state for a run; `message` is shown instead when the parameters were refused.
     pub fn new(seed: u64, voters: u32, observers: u32) -> UiState {
+        UiState::from_spec(RunSpec::new(seed, voters, observers))
+    }
+
+    /// A state for any run: a shape, a scenario, faults recorded earlier (a link).
+    pub fn from_spec(spec: RunSpec) -> UiState {
+        let (seed, voters, observers) = (spec.seed, spec.voters, spec.observers);
         UiState {
-            run: make_run(seed, voters, observers),
+            run: make_run(spec),
             version: 0,
             seed,
             voters,
@@ -93,6 +138,9 @@ impl UiState {
             selected: None,
             selected_msg: None,
             log_filter: None,
+            log_kinds: LogKinds::ALL,
+            help_open: false,
+            travel: Default::default(),
         }
     }
 
@@ -116,6 +164,11 @@ impl UiState {
             Run::Running { session } => Some(session.borrow()),
             Run::Failed { .. } => None,
         }
+    }
+
+    /// The scenario the run follows, if any.
+    pub fn scenario(&self) -> Option<sim::scenario::Scenario> {
+        self.session().and_then(|s| s.spec().scenario)
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -163,11 +216,16 @@ impl UiState {
                 voters,
                 observers,
             } => {
+                // A scenario's run starts over as that scenario while the shape is its own.
+                let spec = match self.scenario() {
+                    Some(s) if s.shape() == (voters, observers) => RunSpec::with_scenario(seed, s),
+                    _ => RunSpec::new(seed, voters, observers),
+                };
                 *self = UiState {
                     speed: self.speed,
                     hidden: self.hidden,
                     version: self.version + 1,
-                    ..UiState::new(seed, voters, observers)
+                    ..UiState::from_spec(spec)
                 };
             }
             Action::Crash(sid) => self.fault(UserAction::Crash(sid)),
@@ -176,7 +234,56 @@ impl UiState {
             Action::SelectMessage(m) => self.selected_msg = m,
             Action::FilterLog(sid) => self.log_filter = sid,
             Action::SetHidden(hidden) => self.hidden = hidden,
+            Action::Partition { from, to, one_way } => {
+                self.fault(UserAction::Partition { from, to, one_way })
+            }
+            Action::Heal => self.fault(UserAction::Heal),
+            Action::Break { a, b } => self.fault(UserAction::Break { a, b }),
+            Action::DropMessage(msg) => self.fault(UserAction::Drop(sim::MsgId(msg))),
+            Action::DelayMessage { msg, extra_ms } => self.fault(UserAction::Delay {
+                msg: sim::MsgId(msg),
+                extra_ms,
+            }),
+            Action::Write(sid) => self.fault(UserAction::Write(sid)),
+            Action::Key(cmd) => self.key(cmd),
+            Action::SetLogKinds(kinds) => self.log_kinds = kinds,
+            Action::ShowHelp(open) => self.help_open = open,
+            Action::Travel(a) => crate::time_travel::apply(self, a),
         }
+        // Time travel: keep the timeline's index in step with whatever the action did.
+        crate::time_travel::after_apply(self);
+    }
+
+    /// A shortcut means what the matching button would do now; one that does not apply
+    /// (crash with nothing selected, restart a running server) does nothing.
+    fn key(&mut self, cmd: KeyCommand) {
+        let selected_up = self
+            .selected
+            .map(|sid| self.sim().is_some_and(|s| s.peer(sid).is_some()));
+        let action = match cmd {
+            KeyCommand::TogglePlay if self.playing => Action::Pause,
+            KeyCommand::TogglePlay => Action::Play,
+            KeyCommand::Step => Action::Step,
+            KeyCommand::Faster => Action::SetSpeed(Speed::clamped(self.speed.0 + SPEED_KEY_STEP)),
+            KeyCommand::Slower => Action::SetSpeed(Speed::clamped(self.speed.0 - SPEED_KEY_STEP)),
+            KeyCommand::CrashSelected => match (self.selected, selected_up) {
+                (Some(sid), Some(true)) => Action::Crash(sid),
+                _ => return,
+            },
+            KeyCommand::RestartSelected => match (self.selected, selected_up) {
+                (Some(sid), Some(false)) => Action::Restart(sid),
+                _ => return,
+            },
+            KeyCommand::WriteSelected => match (self.selected, selected_up) {
+                (Some(sid), Some(true)) => Action::Write(sid),
+                _ => return,
+            },
+            KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
+            KeyCommand::Escape if self.selected_msg.is_some() => Action::SelectMessage(None),
+            KeyCommand::Escape => Action::Select(None),
+            KeyCommand::ToggleHelp => Action::ShowHelp(!self.help_open),
+        };
+        self.apply(action);
     }
 
     fn tick(&mut self, dt_ms: f64) {
@@ -195,6 +302,7 @@ impl UiState {
             match session.sim().next_event_time() {
                 Some(t) if (t.0 as f64) <= target => {
                     session.step();
+                    self.travel.note(&session);
                     ran += 1;
                 }
                 _ => break,
@@ -246,8 +354,8 @@ impl UiState {
     }
 }
 
-fn make_run(seed: u64, voters: u32, observers: u32) -> Run {
-    match Session::new(RunSpec::new(seed, voters, observers)) {
+fn make_run(spec: RunSpec) -> Run {
+    match Session::new(spec) {
         Ok(session) => Run::Running {
             session: Rc::new(RefCell::new(session)),
         },
@@ -409,6 +517,164 @@ mod tests {
         assert!(!s.session().expect("running").log().is_empty());
         let sim = s.sim().expect("running");
         assert!(sim.next_event_time().is_none_or(|t| t.0 > 1_000));
+    }
+
+    fn leader_of(s: &UiState) -> Option<Sid> {
+        let sim = s.sim()?;
+        let leader = sim.sids().find(|&sid| {
+            sim.peer(sid)
+                .is_some_and(|p| p.state() == ServerState::Leading)
+        });
+        leader
+    }
+
+    fn elected() -> (UiState, Sid) {
+        let mut s = state();
+        for _ in 0..5000 {
+            if let Some(l) = leader_of(&s) {
+                // Let the followers sync too.
+                for _ in 0..200 {
+                    s.apply(Action::Step);
+                }
+                return (s, l);
+            }
+            s.apply(Action::Step);
+        }
+        panic!("no leader within 5000 events");
+    }
+
+    fn recorded(s: &UiState) -> Vec<UserAction> {
+        let session = s.session().expect("running");
+        let actions = session
+            .spec()
+            .actions
+            .iter()
+            .map(|(_, a)| a.clone())
+            .collect();
+        actions
+    }
+
+    #[test]
+    fn test_faults_by_hand_are_recorded_in_the_session() {
+        let (mut s, leader) = elected();
+        let other = s
+            .sim()
+            .expect("running")
+            .sids()
+            .find(|&x| x != leader)
+            .expect("three servers");
+        s.apply(Action::Write(leader));
+        s.apply(Action::Partition {
+            from: leader,
+            to: other,
+            one_way: true,
+        });
+        s.apply(Action::Heal);
+        s.apply(Action::Break {
+            a: leader,
+            b: other,
+        });
+        let msg = loop {
+            if let Some(m) = s
+                .sim()
+                .expect("running")
+                .in_flight()
+                .next()
+                .map(|m| m.msg.0)
+            {
+                break m;
+            }
+            s.apply(Action::Step);
+        };
+        s.apply(Action::DelayMessage { msg, extra_ms: 700 });
+        s.apply(Action::DropMessage(msg));
+        assert_eq!(
+            recorded(&s),
+            vec![
+                UserAction::Write(leader),
+                UserAction::Partition {
+                    from: leader,
+                    to: other,
+                    one_way: true
+                },
+                UserAction::Heal,
+                UserAction::Break {
+                    a: leader,
+                    b: other
+                },
+                UserAction::Delay {
+                    msg: sim::MsgId(msg),
+                    extra_ms: 700
+                },
+                UserAction::Drop(sim::MsgId(msg)),
+            ]
+        );
+        let log = s.session().expect("running").log().to_vec();
+        let text: Vec<String> = log.iter().map(|e| e.event.describe()).collect();
+        assert!(text.iter().any(|t| t.starts_with("client → ")), "the write");
+        assert!(text.iter().any(|t| t.contains("held 700 ms longer")));
+        assert!(text.iter().any(|t| t.contains("dropped")));
+    }
+
+    #[test]
+    fn test_keys_act_on_the_selection_and_the_clock() {
+        let (mut s, leader) = elected();
+        s.apply(Action::Key(KeyCommand::CrashSelected));
+        assert!(recorded(&s).is_empty(), "nothing selected: c does nothing");
+        s.apply(Action::Select(Some(leader)));
+        s.apply(Action::Key(KeyCommand::RestartSelected));
+        assert!(
+            recorded(&s).is_empty(),
+            "r does nothing to a running server"
+        );
+        s.apply(Action::Key(KeyCommand::WriteSelected));
+        s.apply(Action::Key(KeyCommand::CrashSelected));
+        s.apply(Action::Key(KeyCommand::WriteSelected));
+        s.apply(Action::Key(KeyCommand::RestartSelected));
+        assert_eq!(
+            recorded(&s),
+            vec![
+                UserAction::Write(leader),
+                UserAction::Crash(leader),
+                UserAction::Restart(leader)
+            ]
+        );
+
+        let speed = s.speed;
+        s.apply(Action::Key(KeyCommand::Faster));
+        assert_eq!(s.speed, Speed(speed.0 + SPEED_KEY_STEP));
+        s.apply(Action::Key(KeyCommand::Slower));
+        s.apply(Action::Key(KeyCommand::Slower));
+        assert_eq!(s.speed, Speed(speed.0 - SPEED_KEY_STEP));
+
+        s.apply(Action::Key(KeyCommand::TogglePlay));
+        assert!(s.playing);
+        s.apply(Action::Key(KeyCommand::TogglePlay));
+        assert!(!s.playing);
+        let v = s.version;
+        s.apply(Action::Key(KeyCommand::Step));
+        assert!(s.version > v);
+
+        s.apply(Action::Key(KeyCommand::ToggleHelp));
+        assert!(s.help_open);
+        s.apply(Action::SelectMessage(Some((1, "x".to_string()))));
+        s.apply(Action::Key(KeyCommand::Escape));
+        assert!(!s.help_open && s.selected_msg.is_some() && s.selected.is_some());
+        s.apply(Action::Key(KeyCommand::Escape));
+        assert!(s.selected_msg.is_none() && s.selected.is_some());
+        s.apply(Action::Key(KeyCommand::Escape));
+        assert!(s.selected.is_none());
+    }
+
+    #[test]
+    fn test_log_kinds_are_ui_state_only() {
+        use crate::view_model::log_model::LogKind;
+        let mut s = state();
+        assert_eq!(s.log_kinds, LogKinds::ALL);
+        let v = s.version;
+        s.apply(Action::SetLogKinds(LogKinds::only(LogKind::Disk)));
+        assert_eq!(s.log_kinds, LogKinds::only(LogKind::Disk));
+        assert_eq!(s.version, v);
     }
 
     #[test]

@@ -66,7 +66,7 @@ async fn click(root: &Element, selector: &str) {
 }
 
 /// Click Step until `done` holds; returns the number of steps taken.
-async fn step_until(root: &Element, what: &str, done: impl Fn(&Element) -> bool) -> usize {
+async fn step_until(root: &Element, what: &str, mut done: impl FnMut(&Element) -> bool) -> usize {
     for steps in 0..MAX_STEPS {
         if done(root) {
             return steps;
@@ -240,4 +240,358 @@ async fn test_play_and_pause_toggle_without_running_the_clock() {
         find(&root, play).get_attribute("aria-pressed").as_deref(),
         Some("false")
     );
+}
+
+// ---- The visualiser (issue 5) ---------------------------------------------------------------
+
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn texts_of(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+/// Click an SVG element (not an `HtmlElement`): a bubbling click event.
+async fn click_svg(root: &Element, selector: &str) {
+    let el = root
+        .query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches {selector}"));
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("an event");
+    el.dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+/// A key press as the keyboard would send it (to the document, where the app listens).
+async fn press(key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a key event");
+    document().dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+fn leader_sid(root: &Element) -> Option<i64> {
+    root.query_selector(".peer-card--leading")
+        .expect("a valid selector")
+        .and_then(|c| c.get_attribute("data-sid"))
+        .and_then(|s| s.parse().ok())
+}
+
+#[wasm_bindgen_test]
+async fn test_three_voter_startup_shows_accept_learner_info_epoch_wait_and_notify_all() {
+    let (root, app) = mount("?seed=7&voters=3").await;
+    let (mut accept, mut new_handler, mut info, mut blocked, mut woke) =
+        (false, false, None::<String>, None::<String>, false);
+    step_until(
+        &root,
+        "LEADING and two FOLLOWING after the epoch wait",
+        |r| {
+            // The LearnerCnxAcceptor accepts a learner's Quorum connection: a burst on the
+            // leader's card, and the new LearnerHandler row lights up.
+            accept |= count(r, ".accept-flash") > 0;
+            new_handler |= count(r, ".thread-row--fresh[data-thread^=\"LearnerHandler\"]") > 0;
+            if info.is_none() {
+                info = texts_of(r, ".message-pill[data-kind=\"FOLLOWERINFO\"]")
+                    .into_iter()
+                    .next();
+            }
+            // Leader.lead blocks in getEpochToPropose on connectingFollowers: 1 of 2 (itself).
+            if blocked.is_none()
+                && text_of(r, "[data-thread=\"Leader.lead\"]").contains("getEpochToPropose")
+            {
+                blocked = Some(format!(
+                    "{} | {}",
+                    text_of(r, "[data-thread=\"Leader.lead\"]"),
+                    text_of(r, ".epoch-gauge")
+                ));
+            }
+            woke |= count(r, ".thread-row--woken[data-thread=\"Leader.lead\"]") > 0
+                && text_of(r, ".epoch-gauge__notify")
+                    .contains("connectingFollowers.notifyAll() woke Leader.lead");
+            count(r, ".peer-card--leading") == 1
+                && count(r, ".peer-card--following") == 2
+                && woke
+                && !text_of(r, ".cluster").contains("waitForNewLeaderAck: ")
+        },
+    )
+    .await;
+    assert!(accept, "a LearnerCnxAcceptor accept is drawn");
+    assert!(new_handler, "the new LearnerHandler row is highlighted");
+    let info = info.expect("a FOLLOWERINFO was drawn in flight");
+    for want in [
+        "FOLLOWERINFO",
+        "LearnerInfo sid=",
+        "0x10000",
+        "cfg=0",
+        "acceptedEpoch zxid 0:0",
+    ] {
+        assert!(info.contains(want), "{want} in {info}");
+    }
+    let blocked = blocked.expect("Leader.lead waited in getEpochToPropose");
+    assert!(blocked.contains("connectingFollowers"), "{blocked}");
+    assert!(blocked.contains("1/2"), "have/need on the row: {blocked}");
+    assert!(blocked.contains("have 1 of 2"), "the gauge: {blocked}");
+    assert!(
+        blocked.contains("must include"),
+        "the leader's own chip: {blocked}"
+    );
+    assert!(woke, "notifyAll woke Leader.lead");
+    let states: Vec<String> = texts_of(&root, ".peer-card__state");
+    assert_eq!(states.iter().filter(|s| *s == "LEADING").count(), 1);
+    assert_eq!(states.iter().filter(|s| *s == "FOLLOWING").count(), 2);
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_five_voters_a_learner_handler_waits_in_get_epoch_to_propose_until_notify_all() {
+    let (root, app) = mount("?seed=7&voters=5").await;
+    step_until(
+        &root,
+        "a LearnerHandler blocked in getEpochToPropose",
+        |r| {
+            count(r, ".thread-row--blocked[data-thread^=\"LearnerHandler-\"]") > 0
+                && texts_of(r, ".thread-row--blocked[data-thread^=\"LearnerHandler-\"]")
+                    .iter()
+                    .any(|t| t.contains("getEpochToPropose") && t.contains("2/3"))
+        },
+    )
+    .await;
+    assert!(text_of(&root, ".epoch-gauge").contains("have 2 of 3"));
+    assert_eq!(
+        count(&root, ".epoch-gauge__chip--have"),
+        2,
+        "the leader's chip and one learner's"
+    );
+    assert_eq!(count(&root, ".epoch-gauge__chip--self"), 1);
+    // Every thread of the leader is on its card, none left out.
+    assert_eq!(count(&root, ".peer-card--leading .peer-card__more"), 0);
+    step_until(&root, "the notifyAll that wakes them together", |r| {
+        let woken = texts_of(r, ".peer-card--leading .thread-row--woken");
+        woken.len() >= 2 && woken.iter().any(|t| t.contains("LearnerHandler-"))
+    })
+    .await;
+    let notify = text_of(&root, ".epoch-gauge__notify");
+    assert!(
+        notify.contains("connectingFollowers.notifyAll() woke Leader.lead, LearnerHandler-"),
+        "{notify}"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_crashing_the_leader_elects_a_new_leader_with_a_higher_epoch() {
+    let (root, app) = mount("?seed=3&voters=3").await;
+    step_until(&root, "a synced leader", |r| {
+        text_of(r, ".cluster__headline").contains("epoch 1")
+            && count(r, ".peer-card--following") == 2
+    })
+    .await;
+    let old = leader_sid(&root).expect("a leader");
+    click_svg(&root, &format!(".peer-card[data-sid=\"{old}\"]")).await;
+    click(&root, ".inspector__crash").await;
+    assert_eq!(state_of(&root, old).as_deref(), Some("CRASHED"));
+    step_until(&root, "a new leader in a higher epoch", |r| {
+        leader_sid(r).is_some_and(|l| l != old)
+            && text_of(r, ".cluster__headline").contains("epoch 2")
+    })
+    .await;
+    let new = leader_sid(&root).expect("a new leader");
+    assert_ne!(new, old);
+    let card = text_of(&root, &format!(".peer-card[data-sid=\"{new}\"]"));
+    assert!(card.contains("currentEpoch 2"), "{card}");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_pausing_stops_the_animation_loop() {
+    let (root, app) = mount("?seed=5&voters=5").await;
+    let before = zabscope::hooks::active_frame_loops();
+    click(&root, ".control-bar__play").await;
+    assert_eq!(
+        zabscope::hooks::active_frame_loops(),
+        before + 1,
+        "playing runs one animation-frame loop"
+    );
+    click(&root, ".control-bar__play").await;
+    assert_eq!(
+        zabscope::hooks::active_frame_loops(),
+        before,
+        "paused: the driver schedules no frame"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_keyboard_shortcuts_and_help() {
+    let (root, app) = mount("?seed=7&voters=3").await;
+    press("?").await;
+    assert_eq!(count(&root, ".help-overlay"), 1, "? opens the help");
+    assert!(text_of(&root, ".help-overlay").contains("restart the selected server"));
+    press("Escape").await;
+    assert_eq!(count(&root, ".help-overlay"), 0, "Esc closes it");
+    let events = |r: &Element| text_of(r, ".status-line");
+    let before = events(&root);
+    press("n").await;
+    press("ArrowRight").await;
+    assert_ne!(events(&root), before, "n and → step");
+    let speed = text_of(&root, ".control-bar__value");
+    press("+").await;
+    assert_ne!(text_of(&root, ".control-bar__value"), speed, "+ speeds up");
+    press("-").await;
+    assert_eq!(text_of(&root, ".control-bar__value"), speed, "− slows down");
+    // Space toggles play (every app on the page listens to the document).
+    press(" ").await;
+    assert_eq!(
+        count(&root, ".control-bar__play[aria-pressed=\"true\"]"),
+        1,
+        "Space plays"
+    );
+    press(" ").await;
+    assert_eq!(
+        count(&root, ".control-bar__play[aria-pressed=\"true\"]"),
+        0,
+        "Space pauses"
+    );
+    // c / r / w act on the selection only.
+    step_until(&root, "server 1 running", |r| {
+        !matches!(state_of(r, 1).as_deref(), Some("NOT STARTED") | None)
+    })
+    .await;
+    click_svg(&root, ".peer-card[data-sid=\"1\"]").await;
+    press("c").await;
+    assert_eq!(
+        state_of(&root, 1).as_deref(),
+        Some("CRASHED"),
+        "c crashes the selection"
+    );
+    press("r").await;
+    assert_ne!(
+        state_of(&root, 1).as_deref(),
+        Some("CRASHED"),
+        "r restarts it"
+    );
+    press("Escape").await;
+    assert_eq!(count(&root, ".peer-card--selected"), 0, "Esc deselects");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_message_detail_shows_every_field_and_drops_or_delays_it() {
+    let (root, app) = mount("?seed=7&voters=3").await;
+    step_until(&root, "a FOLLOWERINFO in flight", |r| {
+        count(r, ".message-pill[data-kind=\"FOLLOWERINFO\"]") > 0
+    })
+    .await;
+    click_svg(&root, ".message-pill[data-kind=\"FOLLOWERINFO\"]").await;
+    let panel = text_of(&root, ".message-panel");
+    for want in [
+        "FOLLOWERINFO",
+        "learnerinfo.serverid",
+        "learnerinfo.protocolVersion",
+        "0x10000",
+        "learnerinfo.configVersion",
+        "zxid",
+        "0:0 (0x0)",
+        "on the wire",
+    ] {
+        assert!(panel.contains(want), "{want} in {panel}");
+    }
+    click(&root, ".message-panel__hold").await;
+    assert!(
+        root.text_content()
+            .unwrap_or_default()
+            .contains("held 1000 ms longer"),
+        "the delay is in the log"
+    );
+    click(&root, ".message-panel__drop").await;
+    assert!(text_of(&root, ".message-panel").contains("dropped"));
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("dropped by hand"));
+    assert_eq!(
+        count(&root, ".message-panel__drop"),
+        0,
+        "nothing left to drop"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_partition_heal_break_and_write_from_the_inspector() {
+    let (root, app) = mount("?seed=3&voters=3").await;
+    step_until(&root, "a synced leader", |r| {
+        text_of(r, ".cluster__headline").contains("epoch 1")
+            && count(r, ".peer-card--following") == 2
+    })
+    .await;
+    let leader = leader_sid(&root).expect("a leader");
+    click_svg(&root, &format!(".peer-card[data-sid=\"{leader}\"]")).await;
+    // A client write at the leader: logged, then durable after its fsync.
+    click(&root, ".inspector__write").await;
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("client → "));
+    // One-way partition from the leader to another server, then heal.
+    click(&root, ".inspector__way").await;
+    click(&root, ".inspector__partition").await;
+    assert_eq!(count(&root, ".cut--one-way"), 1, "a one-way cut is drawn");
+    click(&root, ".legend-bar__heal").await;
+    assert_eq!(count(&root, ".cut"), 0, "healed");
+    // Break a connection by clicking its line.
+    let links = count(&root, ".link");
+    assert!(links > 0);
+    click_svg(&root, ".link").await;
+    assert!(
+        root.text_content()
+            .unwrap_or_default()
+            .contains("broken by hand"),
+        "the break is in the log"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_the_log_filters_by_kind() {
+    let (root, app) = mount("?seed=7&voters=3").await;
+    for _ in 0..400 {
+        click(&root, ".control-bar__step").await;
+    }
+    for kind in [
+        "election",
+        "discovery+sync",
+        "broadcast",
+        "faults",
+        "threads",
+    ] {
+        click(&root, &format!(".log-kind[data-kind=\"{kind}\"]")).await;
+    }
+    let lines = count(&root, ".event-log__line");
+    assert!(lines > 0, "a startup writes to disk");
+    assert_eq!(
+        count(&root, ".event-log__line--disk"),
+        lines,
+        "only disk entries are left"
+    );
+    click(&root, ".log-kind--all").await;
+    assert!(count(&root, ".event-log__line") > lines);
+    assert!(
+        count(&root, ".event-log__line") <= 200,
+        "the log's DOM stays bounded"
+    );
+    app.destroy();
 }

@@ -6,16 +6,25 @@ use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
 use crate::components::error_page::ErrorPage;
 use crate::components::event_log::EventLog;
+use crate::components::help_overlay::HelpOverlay;
 use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
+use crate::components::message_panel::MessagePanel;
 use crate::components::status_line::StatusLine;
-use crate::hooks::use_sim_driver;
-use crate::run_params::RunParams;
+// Time travel, scenarios, links, embedding (issue 6).
+use crate::components::embed_frame::EmbedApp;
+use crate::components::run_bar::RunBar;
+use crate::components::space_time::SpaceTime;
+use crate::components::timeline::Timeline;
+use crate::hooks::{use_box_aspect, use_keyboard, use_media_query, use_sim_driver};
 use crate::state::{Action, UiState};
-use crate::view_model::cluster_model::ClusterModel;
+use crate::time_travel;
+use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
 use crate::view_model::inspector_model::InspectorModel;
 use crate::view_model::labels::{clock_label, ensemble_label};
-use crate::view_model::log_model::{log_lines, LOG_LINES};
+use crate::view_model::log_model::{log_lines_of_kinds, LOG_LINES};
+use crate::view_model::message_detail::MessageDetail;
+use crate::view_model::recent::fresh_window_ms;
 use std::rc::Rc;
 use yew::prelude::*;
 use zab::Sid;
@@ -27,36 +36,34 @@ pub struct AppProps {
     /// Write the run's parameters back into the page's URL (off when mounted by tests).
     #[prop_or(true)]
     pub sync_url: bool,
+    /// Where the embed frame's "Open in ZabScope" points (default: this page's address).
+    #[prop_or_default]
+    pub app_url: Option<AttrValue>,
 }
 
-/// The state a query string asks for: its run, a random seed when it has none, or the error.
+/// The state a query string asks for: its run (a random seed when it has none; scenario,
+/// faults, speed and position from the link), or the error.
 pub fn initial_state(query: &str) -> UiState {
-    match RunParams::parse(query) {
-        Ok(p) => {
-            let state = UiState::new(
-                p.seed.unwrap_or_else(browser::random_seed),
-                p.voters,
-                p.observers,
-            );
-            let mut state = match p.at_ms {
-                Some(t) => state.starting_at(t),
-                None => state,
-            };
-            if p.play {
-                state.apply(Action::Play);
-            }
-            state
-        }
-        Err(e) => UiState::failed(e.to_string(), RunParams::default()),
-    }
+    time_travel::state_for_query(query)
 }
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    // `?embed` is a different app (no keyboard listener, no URL writes); a mounted app keeps
+    // its query, so this branch never changes between renders and the hooks keep their order.
+    if crate::link::is_embed(&props.query) {
+        return html! { <EmbedApp query={props.query.clone()} app_url={props.app_url.clone()} /> };
+    }
     let query = props.query.clone();
     let state = use_reducer(move || initial_state(&query));
     let reduced_motion = *use_memo((), |_| browser::prefers_reduced_motion());
     use_sim_driver(state.wants_frames(), state.dispatcher());
+    use_keyboard(state.dispatcher());
+    // Phones get the two-column drawing (its text stays legible at 390 px).
+    let portrait = use_media_query("(max-width: 700px)");
+    // The drawing takes the shape of the box it is shown in.
+    let cluster_node = use_node_ref();
+    let cluster_aspect = use_box_aspect(cluster_node.clone());
 
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -75,21 +82,33 @@ pub fn App(props: &AppProps) -> Html {
     };
     {
         let sync = props.sync_url && state.error().is_none();
-        use_effect_with(state.params(), move |p| {
+        // The whole link (scenario, faults, speed; the position while paused) lives in the URL.
+        let link = time_travel::link_of(&state, false).map(|l| l.to_query());
+        use_effect_with((state.params(), link), move |(p, link)| {
             browser::note_run(p.seed.unwrap_or(0), p.voters, p.observers);
-            if sync {
-                browser::replace_url_query(p);
+            if let (true, Some(q)) = (sync, link) {
+                crate::share::replace_query(q);
             }
         });
     }
     let log = {
         let state = state.clone();
-        use_memo((state.version, state.seed, state.log_filter), move |_| {
-            state
-                .session()
-                .map(|session| log_lines(session.log(), state.log_filter, LOG_LINES))
-                .unwrap_or_default()
-        })
+        use_memo(
+            (state.version, state.seed, state.log_filter, state.log_kinds),
+            move |_| {
+                state
+                    .session()
+                    .map(|session| {
+                        log_lines_of_kinds(
+                            session.log(),
+                            state.log_filter,
+                            state.log_kinds,
+                            LOG_LINES,
+                        )
+                    })
+                    .unwrap_or_default()
+            },
+        )
     };
 
     let Some(sim) = state.sim() else {
@@ -101,13 +120,27 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         };
     };
-    let cluster = Rc::new(ClusterModel::build(
+    let session = state.session();
+    let full_log = session.as_ref().map_or(&[][..], |s| s.log());
+    let cluster = Rc::new(ClusterModel::build_fitted(
         &sim,
-        state.display_ms,
-        reduced_motion,
-        state.selected,
-        state.selected_msg.as_ref().map(|(id, _)| *id),
+        full_log,
+        &ClusterOptions {
+            display_ms: state.display_ms,
+            reduced_motion,
+            selected: state.selected,
+            selected_msg: state.selected_msg.as_ref().map(|(id, _)| *id),
+            portrait,
+            fresh_ms: fresh_window_ms(state.speed.factor()),
+        },
+        cluster_aspect,
     ));
+    let message = state
+        .selected_msg
+        .as_ref()
+        .and_then(|(id, _)| MessageDetail::build(&sim, full_log, *id, state.display_ms));
+    drop(session);
+    let partitioned = !cluster.cuts.is_empty();
     let inspector = state
         .selected
         .and_then(|sid| InspectorModel::build(&sim, sid, state.display_ms));
@@ -116,6 +149,7 @@ pub fn App(props: &AppProps) -> Html {
     let in_flight = sim.in_flight().count();
     let can_step = sim.next_event_time().is_some();
     drop(sim);
+    let travel = TravelViews::of(&state, props.app_url.as_deref());
 
     html! {
         <div class={classes!("app", reduced_motion.then_some("app--reduced-motion"))}>
@@ -126,16 +160,33 @@ pub fn App(props: &AppProps) -> Html {
             <StatusLine clock={clock_label(state.display_ms)} seed={state.seed}
                 ensemble={ensemble_label(state.voters, state.observers)} {events} {in_flight}
                 playing={state.playing} finished={!can_step} />
+            <RunBar scenario={state.scenario()} seed={state.seed} voters={state.voters}
+                observers={state.observers} link={travel.link.clone()} file_stem={travel.file_stem.clone()}
+                export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">
-                    <ClusterView model={cluster} on_action={on_action.clone()} />
-                    <Legend />
+                    <ClusterView model={cluster} on_action={on_action.clone()} node={cluster_node} />
+                    <Legend {partitioned} on_action={on_action.clone()} />
                 </section>
                 <aside class="app__side">
-                    <Inspector model={inspector} message={state.selected_msg.clone()} on_action={on_action.clone()} />
-                    <EventLog lines={log} {sids} filter={state.log_filter} {on_action} />
+                    if let Some(detail) = message {
+                        <MessagePanel key={detail.id} detail={detail.clone()} on_action={on_action.clone()} />
+                    }
+                    <Inspector model={inspector} on_action={on_action.clone()} />
+                    <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} on_action={on_action.clone()} />
                 </aside>
             </main>
+            if let Some(model) = travel.timeline.clone() {
+                <Timeline {model} on_action={on_action.clone()} />
+            }
+            <section class="app__travel" aria-label="Space-time diagram">
+                if let Some(model) = travel.diagram.clone() {
+                    <SpaceTime {model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
+                }
+            </section>
+            if state.help_open {
+                <HelpOverlay {on_action} />
+            }
         </div>
     }
 }
@@ -149,5 +200,34 @@ fn Header() -> Html {
                 <span class="brand__tag">{ "ZooKeeper's quorum protocol, simulated step by step" }</span>
             </h1>
         </header>
+    }
+}
+
+/// What the time-travel views need from the state, built once per render.
+struct TravelViews {
+    timeline: Option<Rc<time_travel::timeline::TimelineModel>>,
+    diagram: Option<Rc<time_travel::diagram::DiagramModel>>,
+    link: AttrValue,
+    file_stem: AttrValue,
+    export_trace: Callback<(), String>,
+}
+
+impl TravelViews {
+    fn of(state: &UseReducerHandle<UiState>, app_url: Option<&str>) -> TravelViews {
+        let query = time_travel::link_of(state, true)
+            .map(|l| l.to_query())
+            .unwrap_or_default();
+        let base = app_url.map_or_else(crate::share::page_base, str::to_string);
+        let export_trace = {
+            let state = state.clone();
+            Callback::from(move |_: ()| time_travel::trace_text(&state).unwrap_or_default())
+        };
+        TravelViews {
+            timeline: time_travel::timeline_model(state).map(Rc::new),
+            diagram: time_travel::diagram_model(state).map(Rc::new),
+            link: format!("{base}?{query}").into(),
+            file_stem: format!("zabscope-seed{}", state.seed).into(),
+            export_trace,
+        }
     }
 }

@@ -46,6 +46,7 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
         observers,
     });
     let new_seed = on_new_seed.reform(|_: MouseEvent| ());
+    let help = on_action.reform(|_: MouseEvent| Action::ShowHelp(true));
     let on_speed = on_action.reform(|e: InputEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Action::SetSpeed(Speed::clamped(
@@ -91,13 +92,15 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
         <div class="control-bar" role="toolbar" aria-label="Simulation controls">
             <div class="control-bar__group">
                 <button class={classes!("btn", "btn--primary", "control-bar__play")} onclick={toggle}
-                    aria-pressed={playing.to_string()} title="Play or pause (simulated time runs at the chosen speed)">
+                    aria-pressed={playing.to_string()} title="Play or pause (Space); simulated time runs at the chosen speed">
                     { if *playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button class={classes!("btn", "control-bar__step")} onclick={step} disabled={!*can_step}
-                    title="Run exactly one event">{ "Step ›" }</button>
+                    title="Run exactly one event (→ or n)">{ "Step ›" }</button>
                 <button class={classes!("btn", "control-bar__reset")} onclick={reset}
                     title="Start this seed over">{ "↺ Reset" }</button>
+                <button class={classes!("btn", "control-bar__help")} onclick={help}
+                    title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
             <label class="control-bar__group control-bar__speed" title="Simulated milliseconds per real millisecond (log scale)">
                 <span class="control-bar__label">{ "Speed" }</span>

@@ -1,7 +1,9 @@
-//! The last entries of the event log, newest at the bottom, optionally only one server's.
+//! The last entries of the event log in ZooKeeper's words, newest at the bottom, optionally
+//! only one server's and only some kinds (election, discovery+sync, broadcast, disk, faults,
+//! threads). The list is bounded (`LOG_LINES`), so the DOM stays small in long runs.
 
 use crate::state::Action;
-use crate::view_model::log_model::LogLine;
+use crate::view_model::log_model::{LogKind, LogKinds, LogLine};
 use std::rc::Rc;
 use yew::prelude::*;
 use zab::Sid;
@@ -11,6 +13,8 @@ pub struct EventLogProps {
     pub lines: Rc<Vec<LogLine>>,
     pub sids: Vec<Sid>,
     pub filter: Option<Sid>,
+    #[prop_or_default]
+    pub kinds: LogKinds,
     pub on_action: Callback<Action>,
 }
 
@@ -20,6 +24,28 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
         Action::FilterLog(select.value().parse::<i64>().ok().map(Sid))
     });
+    let kinds = props.kinds;
+    let toggles = LogKind::EVERY.iter().map(|&k| {
+        let on = kinds.contains(k);
+        let onclick = props.on_action.reform(move |e: MouseEvent| {
+            // Alt- or Shift-click shows only this kind.
+            if e.alt_key() || e.shift_key() {
+                Action::SetLogKinds(LogKinds::only(k))
+            } else {
+                Action::SetLogKinds(kinds.toggled(k))
+            }
+        });
+        html! {
+            <button class={classes!("log-kind", format!("log-kind--{}", k.label().replace('+', "-")), on.then_some("log-kind--on"))}
+                {onclick} aria-pressed={on.to_string()} data-kind={k.label()}
+                title={format!("Show or hide {} events (Shift-click: only these)", k.label())}>
+                { k.label() }
+            </button>
+        }
+    });
+    let all = props
+        .on_action
+        .reform(|_: MouseEvent| Action::SetLogKinds(LogKinds::ALL));
     html! {
         <section class="panel event-log" aria-label="Event log">
             <div class="event-log__head">
@@ -34,6 +60,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
+            <div class="event-log__kinds" role="group" aria-label="Kinds of event">
+                { for toggles }
+                if kinds != LogKinds::ALL {
+                    <button class="log-kind log-kind--all" onclick={all}>{ "all" }</button>
+                }
+            </div>
             // column-reverse keeps the view pinned to the newest line without any script.
             <div class="event-log__scroll">
                 <ol class="event-log__list">
@@ -45,7 +77,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     }) }
                 </ol>
                 if props.lines.is_empty() {
-                    <p class="event-log__empty">{ "Nothing yet: press Play or Step." }</p>
+                    <p class="event-log__empty">{ "Nothing to show yet: press Play or Step, or switch a kind on." }</p>
                 }
             </div>
         </section>

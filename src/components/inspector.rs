@@ -1,75 +1,186 @@
-//! The selected server in full: persisted and in-memory fields, every thread with its wait,
-//! and the crash/restart buttons. Also shows a message picked on the wire.
+//! The selected server in full: its disk (epoch files, the txn log with durable and pending
+//! entries, the snapshot), its memory (lastLoggedZxid, lastProcessedZxid, the data tree), its
+//! election, every thread with its wait, its connections; and the faults a person can inject
+//! at it: crash, restart, a client write, a partition from another server, a broken link.
 
 use crate::state::Action;
 use crate::view_model::cluster_model::ThreadRow;
 use crate::view_model::inspector_model::InspectorModel;
 use yew::prelude::*;
+use zab::Sid;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub model: Option<InspectorModel>,
-    /// A message picked on the wire: its id and full summary.
-    pub message: Option<(u64, String)>,
     pub on_action: Callback<Action>,
 }
 
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let on_action = &props.on_action;
-    let message = props.message.as_ref().map(|(id, summary)| {
-        let close = on_action.reform(|_: MouseEvent| Action::SelectMessage(None));
+    let one_way = use_state(|| false);
+    let Some(m) = &props.model else {
+        return html! {
+            <section class="panel inspector inspector--empty" aria-label="Inspector">
+                <p class="inspector__hint">
+                    { "Click a server to inspect its disk, memory and threads and to inject faults at it. Click a message for every field; click a connection line to break it. Press " }
+                    <kbd>{ "?" }</kbd>{ " for keys." }
+                </p>
+            </section>
+        };
+    };
+    let sid = m.sid;
+    let crash = on_action.reform(move |_: MouseEvent| Action::Crash(sid));
+    let restart = on_action.reform(move |_: MouseEvent| Action::Restart(sid));
+    let write = on_action.reform(move |_: MouseEvent| Action::Write(sid));
+    let close = on_action.reform(|_: MouseEvent| Action::Select(None));
+    let heal = on_action.reform(|_: MouseEvent| Action::Heal);
+    let toggle_way = {
+        let one_way = one_way.clone();
+        Callback::from(move |_: MouseEvent| one_way.set(!*one_way))
+    };
+    let partition_buttons = m.others.iter().map(|&to| {
+        let way = *one_way;
+        let onclick = on_action.reform(move |_: MouseEvent| Action::Partition {
+            from: sid,
+            to,
+            one_way: way,
+        });
+        let label = if way {
+            format!("{sid} ↛ {to}")
+        } else {
+            format!("{sid} ↮ {to}")
+        };
         html! {
-            <div class="inspector__message">
-                <div class="inspector__message-head">
-                    <span>{ format!("Message #{id}") }</span>
-                    <button class="btn btn--small" onclick={close} aria-label="Close message">{ "×" }</button>
-                </div>
-                <code class="inspector__summary">{ summary }</code>
-            </div>
+            <button class="btn btn--small inspector__partition" {onclick} data-to={to.to_string()}
+                title={if way { format!("Lose every packet {sid} sends to {to}") } else { format!("Cut {sid} and {to} apart both ways") }}>
+                { label }
+            </button>
         }
     });
-    let body = match &props.model {
-        None => html! {
-            <p class="inspector__hint">{ "Click a server to inspect its epochs, vote and threads, and to crash or restart it. Click a message to read all its fields." }</p>
-        },
-        Some(m) => {
-            let sid = m.sid;
-            let crash = on_action.reform(move |_: MouseEvent| Action::Crash(sid));
-            let restart = on_action.reform(move |_: MouseEvent| Action::Restart(sid));
-            let close = on_action.reform(|_: MouseEvent| Action::Select(None));
-            html! {
-                <>
-                    <div class="inspector__head">
-                        <h2 class="inspector__title">{ format!("Server {sid}") }</h2>
-                        <span class={classes!("state-chip", format!("state-chip--{}", m.look.modifier()))}>{ m.look.label() }</span>
-                        <span class="inspector__role">{ m.role }</span>
-                        <button class="btn btn--small inspector__close" onclick={close} aria-label="Close inspector">{ "×" }</button>
-                    </div>
-                    <div class="inspector__actions">
-                        <button class={classes!("btn", "btn--danger", "inspector__crash")} onclick={crash} disabled={!m.up}>{ "Crash" }</button>
-                        <button class={classes!("btn", "inspector__restart")} onclick={restart} disabled={m.up}>{ "Restart" }</button>
-                    </div>
-                    <dl class="inspector__fields">
-                        { for m.fields.iter().map(|(k, v)| html! {
-                            <div class="inspector__field"><dt>{ *k }</dt><dd>{ v }</dd></div>
-                        }) }
-                    </dl>
-                    if !m.threads.is_empty() {
-                        <h3 class="inspector__subtitle">{ "Threads" }</h3>
-                        <ul class="inspector__threads">
-                            { for m.threads.iter().map(thread_item) }
-                        </ul>
-                    }
-                </>
-            }
+    let mut linked: Vec<Sid> = m.connections.iter().map(|c| c.other).collect();
+    linked.sort();
+    linked.dedup();
+    let break_buttons = linked.into_iter().map(|other| {
+        let onclick = on_action.reform(move |_: MouseEvent| Action::Break { a: sid, b: other });
+        html! {
+            <button class="btn btn--small inspector__break" {onclick} data-to={other.to_string()}
+                title={format!("Reset every TCP connection between {sid} and {other}")}>
+                { format!("break {sid}–{other}") }
+            </button>
         }
-    };
+    });
+
     html! {
         <section class="panel inspector" aria-label="Inspector">
-            { message.unwrap_or_default() }
-            { body }
+            <div class="inspector__head">
+                <h2 class="inspector__title">{ format!("Server {sid}") }</h2>
+                <span class={classes!("state-chip", format!("state-chip--{}", m.look.modifier()))}>{ m.look.label() }</span>
+                <span class="inspector__role">{ m.role }</span>
+                <button class="btn btn--small inspector__close" onclick={close} aria-label="Close inspector">{ "×" }</button>
+            </div>
+            <div class="inspector__actions">
+                <button class={classes!("btn", "btn--danger", "inspector__crash")} onclick={crash} disabled={!m.up}
+                    title="Kill the process (c): memory and unsynced writes are lost, the disk stays">{ "Crash" }</button>
+                <button class={classes!("btn", "inspector__restart")} onclick={restart} disabled={m.up}
+                    title="Start the process again from its disk (r)">{ "Restart" }</button>
+                <button class={classes!("btn", "inspector__write")} onclick={write} disabled={!m.up}
+                    title="A client creates a znode at this server (w)">{ "Client write" }</button>
+            </div>
+
+            <h3 class="inspector__subtitle">{ "Disk" }</h3>
+            { fields(&m.durable) }
+            <div class="txn-log" aria-label="Txn log">
+                <div class="txn-log__head">
+                    <span>{ "txn log" }</span>
+                    <span class="txn-log__legend">
+                        <span class="txn-log__mark txn-log__mark--durable">{ "durable" }</span>
+                        <span class="txn-log__mark txn-log__mark--pending">{ "pending fsync" }</span>
+                    </span>
+                </div>
+                if m.log.is_empty() {
+                    <p class="txn-log__empty">{ "empty" }</p>
+                } else {
+                    <ol class="txn-log__list">
+                        if m.log_hidden > 0 {
+                            <li class="txn-log__more">{ format!("… {} earlier", m.log_hidden) }</li>
+                        }
+                        { for m.log.iter().map(|t| html! {
+                            <li class={classes!("txn-log__txn", if t.durable { "txn-log__txn--durable" } else { "txn-log__txn--pending" })}
+                                title={if t.durable { "fsynced: survives a crash" } else { "in the OS buffer: a crash loses it" }}>
+                                <span class="txn-log__zxid">{ &t.zxid }</span>
+                                <span class="txn-log__op">{ &t.op }</span>
+                            </li>
+                        }) }
+                    </ol>
+                }
+            </div>
+
+            if m.up {
+                <h3 class="inspector__subtitle">{ "Memory" }</h3>
+                { fields(&m.memory) }
+                if !m.tree.is_empty() {
+                    <ul class="inspector__tree" aria-label="Data tree">
+                        if m.tree_hidden > 0 {
+                            <li class="inspector__tree-more">{ format!("… {} more", m.tree_hidden) }</li>
+                        }
+                        { for m.tree.iter().map(|(path, data)| html! {
+                            <li><code>{ path }</code>{ " = " }<code>{ format!("\"{data}\"") }</code></li>
+                        }) }
+                    </ul>
+                }
+                <h3 class="inspector__subtitle">{ "State and election" }</h3>
+                { fields(&m.fields) }
+                <h3 class="inspector__subtitle">{ format!("Threads ({})", m.threads.len()) }</h3>
+                <ul class="inspector__threads">
+                    { for m.threads.iter().map(thread_item) }
+                </ul>
+            }
+
+            <h3 class="inspector__subtitle">{ "Network" }</h3>
+            if m.connections.is_empty() {
+                <p class="inspector__muted">{ "no live connection" }</p>
+            } else {
+                <ul class="inspector__conns">
+                    { for m.connections.iter().map(|c| html! {
+                        <li class={classes!("inspector__conn", format!("inspector__conn--{}", c.channel.to_ascii_lowercase()))}>
+                            <span class="inspector__conn-channel">{ c.channel }</span>
+                            { if c.initiated { format!(" → {} ", c.other) } else { format!(" ← {} ", c.other) } }
+                            <span class="inspector__muted">{ format!("#{} {}", c.id, c.state) }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+            <div class="inspector__tools">
+                { for break_buttons }
+            </div>
+            <div class="inspector__tools" role="group" aria-label="Partition">
+                <span class="inspector__tool-label">{ "partition" }</span>
+                <button class={classes!("btn", "btn--small", "inspector__way", (*one_way).then_some("btn--on"))}
+                    onclick={toggle_way} aria-pressed={(*one_way).to_string()}
+                    title="Symmetric (both ways) or one-way (only this server's packets are lost)">
+                    { if *one_way { "one-way" } else { "both ways" } }
+                </button>
+                { for partition_buttons }
+            </div>
+            if !m.partitions.is_empty() {
+                <div class="inspector__tools">
+                    <span class="inspector__tool-label">{ "in force" }</span>
+                    { for m.partitions.iter().map(|p| html! { <span class="inspector__cut">{ p }</span> }) }
+                    <button class="btn btn--small inspector__heal" onclick={heal}>{ "Heal all" }</button>
+                </div>
+            }
         </section>
+    }
+}
+
+fn fields(rows: &[(&'static str, String)]) -> Html {
+    html! {
+        <dl class="inspector__fields">
+            { for rows.iter().map(|(k, v)| html! {
+                <div class="inspector__field"><dt>{ *k }</dt><dd>{ v }</dd></div>
+            }) }
+        </dl>
     }
 }
 

@@ -1,13 +1,23 @@
 //! The views: each a small `#[component]` with `PartialEq` props, one per file (SG-21).
 
+pub mod accept_flash;
 pub mod app;
 pub mod cluster_view;
 pub mod connection_line;
 pub mod control_bar;
+pub mod embed_frame;
+pub mod epoch_gauge;
 pub mod error_page;
 pub mod event_log;
+pub mod help_overlay;
 pub mod inspector;
 pub mod legend;
+pub mod message_panel;
 pub mod message_pill;
+pub mod partition_mark;
 pub mod peer_card;
+pub mod run_bar;
+pub mod space_time;
 pub mod status_line;
+pub mod thread_row;
+pub mod timeline;

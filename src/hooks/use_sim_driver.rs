@@ -17,6 +17,17 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+thread_local! {
+    /// Animation-frame loops running now (each mounted, playing app has one). A paused or
+    /// hidden app has none: the browser suite checks this to prove an idle page does no work.
+    static ACTIVE_LOOPS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many animation-frame loops run now, across every mounted app.
+pub fn active_frame_loops() -> usize {
+    ACTIVE_LOOPS.with(Cell::get)
+}
+
 /// A frame never advances the clock by more than this much real time, so a stalled tab (or a
 /// debugger pause) resumes smoothly instead of jumping.
 const MAX_FRAME_MS: f64 = 250.0;
@@ -73,6 +84,7 @@ struct Frames {
 
 impl Frames {
     fn stop(self) {
+        ACTIVE_LOOPS.with(|n| n.set(n.get().saturating_sub(1)));
         if let (Some(window), Some(id)) = (web_sys::window(), self.handle.take()) {
             let _ = window.cancel_animation_frame(id);
         }
@@ -82,6 +94,7 @@ impl Frames {
 }
 
 fn start_frames(dispatcher: UseReducerDispatcher<UiState>) -> Frames {
+    ACTIVE_LOOPS.with(|n| n.set(n.get() + 1));
     let handle = Rc::new(Cell::new(None));
     let closure: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
     let last = Cell::new(None::<f64>);

@@ -1,20 +1,33 @@
 //! What the cluster drawing shows, as plain data read from a [`Simulation`] at a display time:
-//! one card per server, one line per live connection, one pill per message on the wire.
+//! one card per server (its threads as rows), one line per live connection, one mark per
+//! partition, one pill per message on the wire, the epoch-wait gauge, and what just happened
+//! (accepts, `notifyAll` wakes) for a moment's highlight.
+//!
+//! ```text
+//!   Simulation ─threads()─▶ ThreadRow per thread ─lines─▶ CardWant ─place()─▶ card rects
+//!   in_flight / connections / network ──────────────────────────────────────▶ pills, links, cuts
+//!   event log tail ─Recent::scan─▶ fresh rows, woken rows, accept flashes
+//!                  ─EpochGauge::build─▶ the gauge in the ring's middle
+//! ```
 //!
 //! Everything here is `PartialEq` data, so the components are pure views of it (SG-21) and Yew
 //! re-renders only what changed. Threads and messages are read generically (`ThreadView`,
 //! `Message::kind`/`summary`), so new protocol parts appear without changes here.
 
+use crate::view_model::epoch_gauge::EpochGauge;
 use crate::view_model::labels::{
-    clock_text, countdown_text, message_fields, sid_set_text, truncate, vote_text,
+    countdown_text, message_fields, message_pill_lines, sid_set_text, truncate,
 };
 use crate::view_model::motion::progress;
-use crate::view_model::ring_layout::{card_size, link, ring_rects, CardSize, Point, Rect};
+use crate::view_model::recent::Recent;
+use crate::view_model::ring_layout::{
+    link, place_in, view_height_for, CardSize, CardWant, Point, Rect, Viewport, ROW_TEXT_X,
+    SANS_BOLD_ROW,
+};
 use sim::network::ConnState;
-use sim::Simulation;
+use sim::{LogEntry, Simulation};
 use std::collections::BTreeMap;
 use zab::config::LearnerType;
-use zab::election::Vote;
 use zab::output::Channel;
 use zab::peer::{ServerState, ThreadView};
 use zab::Sid;
@@ -88,6 +101,9 @@ pub struct BlockedRow {
     pub countdown: String,
     /// The card's one-line form, fitted to the card: `recvqueue · 2/3 · 143 ms`.
     pub short: String,
+    /// How long the whole wait lasts (the ring's full circle), and the fraction left.
+    pub span_ms: u64,
+    pub left: f64,
 }
 
 impl BlockedRow {
@@ -105,6 +121,16 @@ impl BlockedRow {
                 self.monitor
             )
         }
+    }
+
+    /// Whether it waits for a quorum (a monitor's set), not just for a timer or a read.
+    pub fn is_quorum_wait(&self) -> bool {
+        self.need > 0
+    }
+
+    /// `2/3`.
+    pub fn count_text(&self) -> String {
+        format!("{}/{}", self.have.len(), self.need)
     }
 
     /// `have {1, 3} of 3 (needs 1) · wakes in 143 ms`, the inspector's form.
@@ -131,20 +157,94 @@ impl BlockedRow {
     }
 }
 
+/// The timeouts a wait can have, for the countdown ring's full circle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitLimits {
+    pub init_limit_ms: u64,
+    pub sync_limit_ms: u64,
+}
+
+impl Default for WaitLimits {
+    /// ZooKeeper's sample config: tickTime 2000, initLimit 10, syncLimit 5.
+    fn default() -> Self {
+        WaitLimits {
+            init_limit_ms: 20_000,
+            sync_limit_ms: 10_000,
+        }
+    }
+}
+
+impl WaitLimits {
+    pub fn of(sim: &Simulation) -> WaitLimits {
+        let c = &sim.options().config;
+        WaitLimits {
+            init_limit_ms: c.init_limit_ms(),
+            sync_limit_ms: c.sync_limit_ms(),
+        }
+    }
+}
+
+/// `FastLeaderElection`'s longest poll (`maxNotificationInterval`).
+const MAX_NOTIFICATION_INTERVAL_MS: u64 = 60_000;
+/// `FastLeaderElection`'s first poll (`finalizeWait`, and the first `notTimeout`).
+const FINALIZE_WAIT_MS: u64 = 200;
+
+/// The full length of a wait that has `left_ms` to go, from what it waits on. A monitor wait
+/// of `Leader.lead()` lasts initLimit × tickTime; a socket read initLimit or syncLimit ticks;
+/// a FastLeaderElection poll 200 ms doubling up to 60 s. `ThreadView` does not say when a wait
+/// began, so the shortest of these that still covers `left_ms` is taken: exact for the monitor
+/// waits and polls, a close bound for reads.
+pub fn wait_span_ms(monitor: &str, left_ms: u64, limits: WaitLimits) -> u64 {
+    match monitor {
+        "connectingFollowers" | "electingFollowers" | "newLeaderProposal" => limits.init_limit_ms,
+        m if m.starts_with("recvqueue") => {
+            let mut span = FINALIZE_WAIT_MS;
+            while span < left_ms && span < MAX_NOTIFICATION_INTERVAL_MS {
+                span *= 2;
+            }
+            span.min(MAX_NOTIFICATION_INTERVAL_MS).max(left_ms)
+        }
+        _ => {
+            let (short, long) = (
+                limits.sync_limit_ms.min(limits.init_limit_ms),
+                limits.sync_limit_ms.max(limits.init_limit_ms),
+            );
+            if left_ms <= short {
+                short
+            } else {
+                long.max(left_ms)
+            }
+        }
+    }
+}
+
 /// One of a server's Java threads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadRow {
+    /// Stable while the thread lives (a LearnerHandler is `LearnerHandler#<conn>`).
+    pub id: String,
     pub name: String,
     pub phase: String,
     pub blocked: Option<BlockedRow>,
+    /// Just created (a LearnerHandler the acceptor just made): highlighted for a moment.
+    pub fresh: bool,
+    /// Just woken by a `notifyAll`: the log index of that notifyAll (one pulse per wake).
+    pub woken: Option<u64>,
 }
 
 impl ThreadRow {
     pub fn from_view(t: &ThreadView, display_ms: f64) -> ThreadRow {
+        ThreadRow::from_view_with(t, display_ms, WaitLimits::default())
+    }
+
+    pub fn from_view_with(t: &ThreadView, display_ms: f64, limits: WaitLimits) -> ThreadRow {
         ThreadRow {
+            id: t.id.clone(),
             name: t.name.clone(),
             phase: t.phase.clone(),
             blocked: t.blocked.as_ref().map(|b| {
+                let left_ms = (b.deadline.0 as f64 - display_ms).max(0.0);
+                let span_ms = wait_span_ms(&b.monitor, left_ms.ceil() as u64, limits);
                 let mut row = BlockedRow {
                     monitor: b.monitor.clone(),
                     have: b.have.clone(),
@@ -153,16 +253,34 @@ impl ThreadRow {
                     deadline_ms: b.deadline.0,
                     countdown: countdown_text(b.deadline.0, display_ms),
                     short: String::new(),
+                    span_ms,
+                    left: if span_ms == 0 {
+                        0.0
+                    } else {
+                        (left_ms / span_ms as f64).clamp(0.0, 1.0)
+                    },
                 };
                 row.short = row.short_text();
                 row
             }),
+            fresh: false,
+            woken: None,
         }
     }
 
-    /// Lines this row takes in a card: the name and phase, and the wait when blocked.
+    /// Lines this row takes in a card: one, and a second for a quorum wait (its monitor,
+    /// the set's pips and the countdown).
     pub fn lines(&self) -> usize {
-        1 + usize::from(self.blocked.is_some())
+        1 + usize::from(
+            self.blocked
+                .as_ref()
+                .is_some_and(BlockedRow::is_quorum_wait),
+        )
+    }
+
+    /// Whether the countdown sits at the end of the first line (a read or timer wait).
+    pub fn countdown_inline(&self) -> bool {
+        self.blocked.as_ref().is_some_and(|b| !b.is_quorum_wait())
     }
 }
 
@@ -173,11 +291,14 @@ pub struct PeerModel {
     pub observer: bool,
     pub look: PeerLook,
     pub rect: Rect,
-    /// `vote 3 · zxid 0:0 · peerEpoch 0`; empty while crashed.
-    pub vote: String,
-    /// `logicalclock 1 · currentEpoch 0`; empty while crashed.
-    pub clock: String,
-    /// ZabState (ELECTION, DISCOVERY, …); empty while crashed.
+    /// This card's own size and text room (an expanded card is bigger than the base).
+    pub card: CardSize,
+    /// Grown beyond the base size to show all its threads (the leader, the selection).
+    pub expanded: bool,
+    /// `currentEpoch 1 · acceptedEpoch 1`, `lastLoggedZxid 1:0 · vote 3` (one compact line
+    /// on small cards; the disk's epochs while down).
+    pub info: Vec<String>,
+    /// ZabState (ELECTION, DISCOVERY, …); empty while down.
     pub zab_state: String,
     /// The threads that fit in the card, in the server's order.
     pub threads: Vec<ThreadRow>,
@@ -190,12 +311,43 @@ pub struct PeerModel {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkModel {
     pub id: u64,
+    /// The connecting side and the accepting side.
+    pub a: Sid,
+    pub b: Sid,
     pub quorum: bool,
     /// Not yet open both ways (connecting, or half-closed).
     pub pending: bool,
+    /// SYN on its way: the connect() has not reached the acceptor yet.
+    pub connecting: bool,
+    /// Just accepted by the leader's LearnerCnxAcceptor.
+    pub fresh: bool,
     pub from: Point,
     pub to: Point,
     pub title: String,
+}
+
+/// A partition between two servers: both ways, or only `from` ↛ `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CutModel {
+    pub from_sid: Sid,
+    pub to_sid: Sid,
+    pub one_way: bool,
+    pub from: Point,
+    pub to: Point,
+    pub title: String,
+}
+
+/// The moment the leader's LearnerCnxAcceptor accepts a learner's connection.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AcceptFlash {
+    /// The Accept's log index: one animation per accept.
+    pub key: u64,
+    pub leader: Sid,
+    pub learner: Sid,
+    /// Where the connection meets the leader's card.
+    pub at: Point,
+    /// Where its `accept()` label goes: just outside the card, toward the learner.
+    pub label_at: Point,
 }
 
 /// A message on the wire.
@@ -203,8 +355,10 @@ pub struct LinkModel {
 pub struct MessageModel {
     pub id: u64,
     pub kind: String,
-    /// The fields after the kind, shortened to fit a pill.
+    /// The fields after the kind, shortened to fit a pill (the first of `lines`).
     pub fields: String,
+    /// The pill's lines under its kind (FOLLOWERINFO: its LearnerInfo and acceptedEpoch zxid).
+    pub lines: Vec<String>,
     /// `Message::summary()` with sender and receiver, for the tooltip and the inspector.
     pub summary: String,
     pub quorum: bool,
@@ -215,18 +369,57 @@ pub struct MessageModel {
 /// The whole drawing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterModel {
+    pub viewport: Viewport,
+    /// The base card size (expanded cards carry their own).
     pub card: CardSize,
     pub peers: Vec<PeerModel>,
     pub links: Vec<LinkModel>,
+    pub cuts: Vec<CutModel>,
     pub messages: Vec<MessageModel>,
+    pub accepts: Vec<AcceptFlash>,
     /// The line in the middle of the ring: who leads, or that an election runs.
     pub headline: String,
+    /// The leader's epoch wait, while it runs (drawn in `middle` instead of the headline).
+    pub gauge: Option<EpochGauge>,
+    /// The free box in the ring's middle (or the band under the portrait columns).
+    pub middle: Rect,
+    /// No election runs (nobody is LOOKING): the election links step back.
+    pub settled: bool,
 }
 
-/// Characters a message pill shows after its kind.
+/// Characters a message pill line shows.
 const MESSAGE_FIELD_CHARS: usize = 26;
+const MESSAGE_LINE_CHARS: usize = 34;
+
+/// What the drawing depends on besides the simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterOptions {
+    pub display_ms: f64,
+    /// `prefers-reduced-motion`: messages sit mid-lane instead of gliding.
+    pub reduced_motion: bool,
+    pub selected: Option<Sid>,
+    pub selected_msg: Option<u64>,
+    /// The phone layout (two columns) instead of the ring.
+    pub portrait: bool,
+    /// How long (simulated ms) an event counts as just-happened.
+    pub fresh_ms: f64,
+}
+
+impl ClusterOptions {
+    pub fn at(display_ms: f64) -> ClusterOptions {
+        ClusterOptions {
+            display_ms,
+            reduced_motion: false,
+            selected: None,
+            selected_msg: None,
+            portrait: false,
+            fresh_ms: 60.0,
+        }
+    }
+}
 
 impl ClusterModel {
+    /// The drawing without the log's highlights (no accepts, no wakes, no gauge history).
     pub fn build(
         sim: &Simulation,
         display_ms: f64,
@@ -234,27 +427,81 @@ impl ClusterModel {
         selected: Option<Sid>,
         selected_msg: Option<u64>,
     ) -> ClusterModel {
-        let sids: Vec<Sid> = sim.sids().collect();
-        let card = card_size(sids.len());
-        let rects: BTreeMap<Sid, Rect> = sids.iter().copied().zip(ring_rects(sids.len())).collect();
-        let config = &sim.options().config;
+        let o = ClusterOptions {
+            reduced_motion,
+            selected,
+            selected_msg,
+            ..ClusterOptions::at(display_ms)
+        };
+        ClusterModel::build_with(sim, &[], &o)
+    }
 
+    /// The drawing, with highlights and the gauge read from `log` (the session's log: every
+    /// entry up to the simulation's position, from index 0).
+    pub fn build_with(sim: &Simulation, log: &[LogEntry], o: &ClusterOptions) -> ClusterModel {
+        ClusterModel::build_fitted(sim, log, o, None)
+    }
+
+    /// [`ClusterModel::build_with`] for a box of shape `aspect` (width / height), when known:
+    /// the landscape user space takes the box's shape (within bounds), so the drawing fills it.
+    pub fn build_fitted(
+        sim: &Simulation,
+        log: &[LogEntry],
+        o: &ClusterOptions,
+        aspect: Option<f64>,
+    ) -> ClusterModel {
+        let display_ms = o.display_ms;
+        let sids: Vec<Sid> = sim.sids().collect();
+        let config = &sim.options().config;
+        let limits = WaitLimits::of(sim);
+        let recent = Recent::scan(log, display_ms, o.fresh_ms);
         let down = down_looks(sim);
+
+        // The gauge (when shown) needs the ring's middle: expanded cards then grow only in
+        // height.
+        let gauge = if log.is_empty() {
+            None
+        } else {
+            EpochGauge::build(sim, log, display_ms, o.fresh_ms, o.fresh_ms * 4.0)
+        };
+        // Every thread of every server, then the room each card asks for.
+        let rows: Vec<Vec<ThreadRow>> = sids
+            .iter()
+            .map(|&sid| thread_rows(sim, sid, display_ms, limits, &recent))
+            .collect();
+        let wants: Vec<CardWant> = sids
+            .iter()
+            .zip(&rows)
+            .map(|(&sid, rows)| CardWant {
+                lines: rows.iter().map(ThreadRow::lines).sum(),
+                expand: o.selected == Some(sid)
+                    || sim
+                        .peer(sid)
+                        .is_some_and(|p| p.state() == ServerState::Leading),
+                widen: gauge.is_none(),
+            })
+            .collect();
+        let placement = place_in(sids.len(), &wants, o.portrait, view_height_for(aspect));
+        let rects: BTreeMap<Sid, Rect> = sids
+            .iter()
+            .copied()
+            .zip(placement.rects.iter().copied())
+            .collect();
+        let base = placement.base;
+
         let peers = sids
             .iter()
-            .map(|&sid| {
+            .zip(rows)
+            .map(|(&sid, rows)| {
                 let observer = config.learner_type(sid) == Some(LearnerType::Observer);
-                let mut p = peer_model(
-                    sim,
-                    sid,
-                    observer,
-                    rects[&sid],
-                    card,
-                    display_ms,
-                    selected == Some(sid),
-                );
+                let rect = rects[&sid];
+                let card = base.resized(rect.w, rect.h);
+                let mut p = peer_model(sim, sid, observer, rect, card, rows);
+                p.selected = o.selected == Some(sid);
+                p.expanded = rect.w > base.w + 0.5 || rect.h > base.h + 0.5;
                 if let Some(look) = down.get(&sid) {
                     p.look = *look;
+                    p.info = down_info(sim, sid, *look, card);
                 }
                 p
             })
@@ -268,14 +515,43 @@ impl ClusterModel {
                 let (from, to) = canonical_link(c.initiator, c.acceptor, a, b, quorum, 0.0);
                 Some(LinkModel {
                     id: c.id.0,
+                    a: c.initiator,
+                    b: c.acceptor,
                     quorum,
                     pending: !matches!(c.state, ConnState::Open),
+                    connecting: matches!(c.state, ConnState::Connecting),
+                    fresh: quorum && recent.accepted(c.acceptor, c.id.0),
                     from,
                     to,
                     title: format!(
-                        "{} → {} {:?} connection #{} ({:?})",
-                        c.initiator, c.acceptor, c.channel, c.id.0, c.state
+                        "{} → {} {:?} connection #{} ({:?}). Click to break every connection \
+                         between {} and {}.",
+                        c.initiator,
+                        c.acceptor,
+                        c.channel,
+                        c.id.0,
+                        c.state,
+                        c.initiator,
+                        c.acceptor
                     ),
+                })
+            })
+            .collect();
+
+        let cuts = cuts(sim, &rects);
+
+        let accepts = recent
+            .accepts
+            .iter()
+            .filter_map(|a| {
+                let (l, f) = (rects.get(&a.leader)?, rects.get(&a.learner)?);
+                let at = l.exit_toward(f.center());
+                Some(AcceptFlash {
+                    key: a.index,
+                    leader: a.leader,
+                    learner: a.learner,
+                    at,
+                    label_at: outside(l, at, ACCEPT_LABEL_GAP),
                 })
             })
             .collect();
@@ -286,12 +562,17 @@ impl ClusterModel {
                 let (a, b) = (rects.get(&m.from)?, rects.get(&m.to)?);
                 let quorum = m.channel == Channel::Quorum;
                 let (from, to) = canonical_link(m.from, m.to, a, b, quorum, LANE_OFFSET);
-                let t = progress(display_ms, m.sent_at.0, m.deliver_at.0, reduced_motion);
+                let t = progress(display_ms, m.sent_at.0, m.deliver_at.0, o.reduced_motion);
                 let kind = m.message.kind().to_string();
                 let summary = m.message.summary();
+                let lines: Vec<String> = message_pill_lines(&m.message)
+                    .iter()
+                    .map(|l| truncate(l, MESSAGE_LINE_CHARS))
+                    .collect();
                 Some(MessageModel {
                     id: m.msg.0,
                     fields: message_fields(&kind, &summary, MESSAGE_FIELD_CHARS),
+                    lines,
                     summary: format!(
                         "{} → {}: {summary} (sent t={} ms, arrives t={} ms)",
                         m.from, m.to, m.sent_at.0, m.deliver_at.0
@@ -299,19 +580,78 @@ impl ClusterModel {
                     kind,
                     quorum,
                     at: from.lerp(to, t),
-                    selected: selected_msg == Some(m.msg.0),
+                    selected: o.selected_msg == Some(m.msg.0),
                 })
             })
             .collect();
 
         ClusterModel {
-            card,
+            viewport: placement.viewport,
+            card: base,
             peers,
             links,
+            cuts,
             messages,
+            accepts,
             headline: headline(sim),
+            gauge,
+            middle: placement.middle,
+            settled: sim.sids().any(|sid| sim.peer(sid).is_some())
+                && sim
+                    .sids()
+                    .filter_map(|sid| sim.peer(sid))
+                    .all(|p| p.state() != ServerState::Looking),
         }
     }
+}
+
+/// How far outside the leader's card an `accept()` label sits.
+const ACCEPT_LABEL_GAP: f64 = 20.0;
+
+/// A point `gap` beyond `at` (a point on `card`'s border), away from the card's centre; the
+/// label's baseline is lowered below a bottom edge so the text clears the card.
+fn outside(card: &Rect, at: Point, gap: f64) -> Point {
+    let c = card.center();
+    let (dx, dy) = (at.x - c.x, at.y - c.y);
+    let len = dx.hypot(dy);
+    if len == 0.0 {
+        return at;
+    }
+    let p = Point::new(at.x + dx / len * gap, at.y + dy / len * gap);
+    if dy > 0.0 {
+        Point::new(p.x, p.y + 8.0)
+    } else {
+        p
+    }
+}
+
+/// The partitions in force, one mark per pair (a symmetric partition once).
+fn cuts(sim: &Simulation, rects: &BTreeMap<Sid, Rect>) -> Vec<CutModel> {
+    let blocked: Vec<(Sid, Sid)> = sim.network().blocked().collect();
+    let mut out = Vec::new();
+    for &(from, to) in &blocked {
+        let both = blocked.contains(&(to, from));
+        if both && from > to {
+            continue;
+        }
+        let (Some(a), Some(b)) = (rects.get(&from), rects.get(&to)) else {
+            continue;
+        };
+        let (p, q) = link(a, b, 0.0);
+        out.push(CutModel {
+            from_sid: from,
+            to_sid: to,
+            one_way: !both,
+            from: p,
+            to: q,
+            title: if both {
+                format!("partition {from} ↮ {to}: nothing gets through either way")
+            } else {
+                format!("partition {from} ↛ {to}: {from}'s packets to {to} are lost")
+            },
+        });
+    }
+    out
 }
 
 /// The link between `from` and `to` drawn the same for both directions: a Quorum-channel link
@@ -340,23 +680,111 @@ fn fit_or_drop(text: &str, max: usize) -> String {
     }
 }
 
-/// The card's vote line: while FastLeaderElection runs, the proposal it is sending (what the
-/// notifications on the wire carry); otherwise `currentVote`, the election's outcome.
-fn vote_line(peer: &zab::peer::QuorumPeer, compact: bool) -> String {
+/// Every thread of a running server as rows, with the moment's highlights.
+fn thread_rows(
+    sim: &Simulation,
+    sid: Sid,
+    display_ms: f64,
+    limits: WaitLimits,
+    recent: &Recent,
+) -> Vec<ThreadRow> {
+    let Some(peer) = sim.peer(sid) else {
+        return Vec::new();
+    };
+    peer.threads()
+        .iter()
+        .map(|t| {
+            let mut row = ThreadRow::from_view_with(t, display_ms, limits);
+            row.woken = recent.woke(sid, &t.name);
+            row.fresh =
+                t.id.strip_prefix("LearnerHandler#")
+                    .and_then(|c| c.parse::<u64>().ok())
+                    .is_some_and(|conn| recent.accepted(sid, conn));
+            row
+        })
+        .collect()
+}
+
+/// The card's info lines: the epochs and the last logged zxid, ZooKeeper's names when they
+/// fit; with the vote (the proposal while FastLeaderElection runs).
+fn info_lines(peer: &zab::peer::QuorumPeer, card: CardSize) -> Vec<String> {
+    let (ce, ae, z) = (
+        peer.current_epoch(),
+        peer.accepted_epoch(),
+        peer.last_logged_zxid().short(),
+    );
     let e = peer.election();
-    if e.running {
-        let proposal = Vote {
-            id: e.proposed_leader,
-            zxid: e.proposed_zxid,
-            election_epoch: e.logicalclock,
-            peer_epoch: e.proposed_epoch,
-            state: peer.state(),
-        };
-        vote_text(&proposal, compact).replacen("vote", "proposal", 1)
+    let vote = if e.running {
+        format!("proposal {}", e.proposed_leader)
     } else {
-        vote_text(&peer.current_vote(), compact)
+        format!("vote {}", peer.current_vote().id)
+    };
+    let max = card.line_chars();
+    if card.compact {
+        let long = format!("cE {ce} · aE {ae} · zxid {z}");
+        let short = format!("cE {ce} aE {ae} {z}");
+        return vec![truncate(
+            if long.chars().count() <= max {
+                &long
+            } else {
+                &short
+            },
+            max,
+        )];
+    }
+    vec![
+        truncate(&format!("currentEpoch {ce} · acceptedEpoch {ae}"), max),
+        truncate(&format!("lastLoggedZxid {z} · {vote}"), max),
+    ]
+}
+
+/// A down server's info lines: what its disk holds.
+fn down_info(sim: &Simulation, sid: Sid, look: PeerLook, card: CardSize) -> Vec<String> {
+    let max = card.line_chars();
+    if look == PeerLook::NotStarted {
+        return vec!["not started yet".to_string()];
+    }
+    let show = |e: Option<zab::Epoch>| e.map_or("–".to_string(), |e| e.to_string());
+    let disk = sim.disk(sid).map(|d| &d.durable);
+    let (ce, ae, z) = disk.map_or(
+        ("–".to_string(), "–".to_string(), "–".to_string()),
+        |d| {
+            (
+                show(d.current_epoch),
+                show(d.accepted_epoch),
+                d.last_zxid().short(),
+            )
+        },
+    );
+    if card.compact {
+        vec![truncate(&format!("disk: cE {ce} · aE {ae} · {z}"), max)]
+    } else {
+        vec![
+            truncate(&format!("currentEpoch {ce} · acceptedEpoch {ae}"), max),
+            truncate(&format!("on disk · lastZxid {z} · process down"), max),
+        ]
     }
 }
+
+/// Fit a row's texts to a card.
+fn fit_row(row: ThreadRow, card: CardSize) -> ThreadRow {
+    let name_room = ((card.w - ROW_TEXT_X - CARD_TEXT_RIGHT) / SANS_BOLD_ROW).floor() as usize;
+    let name = truncate(&row.name, name_room.max(4));
+    let phase = truncate(&row.phase, card.phase_chars(&name, row.countdown_inline()));
+    ThreadRow {
+        blocked: row.blocked.map(|b| BlockedRow {
+            short: truncate(&b.short, card.wait_chars(b.need)),
+            monitor: truncate(&b.monitor, card.wait_chars(b.need)),
+            ..b
+        }),
+        name,
+        phase,
+        ..row
+    }
+}
+
+/// Right padding of a card's text.
+const CARD_TEXT_RIGHT: f64 = 12.0;
 
 fn peer_model(
     sim: &Simulation,
@@ -364,8 +792,7 @@ fn peer_model(
     observer: bool,
     rect: Rect,
     card: CardSize,
-    display_ms: f64,
-    selected: bool,
+    all: Vec<ThreadRow>,
 ) -> PeerModel {
     let Some(peer) = sim.peer(sid) else {
         return PeerModel {
@@ -373,53 +800,51 @@ fn peer_model(
             observer,
             look: PeerLook::Crashed,
             rect,
-            vote: String::new(),
-            clock: String::new(),
+            card,
+            expanded: false,
+            info: Vec::new(),
             zab_state: String::new(),
             threads: Vec::new(),
             hidden_threads: 0,
-            selected,
+            selected: false,
         };
+    };
+    let total = all.len();
+    let needed: usize = all.iter().map(ThreadRow::lines).sum();
+    // When not all fit, one line is kept for "+N more threads".
+    let room = if needed <= card.thread_lines {
+        card.thread_lines
+    } else {
+        card.thread_lines.saturating_sub(1)
     };
     let mut threads = Vec::new();
     let mut lines = 0;
-    let all = peer.threads();
-    for t in &all {
-        let row = ThreadRow::from_view(t, display_ms);
-        if lines + row.lines() > card.thread_lines {
+    for row in all {
+        if lines + row.lines() > room {
             break;
         }
         lines += row.lines();
-        threads.push(ThreadRow {
-            phase: truncate(&row.phase, card.phase_chars(&row.name)),
-            blocked: row.blocked.map(|b| BlockedRow {
-                short: truncate(&b.short, card.wait_chars(b.need)),
-                ..b
-            }),
-            ..row
-        });
+        threads.push(fit_row(row, card));
     }
+    let look = PeerLook::of(Some(peer.state()));
+    let zab = peer.zab_state().to_string();
+    let zab = if observer {
+        format!("observer · {zab}")
+    } else {
+        zab
+    };
     PeerModel {
         sid,
         observer,
-        look: PeerLook::of(Some(peer.state())),
+        look,
         rect,
-        vote: truncate(&vote_line(peer, card.compact), card.line_chars()),
-        clock: truncate(
-            &clock_text(
-                peer.election().logicalclock,
-                peer.current_epoch(),
-                card.compact,
-            ),
-            card.line_chars(),
-        ),
-        zab_state: fit_or_drop(
-            &peer.zab_state().to_string(),
-            card.header_chars(PeerLook::of(Some(peer.state())).label()),
-        ),
-        hidden_threads: all.len() - threads.len(),
+        card,
+        expanded: false,
+        info: info_lines(peer, card),
+        zab_state: fit_or_drop(&zab, card.header_chars(look.label())),
+        hidden_threads: total - threads.len(),
         threads,
-        selected,
+        selected: false,
     }
 }
 
@@ -453,7 +878,10 @@ fn headline(sim: &Simulation) -> String {
     }
     match (up, looking, leaders.as_slice()) {
         (0, _, _) => "no server running".to_string(),
-        (_, _, [l]) => format!("leader: server {l}"),
+        (_, _, [l]) => match sim.peer(*l).and_then(|p| p.leader()).map(|x| x.epoch()) {
+            Some(e) if e.0 >= 0 => format!("leader: server {l} · epoch {e}"),
+            _ => format!("leader: server {l}"),
+        },
         (_, _, []) if looking > 0 => format!("electing: {looking} of {up} LOOKING"),
         (_, _, []) => "no leader".to_string(),
         (_, _, many) => format!("{} servers LEADING", many.len()),
@@ -545,19 +973,114 @@ mod tests {
             m.peers.iter().map(|p| p.look).collect::<Vec<_>>()
         );
         assert!(m.headline.starts_with("leader: server "), "{}", m.headline);
+        assert!(m.headline.contains("epoch 1"), "{}", m.headline);
         for p in &m.peers {
             let lines: usize = p.threads.iter().map(ThreadRow::lines).sum();
-            assert!(lines <= m.card.thread_lines, "{p:?}");
+            assert!(lines <= p.card.thread_lines, "{p:?}");
             assert!(
                 !p.threads.is_empty(),
                 "a running server has its QuorumPeer thread"
             );
-            assert!(
-                p.vote.starts_with("vote ") || p.vote.starts_with("proposal "),
-                "{}",
-                p.vote
-            );
+            // Six servers: compact cards, one info line with both epochs and the zxid.
+            assert!(p.info[0].starts_with("cE 1 · aE 1"), "{:?}", p.info);
         }
+    }
+
+    #[test]
+    fn test_every_thread_of_a_five_voter_leader_shows_in_its_expanded_card() {
+        let mut s = sim(7, 5, 0);
+        let mut checked = 0;
+        // Through the whole startup, at every event: the leader's card holds all its rows.
+        while s.step() && s.now() < Time(2_000) {
+            let now = s.now().0 as f64;
+            let m = ClusterModel::build_with(&s, s.log(), &ClusterOptions::at(now));
+            for p in m.peers.iter().filter(|p| p.look == PeerLook::Leading) {
+                let all = s.peer(p.sid).expect("running").threads().len();
+                assert_eq!(p.hidden_threads, 0, "t={now}: {all} threads, {p:?}");
+                assert_eq!(p.threads.len(), all);
+                assert!(p.expanded || all <= 3);
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "the leader was seen leading");
+    }
+
+    #[test]
+    fn test_a_startup_shows_accepts_new_handlers_and_woken_rows() {
+        let mut s = sim(7, 5, 0);
+        let (mut accept, mut fresh, mut woken, mut gauge, mut info) =
+            (false, false, false, false, false);
+        while s.step() && s.now() < Time(1_500) {
+            let now = s.now().0 as f64;
+            let m = ClusterModel::build_with(&s, s.log(), &ClusterOptions::at(now));
+            accept |= !m.accepts.is_empty() && m.links.iter().any(|l| l.fresh);
+            let rows = m.peers.iter().flat_map(|p| &p.threads);
+            for r in rows {
+                fresh |= r.fresh && r.name.starts_with("LearnerHandler");
+                woken |= r.woken.is_some() && r.name == "Leader.lead";
+            }
+            gauge |= m.gauge.as_ref().is_some_and(|g| g.active.is_some());
+            info |= m.messages.iter().any(|msg| {
+                msg.kind == "FOLLOWERINFO"
+                    && msg.lines.iter().any(|l| l.contains("LearnerInfo sid="))
+                    && msg
+                        .lines
+                        .iter()
+                        .any(|l| l.starts_with("acceptedEpoch zxid"))
+            });
+        }
+        assert!(accept, "an accept flash");
+        assert!(fresh, "a new LearnerHandler row");
+        assert!(woken, "Leader.lead woken by notifyAll");
+        assert!(gauge, "the epoch-wait gauge");
+        assert!(info, "a FOLLOWERINFO pill with its LearnerInfo");
+    }
+
+    #[test]
+    fn test_wait_spans() {
+        let l = WaitLimits::default();
+        assert_eq!(wait_span_ms("connectingFollowers", 100, l), 20_000);
+        assert_eq!(wait_span_ms("recvqueue", 150, l), 200);
+        assert_eq!(wait_span_ms("recvqueue", 350, l), 400);
+        assert_eq!(wait_span_ms("recvqueue (finalizeWait)", 10, l), 200);
+        assert_eq!(wait_span_ms("recvqueue", 90_000, l), 90_000);
+        assert_eq!(wait_span_ms("socket read (soTimeout)", 9_000, l), 10_000);
+        assert_eq!(wait_span_ms("socket read (soTimeout)", 19_000, l), 20_000);
+    }
+
+    #[test]
+    fn test_partitions_are_drawn_once_per_pair() {
+        let mut s = sim(3, 3, 0);
+        s.run_until(Time(1_000));
+        s.partition(Sid(1), Sid(2), false);
+        s.partition(Sid(1), Sid(3), true);
+        let m = ClusterModel::build(&s, 1_000.0, false, None, None);
+        assert_eq!(m.cuts.len(), 2, "{:?}", m.cuts);
+        let sym = m.cuts.iter().find(|c| !c.one_way).expect("1 ↮ 2");
+        assert_eq!((sym.from_sid, sym.to_sid), (Sid(1), Sid(2)));
+        let one = m.cuts.iter().find(|c| c.one_way).expect("1 ↛ 3");
+        assert_eq!((one.from_sid, one.to_sid), (Sid(1), Sid(3)));
+    }
+
+    #[test]
+    fn test_portrait_layout_draws_the_same_things_in_a_column() {
+        let mut s = sim(7, 5, 0);
+        s.run_until(Time(700));
+        let o = ClusterOptions {
+            portrait: true,
+            ..ClusterOptions::at(700.0)
+        };
+        let m = ClusterModel::build_with(&s, s.log(), &o);
+        assert!(m.viewport.portrait);
+        assert_eq!(m.peers.len(), 5);
+        assert!(m.viewport.h > m.viewport.w);
+        let leader = m
+            .peers
+            .iter()
+            .find(|p| p.look == PeerLook::Leading)
+            .expect("a leader at 700 ms");
+        assert!(leader.expanded, "{:?}", leader.rect);
+        assert_eq!(leader.hidden_threads, 0, "{leader:?}");
     }
 
     #[test]
@@ -573,6 +1096,11 @@ mod tests {
         let m = ClusterModel::build(&s, 1_001.0, false, None, None);
         assert_eq!(m.peers[1].look, PeerLook::Crashed);
         assert!(m.peers[1].threads.is_empty());
+        assert!(
+            m.peers[1].info[1].starts_with("on disk"),
+            "{:?}",
+            m.peers[1].info
+        );
     }
 
     #[test]
@@ -585,6 +1113,8 @@ mod tests {
             deadline_ms: 500,
             countdown: "143 ms".to_string(),
             short: String::new(),
+            span_ms: 200,
+            left: 0.7,
         };
         assert_eq!(b.short_text(), "2/3 · 143 ms · recvqueue");
         assert_eq!(

@@ -2,7 +2,9 @@
 //! of protocol values, so each is tested natively and every view says things the same way.
 
 use zab::election::Vote;
-use zab::{Epoch, Sid};
+use zab::message::Message;
+use zab::packet::{PacketData, PacketType, QuorumPacket};
+use zab::{Epoch, Sid, Zxid};
 
 /// `text` cut to at most `max` characters, ending with `…` when cut.
 pub fn truncate(text: &str, max: usize) -> String {
@@ -86,6 +88,128 @@ pub fn message_fields(kind: &str, summary: &str, max: usize) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// A zxid as people read it, `epoch:counter`, with ZooKeeper's hex beside it: `1:0 (0x100000000)`.
+pub fn zxid_long(z: Zxid) -> String {
+    format!("{} ({z})", z.short())
+}
+
+/// The lines a message's pill shows under its kind: the fields that matter for that packet,
+/// zxids as `epoch:counter`. FOLLOWERINFO / OBSERVERINFO show their `LearnerInfo` and the
+/// acceptedEpoch zxid (`makeZxid(acceptedEpoch, 0)`), the learner's part of the epoch vote.
+pub fn message_pill_lines(message: &Message) -> Vec<String> {
+    match message {
+        Message::QcmHeader { sid } => vec![format!("sid={sid}")],
+        Message::Notification(n) => vec![
+            format!("{:?} leader={}", n.state, n.leader),
+            format!(
+                "zxid {} · e{} · pE {}",
+                n.zxid.short(),
+                n.election_epoch,
+                n.peer_epoch
+            ),
+        ],
+        Message::Quorum(p) => packet_pill_lines(p),
+    }
+}
+
+fn packet_pill_lines(p: &QuorumPacket) -> Vec<String> {
+    use PacketType::*;
+    let z = p.zxid.short();
+    match (&p.data, p.ty) {
+        (PacketData::LearnerInfo(li), _) => vec![
+            format!(
+                "LearnerInfo sid={} 0x{:x} cfg={}",
+                li.serverid, li.protocol_version, li.config_version
+            ),
+            format!("acceptedEpoch zxid {z}"),
+        ],
+        (PacketData::ProtocolVersion(v), _) => {
+            vec![
+                format!("newEpoch {} · zxid {z}", p.zxid.epoch()),
+                format!("0x{v:x}"),
+            ]
+        }
+        (PacketData::CurrentEpoch(e), _) => vec![format!("currentEpoch {e} · zxid {z}")],
+        (PacketData::Txn(t), _) => vec![format!("zxid {}", t.zxid.short()), short_op(&t.op)],
+        (PacketData::Snapshot(s), _) => vec![format!("zxid {z} · {} znodes", s.tree.len())],
+        (PacketData::Config(_), _) => vec![format!("newEpoch {} · zxid {z}", p.zxid.epoch())],
+        (PacketData::Request(op), _) => vec![short_op(op)],
+        (PacketData::None, UpToDate | Ping) => Vec::new(),
+        (PacketData::None, _) => vec![format!("zxid {z}")],
+    }
+}
+
+fn short_op(op: &zab::zk_database::TxnOp) -> String {
+    truncate(&op.to_string(), 28)
+}
+
+/// Every field of a message, for the message detail panel: `(name, value)` in wire order,
+/// Java names, zxids as `epoch:counter (hex)`.
+pub fn message_fields_full(message: &Message) -> Vec<(String, String)> {
+    let f = |k: &str, v: String| (k.to_string(), v);
+    match message {
+        Message::QcmHeader { sid } => vec![
+            f(
+                "protocolVersion",
+                "-65536 (PROTOCOL_VERSION_V1)".to_string(),
+            ),
+            f("sid", sid.to_string()),
+        ],
+        Message::Notification(n) => vec![
+            f("version", format!("0x{:x}", n.version)),
+            f("state", format!("{:?}", n.state)),
+            f("leader", n.leader.to_string()),
+            f("zxid", zxid_long(n.zxid)),
+            f("electionEpoch", n.election_epoch.to_string()),
+            f("peerEpoch", n.peer_epoch.to_string()),
+            f("sid", n.sid.to_string()),
+        ],
+        Message::Quorum(p) => {
+            let mut fields = vec![
+                f("type", format!("{} ({})", p.ty, p.ty as i32)),
+                f("zxid", zxid_long(p.zxid)),
+            ];
+            match &p.data {
+                PacketData::None => {}
+                PacketData::LearnerInfo(li) => {
+                    fields.push(f("learnerinfo.serverid", li.serverid.to_string()));
+                    fields.push(f(
+                        "learnerinfo.protocolVersion",
+                        format!("0x{:x}", li.protocol_version),
+                    ));
+                    fields.push(f(
+                        "learnerinfo.configVersion",
+                        format!("0x{:x}", li.config_version),
+                    ));
+                    fields.push(f("acceptedEpoch (from zxid)", p.zxid.epoch().to_string()));
+                }
+                PacketData::ProtocolVersion(v) => {
+                    fields.push(f("newEpoch (from zxid)", p.zxid.epoch().to_string()));
+                    fields.push(f("protocolVersion", format!("0x{v:x}")));
+                }
+                PacketData::CurrentEpoch(e) => {
+                    fields.push(f("currentEpoch", e.to_string()));
+                    fields.push(f("lastLoggedZxid (zxid)", p.zxid.short()));
+                }
+                PacketData::Txn(t) => {
+                    fields.push(f("txn.zxid", zxid_long(t.zxid)));
+                    fields.push(f("txn", t.op.to_string()));
+                }
+                PacketData::Snapshot(s) => {
+                    fields.push(f("snapshot.zxid", zxid_long(s.zxid)));
+                    fields.push(f("znodes", s.tree.len().to_string()));
+                }
+                PacketData::Config(c) => {
+                    fields.push(f("newEpoch (from zxid)", p.zxid.epoch().to_string()));
+                    fields.push(f("qv", c.lines().collect::<Vec<_>>().join("; ")));
+                }
+                PacketData::Request(op) => fields.push(f("request", op.to_string())),
+            }
+            fields
+        }
+    }
 }
 
 /// The sim clock for the status line: `1234.5 ms` below ten seconds, `12.35 s` above.
@@ -177,6 +301,60 @@ mod tests {
         assert_eq!(message_fields("X", "X averyveryverylongword", 6), "avery…");
         // A summary that does not start with its kind is shown whole.
         assert_eq!(message_fields("ACK", "ack zxid=1:1", 26), "ack zxid=1:1");
+    }
+
+    #[test]
+    fn test_followerinfo_pill_shows_learner_info_and_accepted_epoch_zxid() {
+        use zab::packet::{LearnerInfo, PROTOCOL_VERSION};
+        let p = QuorumPacket::new(
+            PacketType::FollowerInfo,
+            Zxid::make(Epoch(1), 0),
+            PacketData::LearnerInfo(LearnerInfo {
+                serverid: Sid(2),
+                protocol_version: PROTOCOL_VERSION,
+                config_version: 0,
+            }),
+        );
+        let m = Message::Quorum(p);
+        assert_eq!(
+            message_pill_lines(&m),
+            vec!["LearnerInfo sid=2 0x10000 cfg=0", "acceptedEpoch zxid 1:0"]
+        );
+        let fields = message_fields_full(&m);
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(get("type"), "FOLLOWERINFO (11)");
+        assert_eq!(get("zxid"), "1:0 (0x100000000)");
+        assert_eq!(get("learnerinfo.serverid"), "2");
+        assert_eq!(get("learnerinfo.protocolVersion"), "0x10000");
+        assert_eq!(get("learnerinfo.configVersion"), "0x0");
+    }
+
+    #[test]
+    fn test_pill_lines_of_other_packets() {
+        let uptodate = Message::Quorum(QuorumPacket::bare(PacketType::UpToDate, Zxid::NONE));
+        assert!(message_pill_lines(&uptodate).is_empty());
+        let ack = Message::Quorum(QuorumPacket::bare(PacketType::Ack, Zxid::make(Epoch(2), 3)));
+        assert_eq!(message_pill_lines(&ack), vec!["zxid 2:3"]);
+        let ackepoch = Message::Quorum(QuorumPacket::new(
+            PacketType::AckEpoch,
+            Zxid::ZERO,
+            PacketData::CurrentEpoch(0),
+        ));
+        assert_eq!(
+            message_pill_lines(&ackepoch),
+            vec!["currentEpoch 0 · zxid 0:0"]
+        );
+        assert_eq!(
+            message_pill_lines(&Message::QcmHeader { sid: Sid(3) }),
+            vec!["sid=3"]
+        );
+        assert_eq!(zxid_long(Zxid::NONE), "-1 (0xffffffffffffffff)");
     }
 
     #[test]

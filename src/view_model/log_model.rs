@@ -1,7 +1,18 @@
 //! The event log panel's lines: the last entries of `Simulation::log`, optionally only those
-//! that concern one server, in ZooKeeper's words (`LogEvent::describe`).
+//! that concern one server and only some kinds of event, in ZooKeeper's words
+//! (`LogEvent::describe`).
+//!
+//! ```text
+//!   log (newest last) ──rev──▶ peer filter ──▶ kind filter (LogKinds) ──take(max)──▶ lines
+//! ```
+//!
+//! An entry may belong to several kinds (a `notifyAll` is a thread event and part of
+//! discovery); it is shown when any of its kinds is switched on.
 
 use sim::{LogEntry, LogEvent};
+use zab::message::Message;
+use zab::output::Channel;
+use zab::packet::PacketType;
 use zab::Sid;
 
 /// How many entries the panel shows.
@@ -40,10 +51,22 @@ pub fn class_of(event: &LogEvent) -> &'static str {
 
 /// The last `max` entries, newest last, that concern `filter` (all when `None`).
 pub fn log_lines(log: &[LogEntry], filter: Option<Sid>, max: usize) -> Vec<LogLine> {
+    log_lines_of_kinds(log, filter, LogKinds::ALL, max)
+}
+
+/// The last `max` entries, newest last, that concern `filter` and are of one of `kinds`.
+pub fn log_lines_of_kinds(
+    log: &[LogEntry],
+    filter: Option<Sid>,
+    kinds: LogKinds,
+    max: usize,
+) -> Vec<LogLine> {
+    let all = kinds == LogKinds::ALL;
     let mut lines: Vec<LogLine> = log
         .iter()
         .rev()
         .filter(|e| filter.is_none_or(|sid| e.event.peers().contains(&sid)))
+        .filter(|e| all || kinds_of(&e.event, log).intersects(kinds))
         .take(max)
         .map(|e| LogLine {
             index: e.index,
@@ -54,6 +77,169 @@ pub fn log_lines(log: &[LogEntry], filter: Option<Sid>, max: usize) -> Vec<LogLi
         .collect();
     lines.reverse();
     lines
+}
+
+/// The kinds of event the log panel can show or hide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogKind {
+    /// FastLeaderElection: notifications, election connections, LOOKING.
+    Election,
+    /// Discovery and synchronisation: FOLLOWERINFO … UPTODATE, the leader's epoch waits.
+    Sync,
+    /// Broadcast: PROPOSAL, ACK, COMMIT, PING, client writes.
+    Broadcast,
+    /// The txn log, snapshots and epoch files.
+    Disk,
+    /// Crashes, restarts, partitions, broken connections, dropped or delayed messages.
+    Faults,
+    /// Thread phases and `notifyAll`.
+    Threads,
+}
+
+impl LogKind {
+    pub const EVERY: [LogKind; 6] = [
+        LogKind::Election,
+        LogKind::Sync,
+        LogKind::Broadcast,
+        LogKind::Disk,
+        LogKind::Faults,
+        LogKind::Threads,
+    ];
+
+    /// The toggle's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogKind::Election => "election",
+            LogKind::Sync => "discovery+sync",
+            LogKind::Broadcast => "broadcast",
+            LogKind::Disk => "disk",
+            LogKind::Faults => "faults",
+            LogKind::Threads => "threads",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of [`LogKind`]s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogKinds(u8);
+
+impl LogKinds {
+    pub const NONE: LogKinds = LogKinds(0);
+    pub const ALL: LogKinds = LogKinds(0b11_1111);
+
+    pub fn of(kinds: &[LogKind]) -> LogKinds {
+        LogKinds(kinds.iter().fold(0, |acc, k| acc | k.bit()))
+    }
+
+    pub fn contains(self, kind: LogKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    pub fn intersects(self, other: LogKinds) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The set with `kind` switched on or off.
+    pub fn toggled(self, kind: LogKind) -> LogKinds {
+        LogKinds(self.0 ^ kind.bit())
+    }
+
+    /// The set with only `kind` on.
+    pub fn only(kind: LogKind) -> LogKinds {
+        LogKinds(kind.bit())
+    }
+}
+
+impl Default for LogKinds {
+    fn default() -> Self {
+        LogKinds::ALL
+    }
+}
+
+/// The kinds of a message on the wire.
+fn message_kinds(m: &Message) -> LogKinds {
+    use PacketType::*;
+    match m {
+        Message::QcmHeader { .. } | Message::Notification(_) => LogKinds::of(&[LogKind::Election]),
+        Message::Quorum(p) => match p.ty {
+            FollowerInfo | ObserverInfo | LeaderInfo | AckEpoch | Diff | Trunc | Snap
+            | NewLeader | UpToDate => LogKinds::of(&[LogKind::Sync]),
+            // The ACK of NEWLEADER carries the new epoch's zxid with counter 0.
+            Ack if p.zxid.counter() == 0 => LogKinds::of(&[LogKind::Sync]),
+            _ => LogKinds::of(&[LogKind::Broadcast]),
+        },
+    }
+}
+
+/// The kinds of a thread's phase, read from the thread's Java name and its phase.
+fn thread_kinds(thread: &str, phase: Option<&str>) -> LogKinds {
+    let protocol = if thread.starts_with("FastLeaderElection") {
+        LogKind::Election
+    } else if thread.starts_with("SyncThread") {
+        LogKind::Disk
+    } else if phase.is_some_and(|p| {
+        p.contains("ping loop") || p.contains("processPacket") || p.contains("UPTODATE sent")
+    }) {
+        LogKind::Broadcast
+    } else if thread == "QuorumPeer" && phase.is_some_and(|p| p.contains("LOOKING")) {
+        LogKind::Election
+    } else {
+        LogKind::Sync
+    };
+    LogKinds::of(&[LogKind::Threads, protocol])
+}
+
+/// The kinds an entry belongs to. `log` is the whole log from index 0, so a delivery finds
+/// its send by index.
+pub fn kinds_of(event: &LogEvent, log: &[LogEntry]) -> LogKinds {
+    use LogEvent::*;
+    let channel = |c: &Channel| match c {
+        Channel::Election => LogKinds::of(&[LogKind::Election]),
+        Channel::Quorum => LogKinds::of(&[LogKind::Sync]),
+    };
+    match event {
+        PeerStarted { .. } | StartupFailed { .. } | Crashed { .. } => {
+            LogKinds::of(&[LogKind::Faults])
+        }
+        Break { .. } | Drop { .. } | Delay { .. } | Partition { .. } | Heal => {
+            LogKinds::of(&[LogKind::Faults])
+        }
+        Connect { channel: c, .. }
+        | Accept { channel: c, .. }
+        | Connected { channel: c, .. }
+        | ConnectFailed { channel: c, .. } => channel(c),
+        // A close names only its connection id: it belongs to either protocol.
+        Close { .. } | Disconnected { .. } => LogKinds::of(&[LogKind::Election, LogKind::Sync]),
+        Send { message, .. } => message_kinds(message),
+        Deliver { send_index, .. } => match log.get(*send_index as usize).map(|e| &e.event) {
+            Some(Send { message, .. }) => message_kinds(message),
+            _ => LogKinds::of(&[LogKind::Election, LogKind::Sync, LogKind::Broadcast]),
+        },
+        Timer { timer, .. } => match timer {
+            zab::output::Timer::FleRecvPoll => LogKinds::of(&[LogKind::Election]),
+            _ => LogKinds::of(&[LogKind::Sync, LogKind::Broadcast]),
+        },
+        StateChange { .. } => LogKinds::of(&[LogKind::Election, LogKind::Sync]),
+        Phase { thread, phase, .. } => thread_kinds(thread, phase.as_deref()),
+        NotifyAll { .. } => LogKinds::of(&[LogKind::Threads, LogKind::Sync]),
+        Log { text, .. } => {
+            if text.contains("identifier") || text.contains("ELECTION") {
+                LogKinds::of(&[LogKind::Election])
+            } else {
+                LogKinds::of(&[LogKind::Sync])
+            }
+        }
+        PersistEpoch { .. }
+        | AppendTxn { .. }
+        | Fsync { .. }
+        | TakeSnapshot { .. }
+        | TruncateLog { .. } => LogKinds::of(&[LogKind::Disk]),
+        ClientWrite { .. } => LogKinds::of(&[LogKind::Broadcast]),
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +267,40 @@ mod tests {
             assert!(entry.event.peers().contains(&Sid(3)), "{}", line.text);
         }
         assert!(log_lines(s.log(), Some(Sid(42)), 10).is_empty());
+    }
+
+    #[test]
+    fn test_kind_filter_keeps_only_entries_of_those_kinds() {
+        let mut s = Simulation::new(SimOptions::new(7, 3, 0).expect("shape")).expect("starts");
+        s.run_until(Time(3_000));
+        let log = s.log();
+        let disk = log_lines_of_kinds(log, None, LogKinds::only(LogKind::Disk), 1000);
+        assert!(!disk.is_empty(), "a startup writes epochs and a snapshot");
+        assert!(disk.iter().all(|l| l.class == "disk"), "{disk:?}");
+        let sync = log_lines_of_kinds(log, None, LogKinds::only(LogKind::Sync), 1000);
+        assert!(sync.iter().any(|l| l.text.contains("FOLLOWERINFO")));
+        assert!(sync.iter().any(|l| l.text.contains("notifyAll")));
+        assert!(!sync.iter().any(|l| l.text.contains("NOTIFICATION")));
+        let election = log_lines_of_kinds(log, None, LogKinds::only(LogKind::Election), 1000);
+        assert!(election.iter().any(|l| l.text.contains("NOTIFICATION")));
+        assert!(!election.iter().any(|l| l.text.contains("FOLLOWERINFO")));
+        // A delivery belongs to its send's kind.
+        assert!(election.iter().any(|l| l.text.contains("delivered")));
+        assert!(log_lines_of_kinds(log, None, LogKinds::NONE, 1000).is_empty());
+        assert_eq!(
+            log_lines_of_kinds(log, Some(Sid(2)), LogKinds::ALL, 40),
+            log_lines(log, Some(Sid(2)), 40)
+        );
+    }
+
+    #[test]
+    fn test_kind_sets() {
+        let k = LogKinds::of(&[LogKind::Disk, LogKind::Faults]);
+        assert!(k.contains(LogKind::Disk) && !k.contains(LogKind::Sync));
+        assert_eq!(k.toggled(LogKind::Disk), LogKinds::only(LogKind::Faults));
+        assert_eq!(LogKinds::default(), LogKinds::ALL);
+        assert!(LogKind::EVERY.iter().all(|k| LogKinds::ALL.contains(*k)));
+        assert!(!LogKinds::NONE.intersects(LogKinds::ALL));
     }
 
     #[test]

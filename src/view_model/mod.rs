@@ -2,9 +2,13 @@
 //! here, so all of it is tested natively (SG-20).
 
 pub mod cluster_model;
+pub mod epoch_gauge;
 pub mod inspector_model;
+pub mod keys;
 pub mod labels;
 pub mod log_model;
+pub mod message_detail;
 pub mod motion;
+pub mod recent;
 pub mod ring_layout;
 pub mod speed;

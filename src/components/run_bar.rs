@@ -1,0 +1,167 @@
+//! The run bar: pick a scenario (its one-line caption says what to watch), share the view as
+//! a link, export the event log as JSON lines, import one (`zabsim run --trace` writes the
+//! same format) and play it back.
+
+use crate::share;
+use crate::state::Action;
+use crate::time_travel::{SharedSession, TravelAction};
+use sim::scenario::Scenario;
+use sim::session::RunSpec;
+use sim::trace_file::read_trace;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RunBarProps {
+    pub scenario: Option<Scenario>,
+    pub seed: u64,
+    pub voters: u32,
+    pub observers: u32,
+    /// The link to this exact view (with its position).
+    pub link: AttrValue,
+    /// The stem of downloaded files, `zabscope-seed7`.
+    pub file_stem: AttrValue,
+    /// The event log as JSON lines (`write_trace`), made when asked.
+    pub export_trace: Callback<(), String>,
+    pub on_action: Callback<Action>,
+}
+
+/// What the last share action said.
+#[derive(Clone, PartialEq)]
+enum Notice {
+    Copied,
+    CopyFailed(String),
+    Imported(String),
+    ImportFailed(String),
+}
+
+#[component]
+pub fn RunBar(props: &RunBarProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let RunBarProps {
+        scenario,
+        seed,
+        voters,
+        observers,
+        ..
+    } = props;
+    let (seed, voters, observers) = (*seed, *voters, *observers);
+
+    let on_scenario = props.on_action.reform(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let spec = match Scenario::by_name(&select.value()) {
+            Some(s) => RunSpec::with_scenario(seed, s),
+            None => RunSpec::new(seed, voters, observers),
+        };
+        Action::Travel(TravelAction::Start { spec, pos: None })
+    });
+    let on_copy = {
+        let link = props.link.to_string();
+        let notice = notice.clone();
+        Callback::from(move |_: MouseEvent| {
+            let link = link.clone();
+            let notice = notice.clone();
+            yew::platform::spawn_local(async move {
+                notice.set(Some(match share::copy_text(&link).await {
+                    Ok(()) => Notice::Copied,
+                    Err(why) => Notice::CopyFailed(why),
+                }));
+            });
+        })
+    };
+    let on_export = {
+        let export = props.export_trace.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(a) = share::target::<web_sys::Element>(&e)
+                .and_then(|el| el.closest("a").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
+                share::arm_download(&a, &export.emit(()), "application/x-ndjson");
+            }
+        })
+    };
+    let on_import = {
+        let on_action = props.on_action.clone();
+        let notice = notice.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = share::target::<web_sys::HtmlInputElement>(&e) else {
+                return;
+            };
+            let on_action = on_action.clone();
+            let notice = notice.clone();
+            yew::platform::spawn_local(async move {
+                let Some((name, text)) = share::read_chosen_file(&input).await else {
+                    notice.set(Some(Notice::ImportFailed(
+                        "the file could not be read".into(),
+                    )));
+                    return;
+                };
+                // Choosing the same file again must fire `change` again.
+                input.set_value("");
+                match read_trace(&text) {
+                    Ok(session) => {
+                        let summary = format!(
+                            "Imported {name}: {} events, seed {}.",
+                            session.position(),
+                            session.spec().seed
+                        );
+                        on_action.emit(Action::Travel(TravelAction::Import(SharedSession(
+                            Rc::new(RefCell::new(session)),
+                        ))));
+                        notice.set(Some(Notice::Imported(summary)));
+                    }
+                    Err(err) => {
+                        notice.set(Some(Notice::ImportFailed(format!("{name}: {err}"))));
+                    }
+                }
+            });
+        })
+    };
+    let caption = scenario.map(|s| s.caption());
+
+    html! {
+        <div class="run-bar">
+            <label class="run-bar__scenario">
+                <span class="control-bar__label">{ "Scenario" }</span>
+                <select class="control-bar__select run-bar__select" onchange={on_scenario} aria-label="Scenario">
+                    <option value="" selected={scenario.is_none()}>{ "free run (no script)" }</option>
+                    { for Scenario::ALL.iter().map(|s| html! {
+                        <option value={s.name()} selected={*scenario == Some(*s)}>{ s.name() }</option>
+                    }) }
+                </select>
+            </label>
+            <p class="run-bar__caption">
+                { caption.unwrap_or("No script: the ensemble starts and runs; inject faults by hand and watch.") }
+            </p>
+            <div class="run-bar__share" role="group" aria-label="Share">
+                <a class="run-bar__permalink" href={props.link.clone()} title="A link to exactly this view (run, faults, position)">{ "Link to this view" }</a>
+                <button class="btn run-bar__copy" onclick={on_copy} title="Copy the link to this view">{ "Copy link" }</button>
+                <a class="btn run-bar__export" href="#" download={format!("{}.jsonl", props.file_stem)} onclick={on_export}
+                    title="Download the event log up to here as JSON lines">{ "⤓ Log" }</a>
+                <label class="btn run-bar__import-label" title="Play back a JSON-lines trace (exported here or by zabsim run --trace)">
+                    { "⤒ Import" }
+                    <input class="run-bar__import visually-hidden" type="file" accept=".jsonl,.json,.txt,.ndjson,application/json" onchange={on_import} />
+                </label>
+            </div>
+            if let Some(n) = &*notice {
+                {
+                    match n {
+                        Notice::Copied => html! { <p class="run-bar__notice" role="status">{ "Link copied." }</p> },
+                        Notice::CopyFailed(why) => html! {
+                            <p class="run-bar__notice run-bar__notice--bad" role="alert">
+                                { format!("Could not copy ({why}); the link is: ") }
+                                <input class="run-bar__link-text" readonly=true value={props.link.clone()} aria-label="Link to this view" />
+                            </p>
+                        },
+                        Notice::Imported(text) => html! { <p class="run-bar__notice" role="status">{ text }</p> },
+                        Notice::ImportFailed(text) => html! {
+                            <p class="run-bar__notice run-bar__notice--bad run-bar__import-error" role="alert">{ format!("Cannot import {text}") }</p>
+                        },
+                    }
+                }
+            }
+        </div>
+    }
+}

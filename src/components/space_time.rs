@@ -1,0 +1,327 @@
+//! The space-time diagram: a lane per server (coloured by its state), an arrow per message
+//! from its send to its delivery (coloured by family), the timeline's cursor. Only the visible
+//! window is drawn (see `time_travel::diagram`). Wheel zooms, shift+wheel or dragging scrolls,
+//! a click on an arrow shows its fields, a click elsewhere seeks there; with the drawing
+//! focused, ←/→ scroll and +/− zoom. No key is taken while it is not focused.
+
+use crate::hooks::use_width;
+use crate::share;
+use crate::state::Action;
+use crate::time_travel::diagram::{DiagramModel, GUTTER};
+use crate::time_travel::log_index::{Fate, KindGroup};
+use crate::time_travel::TravelAction;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SpaceTimeProps {
+    pub model: Rc<DiagramModel>,
+    /// The file name for the SVG export, e.g. `zabscope-seed7.svg`.
+    pub file_name: AttrValue,
+    pub on_action: Callback<Action>,
+}
+
+type WheelClosure = Closure<dyn FnMut(web_sys::WheelEvent)>;
+
+#[component]
+pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
+    let m = &props.model;
+    let on_action = &props.on_action;
+    let frame = use_node_ref();
+    let drag = use_mut_ref(|| None::<(f64, f64)>);
+    let moved = use_mut_ref(|| 0.0_f64);
+    let travel = |a: TravelAction| on_action.reform(move |_: MouseEvent| Action::Travel(a.clone()));
+
+    use_width(
+        frame.clone(),
+        on_action.reform(|w: f64| Action::Travel(TravelAction::SetWidth(w.round()))),
+    );
+    // The wheel zooms the diagram, so its listener must be able to cancel the page's scroll:
+    // Yew's are passive, this one is not. It acts only while the pointer is over the diagram.
+    {
+        let on_action = on_action.clone();
+        use_effect_with(frame.clone(), move |frame| {
+            let el = frame.cast::<web_sys::HtmlElement>();
+            let closure: Option<WheelClosure> = el.as_ref().map(|_| {
+                Closure::new(move |e: web_sys::WheelEvent| {
+                    e.prevent_default();
+                    let (dx, dy) = (e.delta_x(), e.delta_y());
+                    if e.shift_key() || dx.abs() > dy.abs() {
+                        let d = if dx.abs() > dy.abs() { dx } else { dy };
+                        on_action.emit(Action::Travel(TravelAction::Pan { dx_px: d }));
+                    } else {
+                        on_action.emit(Action::Travel(TravelAction::Zoom {
+                            factor: (dy * 0.0015).exp(),
+                            anchor_px: Some(f64::from(e.offset_x())),
+                        }));
+                    }
+                })
+            });
+            if let (Some(el), Some(c)) = (&el, &closure) {
+                let options = web_sys::AddEventListenerOptions::new();
+                options.set_passive(false);
+                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    c.as_ref().unchecked_ref(),
+                    &options,
+                );
+            }
+            move || {
+                if let (Some(el), Some(c)) = (el, closure) {
+                    let _ =
+                        el.remove_event_listener_with_callback("wheel", c.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    // Where the pointer is in the drawing's pixels.
+    let local = {
+        let frame = frame.clone();
+        move |e: &PointerEvent| -> Option<(f64, f64)> {
+            let rect = frame.cast::<web_sys::Element>()?.get_bounding_client_rect();
+            Some((
+                f64::from(e.client_x()) - rect.left(),
+                f64::from(e.client_y()) - rect.top(),
+            ))
+        }
+    };
+    let on_pointer_down = {
+        let drag = drag.clone();
+        let moved = moved.clone();
+        let local = local.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some((x, _)) = local(&e) {
+                *drag.borrow_mut() = Some((f64::from(e.client_x()), x));
+            }
+            *moved.borrow_mut() = 0.0;
+        })
+    };
+    let on_pointer_move = {
+        let drag = drag.clone();
+        let moved = moved.clone();
+        let on_action = on_action.clone();
+        let model = props.model.clone();
+        let local = local.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut d = drag.borrow_mut();
+            if let Some((last, _)) = d.as_mut() {
+                let x = f64::from(e.client_x());
+                let dx = *last - x;
+                *last = x;
+                let mut m = moved.borrow_mut();
+                *m += dx.abs();
+                if *m > 3.0 && dx != 0.0 {
+                    on_action.emit(Action::Travel(TravelAction::Pan { dx_px: dx }));
+                }
+            } else if let Some((x, y)) = local(&e) {
+                let near = model.nearest(x, y, HIT_PX);
+                if near != model.hovered.as_ref().map(|h| h.msg) {
+                    on_action.emit(Action::Travel(TravelAction::Hover(near)));
+                }
+            }
+        })
+    };
+    let on_pointer_up = {
+        let drag = drag.clone();
+        let moved = moved.clone();
+        let on_action = on_action.clone();
+        let model = props.model.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some((_, x)) = drag.borrow_mut().take() else {
+                return;
+            };
+            if *moved.borrow() > 3.0 {
+                return;
+            }
+            let y = local(&e).map_or(0.0, |p| p.1);
+            let action = match model.nearest(x, y, HIT_PX) {
+                Some(msg) => TravelAction::SelectArrow(Some(msg)),
+                None if x >= GUTTER => {
+                    let t = (model.t0_ms + (x - GUTTER) * model.ms_per_px).max(0.0);
+                    TravelAction::SeekToTime(t as u64)
+                }
+                None => return,
+            };
+            on_action.emit(Action::Travel(action));
+        })
+    };
+    let on_leave = {
+        let drag = drag.clone();
+        let on_action = on_action.clone();
+        let hovering = m.hovered.is_some();
+        Callback::from(move |_: PointerEvent| {
+            *drag.borrow_mut() = None;
+            if hovering {
+                on_action.emit(Action::Travel(TravelAction::Hover(None)));
+            }
+        })
+    };
+    let on_key = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let a = match e.key().as_str() {
+                "ArrowLeft" => TravelAction::Pan { dx_px: -80.0 },
+                "ArrowRight" => TravelAction::Pan { dx_px: 80.0 },
+                "+" | "=" => TravelAction::Zoom {
+                    factor: 0.5,
+                    anchor_px: None,
+                },
+                "-" | "_" => TravelAction::Zoom {
+                    factor: 2.0,
+                    anchor_px: None,
+                },
+                "f" => TravelAction::Follow,
+                _ => return,
+            };
+            e.prevent_default();
+            // The diagram is focused: these keys are not the page's shortcuts.
+            e.stop_propagation();
+            on_action.emit(Action::Travel(a));
+        })
+    };
+    let export_svg = {
+        let model = props.model.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(a) = share::target::<web_sys::Element>(&e)
+                .and_then(|el| el.closest("a").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
+                share::arm_download(
+                    &a,
+                    &model.to_svg("ZabScope space-time diagram"),
+                    "image/svg+xml",
+                );
+            }
+        })
+    };
+
+    let filters = KindGroup::ALL.iter().enumerate().map(|(i, g)| {
+        let on = m.show.get(i).copied().unwrap_or(true);
+        html! {
+            <button class={classes!("space-time__filter", format!("space-time__filter--{}", g.modifier()))}
+                aria-pressed={on.to_string()} onclick={travel(TravelAction::Toggle(*g))}
+                title={format!("Show or hide {} messages", g.label())}>
+                <span class="space-time__swatch" aria-hidden="true"></span>{ g.label() }
+            </button>
+        }
+    });
+    let lanes = m.lanes.iter().map(|lane| {
+        html! {
+            <g class="space-time__lane" key={lane.sid.0}>
+                <line class="space-time__lane-bed" x1={fmt(GUTTER)} y1={fmt(lane.y)} x2={fmt(m.width)} y2={fmt(lane.y)} />
+                { for lane.segments.iter().map(|s| html! {
+                    <line class={classes!("space-time__lane-span", format!("space-time__lane-span--{}", s.look))}
+                        x1={fmt(s.x1)} y1={fmt(lane.y)} x2={fmt(s.x2)} y2={fmt(lane.y)} />
+                }) }
+                <text class="space-time__lane-label" x="4" y={fmt(lane.y + 4.0)}>{ format!("server {}", lane.sid) }</text>
+            </g>
+        }
+    });
+    let arrows = m.arrows.iter().map(|a| {
+        html! {
+            <line key={a.msg} class={classes!(
+                    "space-time__arrow",
+                    format!("space-time__arrow--{}", a.group.modifier()),
+                    a.future.then_some("space-time__arrow--future"),
+                    a.selected.then_some("space-time__arrow--selected"),
+                    a.hovered.then_some("space-time__arrow--hovered"),
+                    (a.fate == Fate::Dropped).then_some("space-time__arrow--dropped"),
+                    (a.fate == Fate::InFlight).then_some("space-time__arrow--in-flight"),
+                )}
+                data-kind={a.kind} data-msg={a.msg.to_string()}
+                x1={num(a.t1)} y1={num(a.y1)} x2={num(a.t2)} y2={num(a.y2)} />
+        }
+    });
+    let shown = m.hovered.as_ref().or(m.details.as_ref());
+
+    html! {
+        <section class="panel space-time" aria-label="Space-time diagram">
+            <div class="space-time__head">
+                <h2 class="panel__title">{ "Space-time diagram" }</h2>
+                <div class="space-time__filters" role="group" aria-label="Message families">{ for filters }</div>
+                <div class="space-time__zoom" role="group" aria-label="Zoom">
+                    <button class="btn space-time__zoom-out" onclick={travel(TravelAction::Zoom { factor: 2.0, anchor_px: None })} title="Zoom out (−)">{ "−" }</button>
+                    <span class="space-time__scale" title="Simulated milliseconds per pixel">{ scale_label(m.ms_per_px) }</span>
+                    <button class="btn space-time__zoom-in" onclick={travel(TravelAction::Zoom { factor: 0.5, anchor_px: None })} title="Zoom in (+)">{ "+" }</button>
+                    <button class={classes!("btn", "space-time__follow")} aria-pressed={m.follow.to_string()}
+                        onclick={travel(TravelAction::Follow)} title="Keep the cursor in view (f)">{ "Follow" }</button>
+                    <a class="btn space-time__export" href="#" download={props.file_name.clone()} onclick={export_svg}
+                        title="Download what is drawn as an SVG file">{ "⤓ SVG" }</a>
+                </div>
+            </div>
+            <div class="space-time__frame" ref={frame} tabindex="0"
+                aria-label="Messages between servers over time. Wheel or +/− zooms, drag or ←/→ scrolls, a click seeks there."
+                onpointerdown={on_pointer_down} onpointermove={on_pointer_move} onpointerup={on_pointer_up}
+                onpointerleave={on_leave} onkeydown={on_key}>
+                <svg class="space-time__svg" width={fmt(m.width)} height={fmt(m.height)}
+                    viewBox={format!("0 0 {} {}", fmt(m.width), fmt(m.height))}>
+                    <g class="space-time__ticks">
+                        { for m.ticks.iter().map(|(x, label)| html! {
+                            <g class="space-time__tick">
+                                <line x1={fmt(*x)} y1="12" x2={fmt(*x)} y2={fmt(m.height)} />
+                                <text x={fmt(*x)} y="9" text-anchor="middle">{ label }</text>
+                            </g>
+                        }) }
+                    </g>
+                    { for lanes }
+                    <g class="space-time__arrows" transform={m.transform()}>{ for arrows }</g>
+                    if let Some(x) = m.cursor_x {
+                        <line class="space-time__cursor" x1={fmt(x)} y1="12" x2={fmt(x)} y2={fmt(m.height)} />
+                    }
+                </svg>
+            </div>
+            <p class="space-time__note">
+                if m.drawn < m.in_window {
+                    { format!("Showing {} of the {} messages in view (of {} in the run) — zoom in to see every one. ", m.drawn, m.in_window, m.total) }
+                } else {
+                    { format!("{} messages in view, {} in the run. ", m.in_window, m.total) }
+                }
+                { "Arrows run from the send (left) to the delivery (right)." }
+            </p>
+            if let Some(d) = shown {
+                <div class={classes!("space-time__details", (m.details.as_ref() == Some(d)).then_some("space-time__details--kept"))} role="status">
+                    <code class="space-time__summary">{ &d.summary }</code>
+                    <span class="space-time__meta">{ format!(
+                        "#{} · {} → {} · sent {} ms · {} {} ms",
+                        d.msg, d.from, d.to, d.sent_ms,
+                        match d.fate { Fate::Delivered => "delivered", Fate::Dropped => "dropped", Fate::InFlight => "due" },
+                        d.end_ms
+                    ) }</span>
+                    if m.details.as_ref() == Some(d) {
+                        <button class="space-time__details-close" onclick={travel(TravelAction::SelectArrow(None))}
+                            aria-label="Close" title="Close">{ "×" }</button>
+                    }
+                </div>
+            } else {
+                <p class="space-time__details space-time__details--empty">{ "Point at an arrow for its fields; click it to keep them." }</p>
+            }
+        </section>
+    }
+}
+
+fn scale_label(ms_per_px: f64) -> String {
+    if ms_per_px >= 1.0 {
+        format!("{ms_per_px:.0} ms/px")
+    } else {
+        format!("{ms_per_px:.2} ms/px")
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Arrow coordinates: whole milliseconds mostly, so the shortest text.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// How near (px) the pointer must be to an arrow to point at it.
+const HIT_PX: f64 = 6.0;

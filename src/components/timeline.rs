@@ -1,0 +1,150 @@
+//! The timeline scrubber: the explored range of the run (position = events from the start),
+//! the ensemble's phase bands, a phase row per server, fault markers and the actions a person
+//! took; buttons step one event or one phase either way; acting in the past shows where the
+//! run forked.
+
+use crate::hooks::use_width;
+use crate::state::Action;
+use crate::time_travel::timeline::{phase_label, phase_modifier, TimelineModel};
+use crate::time_travel::TravelAction;
+use crate::view_model::labels::clock_label;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const PAD: f64 = 8.0;
+const BAND_Y: f64 = 14.0;
+const BAND_H: f64 = 18.0;
+const ROW_H: f64 = 5.0;
+const ROW_GAP: f64 = 1.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub model: Rc<TimelineModel>,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let m = &props.model;
+    let on_action = &props.on_action;
+    let track = use_node_ref();
+    let width = use_state_eq(|| 900.0_f64);
+    {
+        let width = width.clone();
+        use_width(
+            track.clone(),
+            Callback::from(move |w: f64| {
+                if w > 0.0 {
+                    width.set(w.round())
+                }
+            }),
+        );
+    }
+    let w = *width;
+    let span = m.explored.max(1) as f64;
+    let x_of = |step: u64| PAD + (step as f64 / span) * (w - 2.0 * PAD);
+    let rows_y = BAND_Y + BAND_H + 4.0;
+    let height = rows_y + m.rows.len() as f64 * (ROW_H + ROW_GAP) + 4.0;
+
+    let travel = |a: TravelAction| on_action.reform(move |_: MouseEvent| Action::Travel(a.clone()));
+    let on_scrub = on_action.reform(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Action::Travel(TravelAction::SeekTo(input.value().parse().unwrap_or(0)))
+    });
+    let at_start = m.position == 0;
+    let at_head = m.position >= m.explored;
+
+    let bands = m.bands.iter().map(|b| {
+        let (x1, x2) = (x_of(b.from), x_of(b.to));
+        let wide = x2 - x1 > 54.0;
+        html! {
+            <g class={classes!("timeline__band", format!("timeline__band--{}", phase_modifier(Some(b.phase))))}>
+                <rect x={fmt(x1)} y={fmt(BAND_Y)} width={fmt((x2 - x1).max(1.0))} height={fmt(BAND_H)} rx="3" />
+                if wide {
+                    <text class="timeline__band-label" x={fmt(x1 + 5.0)} y={fmt(BAND_Y + 12.5)}>{ phase_label(b.phase) }</text>
+                }
+                <title>{ format!("{} — events {}–{}", phase_label(b.phase), b.from, b.to) }</title>
+            </g>
+        }
+    });
+    let rows = m.rows.iter().enumerate().map(|(i, row)| {
+        let y = rows_y + i as f64 * (ROW_H + ROW_GAP);
+        html! {
+            <g class="timeline__row" key={row.sid.0}>
+                <title>{ format!("server {}", row.sid) }</title>
+                { for row.spans.iter().map(|s| html! {
+                    <rect class={classes!("timeline__row-span", format!("timeline__row-span--{}", phase_modifier(s.zab)), s.state.is_none().then_some("timeline__row-span--down"))}
+                        x={fmt(x_of(s.from))} y={fmt(y)} width={fmt((x_of(s.to) - x_of(s.from)).max(0.5))} height={fmt(ROW_H)} />
+                }) }
+            </g>
+        }
+    });
+    let markers = m.markers.iter().map(|mk| {
+        let x = x_of(mk.step);
+        html! {
+            <g class={classes!("timeline__marker", format!("timeline__marker--{}", mk.kind.modifier()))}>
+                <line x1={fmt(x)} y1={fmt(BAND_Y - 2.0)} x2={fmt(x)} y2={fmt(height - 2.0)} />
+                <text x={fmt(x)} y="10" text-anchor="middle">{ mk.kind.glyph() }</text>
+                <title>{ format!("event {}: {}", mk.step, mk.label) }</title>
+            </g>
+        }
+    });
+    let actions = m.actions.iter().map(|(step, text)| {
+        let x = x_of(*step);
+        html! {
+            <path class="timeline__action" d={format!("M{:.1} {:.1} l-4 -6 h8 z", x, BAND_Y + BAND_H + 3.0)}>
+                <title>{ format!("you, at event {step}: {text}") }</title>
+            </path>
+        }
+    });
+    let cursor_x = x_of(m.position);
+
+    html! {
+        <section class="timeline" aria-label="Timeline">
+            <div class="timeline__bar">
+                <div class="timeline__buttons" role="group" aria-label="Travel in time">
+                    <button class="btn timeline__phase-back" onclick={travel(TravelAction::PhaseBack)} disabled={at_start}
+                        title="Back to the previous phase boundary (a state or ZabState change)">{ "« Phase" }</button>
+                    <button class="btn timeline__step-back" onclick={travel(TravelAction::StepBack)} disabled={at_start}
+                        title="Back one event">{ "‹ Back" }</button>
+                    <button class="btn timeline__step-forward" onclick={on_action.reform(|_: MouseEvent| Action::Step)}
+                        title="Forward one event">{ "Fwd ›" }</button>
+                    <button class="btn timeline__phase-forward" onclick={travel(TravelAction::PhaseForward)}
+                        title="On to the next phase boundary (runs ahead when none has been explored yet)">{ "Phase »" }</button>
+                </div>
+                <span class="timeline__where">
+                    { "event " }<b class="timeline__position">{ m.position }</b>{ format!(" of {}", m.explored) }
+                    <span class="timeline__time">{ format!(" · t = {}", clock_label(m.time_ms as f64)) }</span>
+                    if !at_head {
+                        <span class="timeline__past">{ " · in the past: play replays, acting forks" }</span>
+                    }
+                </span>
+            </div>
+            <div class="timeline__track" ref={track}>
+                <svg class="timeline__svg" width={fmt(w)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(w), fmt(height))}
+                    aria-hidden="true">
+                    <rect class="timeline__bed" x={fmt(PAD)} y={fmt(BAND_Y)} width={fmt((w - 2.0 * PAD).max(1.0))} height={fmt(BAND_H)} rx="3" />
+                    { for bands }
+                    { for rows }
+                    { for markers }
+                    { for actions }
+                    <line class="timeline__cursor" x1={fmt(cursor_x)} y1="2" x2={fmt(cursor_x)} y2={fmt(height)} />
+                </svg>
+                <input class="timeline__range" type="range" min="0" max={m.explored.to_string()} step="1"
+                    value={m.position.to_string()} oninput={on_scrub}
+                    aria-label="Position: events from the start" aria-valuetext={format!("event {} of {}", m.position, m.explored)} />
+            </div>
+            if let Some(fork) = m.fork {
+                <p class="timeline__fork" role="status">
+                    <b>{ format!("Forked at event {}", fork.at) }</b>
+                    { format!(": acting in the past started a new future here; the {} events explored after it were dropped.", fork.dropped) }
+                    <button class="timeline__fork-dismiss" onclick={travel(TravelAction::DismissFork)} aria-label="Dismiss" title="Dismiss">{ "×" }</button>
+                </p>
+            }
+        </section>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}

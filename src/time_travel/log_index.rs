@@ -1,0 +1,475 @@
+//! What the timeline and the space-time diagram read from the event log, indexed once and
+//! extended as the log grows (the log is append-only until a fork truncates it, which
+//! rebuilds the index):
+//!
+//! ```text
+//!   send ──────────────┐                       arrows: one per message, in send order
+//!   deliver/drop/delay ┴─▶ Arrow{sent, end}    (so a time window is two binary searches)
+//!   state_change, QuorumPeer phase ──▶ ServerMark per server, ensemble Band, boundary
+//!   crashed, peer_started, partition, heal, client_write, drop, delay ──▶ Marker
+//! ```
+//!
+//! Everything here is keyed by log index and simulated time; [`super::step_table`] turns log
+//! indices into positions.
+
+use sim::trace::{LogEntry, LogEvent};
+use std::collections::BTreeMap;
+use zab::peer::{ServerState, ZabState};
+use zab::Sid;
+
+/// What became of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Not delivered (yet) in the explored run: drawn to its planned delivery.
+    InFlight,
+    Delivered,
+    Dropped,
+}
+
+/// The families of messages the diagram filters by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KindGroup {
+    /// FastLeaderElection's notifications and QuorumCnxManager's connection header.
+    Election,
+    /// Discovery and synchronisation: FOLLOWERINFO … UPTODATE.
+    Sync,
+    /// Broadcast: PROPOSAL, ACK, COMMIT, INFORM, REQUEST, … (PINGs apart).
+    Broadcast,
+    Ping,
+}
+
+impl KindGroup {
+    pub const ALL: [KindGroup; 4] = [
+        KindGroup::Election,
+        KindGroup::Sync,
+        KindGroup::Broadcast,
+        KindGroup::Ping,
+    ];
+
+    pub fn of(kind: &str) -> KindGroup {
+        match kind {
+            "NOTIFICATION" | "CONNECT" => KindGroup::Election,
+            "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" | "DIFF" | "TRUNC"
+            | "SNAP" | "NEWLEADER" | "UPTODATE" => KindGroup::Sync,
+            "PING" => KindGroup::Ping,
+            _ => KindGroup::Broadcast,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KindGroup::Election => "election",
+            KindGroup::Sync => "discovery & sync",
+            KindGroup::Broadcast => "broadcast",
+            KindGroup::Ping => "PINGs",
+        }
+    }
+
+    /// The CSS modifier, `space-time__arrow--sync`.
+    pub fn modifier(self) -> &'static str {
+        match self {
+            KindGroup::Election => "election",
+            KindGroup::Sync => "sync",
+            KindGroup::Broadcast => "broadcast",
+            KindGroup::Ping => "ping",
+        }
+    }
+}
+
+/// One message: from its send to its delivery (or drop, or planned delivery).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    pub msg: u64,
+    /// The log index of its `send` entry (where its fields are).
+    pub send_index: u64,
+    pub from: Sid,
+    pub to: Sid,
+    pub sent_ms: u64,
+    pub end_ms: u64,
+    pub fate: Fate,
+    pub kind: &'static str,
+}
+
+/// How a server looks at some moment: its `ServerState` (or down) and its `ZabState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerMark {
+    pub index: u64,
+    pub time_ms: u64,
+    /// `None` while the process is down.
+    pub state: Option<ServerState>,
+    pub zab: Option<ZabState>,
+}
+
+/// From `index` on, the ensemble is in `phase`: the leader's `ZabState`, or ELECTION while no
+/// server leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BandStart {
+    pub index: u64,
+    pub time_ms: u64,
+    pub phase: ZabState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    Crash,
+    Restart,
+    Partition,
+    Heal,
+    Write,
+    Drop,
+    Delay,
+}
+
+impl MarkerKind {
+    pub fn modifier(self) -> &'static str {
+        match self {
+            MarkerKind::Crash => "crash",
+            MarkerKind::Restart => "restart",
+            MarkerKind::Partition => "partition",
+            MarkerKind::Heal => "heal",
+            MarkerKind::Write => "write",
+            MarkerKind::Drop => "drop",
+            MarkerKind::Delay => "delay",
+        }
+    }
+
+    /// A one-character glyph for the timeline.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            MarkerKind::Crash => "✕",
+            MarkerKind::Restart => "↻",
+            MarkerKind::Partition => "⫽",
+            MarkerKind::Heal => "⚕",
+            MarkerKind::Write => "✎",
+            MarkerKind::Drop => "⌀",
+            MarkerKind::Delay => "⧗",
+        }
+    }
+}
+
+/// A fault or a write on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker {
+    pub index: u64,
+    pub time_ms: u64,
+    pub kind: MarkerKind,
+    pub label: String,
+}
+
+/// The index. Build it with [`LogIndex::extend`] over the log, in order.
+#[derive(Clone, Debug, Default)]
+pub struct LogIndex {
+    /// How many log entries have been read.
+    pub scanned: u64,
+    pub arrows: Vec<Arrow>,
+    /// The longest flight seen, so a window query knows how far back a visible arrow starts.
+    pub max_flight_ms: u64,
+    pub servers: BTreeMap<Sid, Vec<ServerMark>>,
+    pub bands: Vec<BandStart>,
+    /// Log indices where a server's state or phase changed, ascending.
+    pub boundaries: Vec<u64>,
+    pub markers: Vec<Marker>,
+    started: BTreeMap<Sid, bool>,
+    last_time_ms: u64,
+}
+
+/// The `[ZABSTATE]` suffix of a QuorumPeer thread's phase.
+pub fn zab_state_of_phase(phase: &str) -> Option<ZabState> {
+    let inner = phase.rsplit_once('[')?.1.strip_suffix(']')?;
+    Some(match inner {
+        "ELECTION" => ZabState::Election,
+        "DISCOVERY" => ZabState::Discovery,
+        "SYNCHRONIZATION" => ZabState::Synchronization,
+        "BROADCAST" => ZabState::Broadcast,
+        _ => return None,
+    })
+}
+
+impl LogIndex {
+    /// Read `entries` (the log from `self.scanned` on).
+    pub fn extend(&mut self, entries: &[LogEntry]) {
+        for e in entries {
+            self.add(e);
+        }
+    }
+
+    /// The time of the last entry read.
+    pub fn last_time_ms(&self) -> u64 {
+        self.last_time_ms
+    }
+
+    /// A binary search by message id: ids grow in send order.
+    fn find(&mut self, msg: u64) -> Option<&mut Arrow> {
+        let i = self.arrows.binary_search_by_key(&msg, |a| a.msg).ok()?;
+        self.arrows.get_mut(i)
+    }
+
+    fn add(&mut self, e: &LogEntry) {
+        debug_assert_eq!(e.index, self.scanned, "the index reads the log in order");
+        self.scanned = e.index + 1;
+        let t = e.time.0;
+        self.last_time_ms = t;
+        match &e.event {
+            LogEvent::Send {
+                msg,
+                from,
+                to,
+                message,
+                deliver_at,
+                ..
+            } => {
+                self.max_flight_ms = self.max_flight_ms.max(deliver_at.0.saturating_sub(t));
+                self.arrows.push(Arrow {
+                    msg: msg.0,
+                    send_index: e.index,
+                    from: *from,
+                    to: *to,
+                    sent_ms: t,
+                    end_ms: deliver_at.0.max(t),
+                    fate: Fate::InFlight,
+                    kind: message.kind(),
+                });
+            }
+            LogEvent::Deliver { msg, .. } => self.settle(msg.0, t, Fate::Delivered),
+            LogEvent::Drop { msg, .. } => {
+                self.settle(msg.0, t, Fate::Dropped);
+                self.mark(e, MarkerKind::Drop);
+            }
+            LogEvent::Delay { msg, extra_ms } => {
+                let mut longest = self.max_flight_ms;
+                if let Some(a) = self.find(msg.0) {
+                    a.end_ms += extra_ms;
+                    longest = longest.max(a.end_ms - a.sent_ms);
+                }
+                self.max_flight_ms = longest;
+                self.mark(e, MarkerKind::Delay);
+            }
+            LogEvent::StateChange { sid, to, .. } => {
+                let zab = self.current(*sid).and_then(|m| m.zab);
+                self.server_changed(e, *sid, Some(*to), zab);
+            }
+            LogEvent::Phase {
+                sid,
+                thread,
+                phase: Some(p),
+            } if thread == "QuorumPeer" => {
+                if let Some(zab) = zab_state_of_phase(p) {
+                    let state = self
+                        .current(*sid)
+                        .and_then(|m| m.state)
+                        .or(Some(ServerState::Looking));
+                    self.server_changed(e, *sid, state, Some(zab));
+                }
+            }
+            LogEvent::PeerStarted { sid } => {
+                let again = self.started.insert(*sid, true).is_some();
+                if again {
+                    self.mark(e, MarkerKind::Restart);
+                }
+                self.server_changed(e, *sid, Some(ServerState::Looking), None);
+            }
+            LogEvent::Crashed { sid } => {
+                self.mark(e, MarkerKind::Crash);
+                self.server_changed(e, *sid, None, None);
+            }
+            LogEvent::Partition { .. } => self.mark(e, MarkerKind::Partition),
+            LogEvent::Heal => self.mark(e, MarkerKind::Heal),
+            LogEvent::ClientWrite { .. } => self.mark(e, MarkerKind::Write),
+            _ => {}
+        }
+    }
+
+    fn settle(&mut self, msg: u64, t: u64, fate: Fate) {
+        let mut longest = self.max_flight_ms;
+        if let Some(a) = self.find(msg) {
+            a.end_ms = t.max(a.sent_ms);
+            a.fate = fate;
+            longest = longest.max(a.end_ms - a.sent_ms);
+        }
+        self.max_flight_ms = longest;
+    }
+
+    fn mark(&mut self, e: &LogEntry, kind: MarkerKind) {
+        self.markers.push(Marker {
+            index: e.index,
+            time_ms: e.time.0,
+            kind,
+            label: e.event.describe(),
+        });
+    }
+
+    fn current(&self, sid: Sid) -> Option<&ServerMark> {
+        self.servers.get(&sid).and_then(|v| v.last())
+    }
+
+    fn server_changed(
+        &mut self,
+        e: &LogEntry,
+        sid: Sid,
+        state: Option<ServerState>,
+        zab: Option<ZabState>,
+    ) {
+        let marks = self.servers.entry(sid).or_default();
+        if marks
+            .last()
+            .is_some_and(|m| (m.state, m.zab) == (state, zab))
+        {
+            return;
+        }
+        let mark = ServerMark {
+            index: e.index,
+            time_ms: e.time.0,
+            state,
+            zab,
+        };
+        // Several changes within one entry's instant collapse into the last.
+        match marks.last_mut() {
+            Some(last) if last.index == e.index => *last = mark,
+            _ => marks.push(mark),
+        }
+        if self.boundaries.last() != Some(&e.index) {
+            self.boundaries.push(e.index);
+        }
+        let phase = self.ensemble_phase();
+        if self.bands.last().map(|b| b.phase) != Some(phase) {
+            self.bands.push(BandStart {
+                index: e.index,
+                time_ms: e.time.0,
+                phase,
+            });
+        }
+    }
+
+    /// The leader's phase (the most advanced if several lead), or ELECTION without a leader.
+    fn ensemble_phase(&self) -> ZabState {
+        self.servers
+            .values()
+            .filter_map(|v| v.last())
+            .filter(|m| m.state == Some(ServerState::Leading))
+            .map(|m| m.zab.unwrap_or(ZabState::Discovery))
+            .max()
+            .unwrap_or(ZabState::Election)
+    }
+
+    /// The arrows that may cross `[t0, t1]`: a contiguous range of `arrows` by send time.
+    pub fn window(&self, t0_ms: u64, t1_ms: u64) -> core::ops::Range<usize> {
+        let from = t0_ms.saturating_sub(self.max_flight_ms);
+        let lo = self.arrows.partition_point(|a| a.sent_ms < from);
+        let hi = self.arrows.partition_point(|a| a.sent_ms <= t1_ms);
+        lo..hi.max(lo)
+    }
+
+    /// How a server looked at `time_ms` (the last mark at or before it).
+    pub fn server_at(&self, sid: Sid, time_ms: u64) -> Option<&ServerMark> {
+        let marks = self.servers.get(&sid)?;
+        let i = marks.partition_point(|m| m.time_ms <= time_ms);
+        i.checked_sub(1).and_then(|i| marks.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim::session::{RunSpec, Session, UserAction};
+    use zab::Time;
+
+    fn index_of(session: &Session) -> LogIndex {
+        let mut ix = LogIndex::default();
+        ix.extend(session.full_log());
+        ix
+    }
+
+    #[test]
+    fn test_zab_state_suffix() {
+        assert_eq!(
+            zab_state_of_phase("run: LEADING → lead() [BROADCAST]"),
+            Some(ZabState::Broadcast)
+        );
+        assert_eq!(
+            zab_state_of_phase("run: LOOKING → lookForLeader() [ELECTION]"),
+            Some(ZabState::Election)
+        );
+        assert_eq!(zab_state_of_phase("readRecord: FOLLOWERINFO"), None);
+    }
+
+    #[test]
+    fn test_kind_groups() {
+        assert_eq!(KindGroup::of("NOTIFICATION"), KindGroup::Election);
+        assert_eq!(KindGroup::of("ACKEPOCH"), KindGroup::Sync);
+        assert_eq!(KindGroup::of("UPTODATE"), KindGroup::Sync);
+        assert_eq!(KindGroup::of("PROPOSAL"), KindGroup::Broadcast);
+        assert_eq!(KindGroup::of("ACK"), KindGroup::Broadcast);
+        assert_eq!(KindGroup::of("PING"), KindGroup::Ping);
+    }
+
+    #[test]
+    fn test_an_election_gives_bands_in_protocol_order_and_every_message_an_arrow() {
+        let mut s = Session::new(RunSpec::new(7, 3, 0)).expect("valid");
+        s.run_until(Time(3_000));
+        let ix = index_of(&s);
+        let phases: Vec<ZabState> = ix.bands.iter().map(|b| b.phase).collect();
+        assert_eq!(
+            phases,
+            [
+                ZabState::Election,
+                ZabState::Discovery,
+                ZabState::Synchronization,
+                ZabState::Broadcast
+            ]
+        );
+        let sends = s
+            .full_log()
+            .iter()
+            .filter(|e| matches!(e.event, LogEvent::Send { .. }))
+            .count();
+        assert_eq!(ix.arrows.len(), sends);
+        assert!(ix.arrows.windows(2).all(|w| w[0].sent_ms <= w[1].sent_ms));
+        assert!(ix.arrows.iter().any(|a| a.fate == Fate::Delivered));
+        assert!(ix.arrows.iter().all(|a| a.end_ms >= a.sent_ms));
+        assert!(ix.boundaries.windows(2).all(|w| w[0] < w[1]));
+        // Each server ends up following or leading in BROADCAST.
+        for marks in ix.servers.values() {
+            assert_eq!(marks.last().and_then(|m| m.zab), Some(ZabState::Broadcast));
+        }
+    }
+
+    #[test]
+    fn test_crash_and_restart_are_markers_and_the_crashed_server_is_down() {
+        let mut spec = RunSpec::new(3, 3, 0);
+        spec.actions = vec![
+            (400, UserAction::Crash(Sid(2))),
+            (600, UserAction::Restart(Sid(2))),
+        ];
+        let mut s = Session::new(spec).expect("valid");
+        s.seek(700);
+        let ix = index_of(&s);
+        let kinds: Vec<MarkerKind> = ix.markers.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, [MarkerKind::Crash, MarkerKind::Restart]);
+        let crash = &ix.markers[0];
+        assert_eq!(
+            ix.server_at(Sid(2), crash.time_ms).map(|m| m.state),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn test_window_finds_exactly_the_arrows_crossing_it() {
+        let mut s = Session::new(RunSpec::new(11, 5, 0)).expect("valid");
+        s.run_until(Time(4_000));
+        let ix = index_of(&s);
+        for (t0, t1) in [(0, 50), (100, 180), (1_000, 1_400), (3_900, 9_000)] {
+            let got: Vec<u64> = ix.arrows[ix.window(t0, t1)]
+                .iter()
+                .filter(|a| a.end_ms >= t0)
+                .map(|a| a.msg)
+                .collect();
+            let want: Vec<u64> = ix
+                .arrows
+                .iter()
+                .filter(|a| a.sent_ms <= t1 && a.end_ms >= t0)
+                .map(|a| a.msg)
+                .collect();
+            assert_eq!(got, want, "window {t0}..{t1}");
+        }
+    }
+}

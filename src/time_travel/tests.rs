@@ -1,0 +1,282 @@
+//! Time travel through the reducer, natively: seeking equals live play, the step table
+//! matches a replay, forks are noticed, phase jumps land on boundaries, links and imports
+//! rebuild the same view.
+
+use super::*;
+use crate::link::Link;
+use crate::state::{Action, UiState};
+use crate::view_model::speed::Speed;
+use sim::scenario::Scenario;
+use sim::trace_file::{read_trace, write_trace};
+use zab::Sid;
+
+fn travel(s: &mut UiState, a: TravelAction) {
+    s.apply(Action::Travel(a));
+}
+
+fn position(s: &UiState) -> u64 {
+    s.session().expect("running").position()
+}
+
+fn hash(s: &UiState) -> u64 {
+    s.session().expect("running").trace_hash()
+}
+
+/// The table must say, for every position, what a fresh replay says.
+fn assert_table_matches_replay(s: &UiState) {
+    let session = s.session().expect("running");
+    let cache = s.travel.cache.borrow();
+    assert_eq!(
+        cache.table.len(),
+        session.explored() + 1,
+        "one row per position"
+    );
+    let mut replay = Session::new(session.spec().clone()).expect("valid");
+    for step in 0..=session.explored() {
+        replay.seek(step);
+        assert_eq!(
+            cache.table.log_len_at(step),
+            Some(replay.log().len() as u64),
+            "log length at {step}"
+        );
+        assert_eq!(cache.table.time_at(step), Some(replay.sim().now().0));
+    }
+    assert_eq!(cache.index.scanned, session.full_log().len() as u64);
+}
+
+#[test]
+fn test_seeking_back_gives_the_same_state_as_live_play() {
+    let mut live = UiState::new(7, 3, 0);
+    for _ in 0..400 {
+        live.apply(Action::Step);
+    }
+    let mut travelled = UiState::new(7, 3, 0);
+    for _ in 0..1500 {
+        travelled.apply(Action::Step);
+    }
+    travel(&mut travelled, TravelAction::SeekTo(400));
+    assert_eq!(position(&travelled), 400);
+    assert_eq!(hash(&travelled), hash(&live));
+    assert_eq!(travelled.display_ms, live.display_ms);
+    // And forward again to where it was.
+    travel(&mut travelled, TravelAction::SeekTo(1500));
+    assert_eq!(position(&travelled), 1500);
+    travel(&mut travelled, TravelAction::StepBack);
+    assert_eq!(position(&travelled), 1499);
+}
+
+#[test]
+fn test_table_matches_a_replay_whichever_way_the_run_went() {
+    let mut s = UiState::new(5, 3, 0);
+    s.apply(Action::SetSpeed(Speed::MAX));
+    s.apply(Action::Play);
+    for _ in 0..20 {
+        s.apply(Action::Tick { dt_ms: 16.0 });
+    }
+    for _ in 0..30 {
+        s.apply(Action::Step);
+    }
+    // A fault runs events inside `fault` without per-event recording: densified afterwards.
+    s.apply(Action::Pause);
+    s.display_ms += 300.0;
+    s.apply(Action::Crash(Sid(1)));
+    travel(&mut s, TravelAction::SeekTo(100));
+    let further = position(&s) + 2_500;
+    travel(&mut s, TravelAction::SeekTo(further));
+    assert_table_matches_replay(&s);
+}
+
+#[test]
+fn test_acting_in_the_past_forks_and_says_where() {
+    let mut s = UiState::new(3, 3, 0);
+    travel(&mut s, TravelAction::SeekTo(2_000));
+    travel(&mut s, TravelAction::SeekTo(900));
+    assert!(
+        s.travel.cache.borrow().fork.is_none(),
+        "seeking is not forking"
+    );
+    s.apply(Action::Crash(Sid(2)));
+    let fork = s.travel.cache.borrow().fork.expect("a fork");
+    let explored = s.session().expect("running").explored();
+    assert_eq!(fork.at, explored);
+    assert!(fork.at >= 900 && fork.at < 2_000, "{fork:?}");
+    assert_eq!(fork.at + fork.dropped, 2_000);
+    assert_table_matches_replay(&s);
+    let tl = timeline_model(&s).expect("running");
+    assert_eq!(tl.fork, Some(fork));
+    assert!(tl.actions.iter().any(|(_, a)| a == "crash 2"));
+    travel(&mut s, TravelAction::DismissFork);
+    assert!(s.travel.cache.borrow().fork.is_none());
+}
+
+#[test]
+fn test_phase_jumps_land_where_a_boundary_just_happened() {
+    let mut s = UiState::new(7, 3, 0);
+    let mut seen = Vec::new();
+    for _ in 0..8 {
+        travel(&mut s, TravelAction::PhaseForward);
+        seen.push(position(&s));
+    }
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    {
+        let cache = s.travel.cache.borrow();
+        for p in &seen {
+            // A boundary entry is in the log at p and was not at p − 1.
+            let len = cache.table.log_len_at(*p).expect("recorded");
+            let before = cache.table.log_len_at(p - 1).expect("recorded");
+            assert!(
+                cache
+                    .index
+                    .boundaries
+                    .iter()
+                    .any(|b| *b >= before && *b < len),
+                "no boundary at {p}"
+            );
+        }
+    }
+    travel(&mut s, TravelAction::PhaseBack);
+    assert_eq!(position(&s), seen[6]);
+    let tl = timeline_model(&s).expect("running");
+    assert_eq!(tl.prev_phase, Some(seen[5]));
+    assert_eq!(tl.next_phase, Some(seen[7]));
+}
+
+#[test]
+fn test_a_link_rebuilds_the_same_view_and_the_view_gives_the_link_back() {
+    let mut s = UiState::new(9, 3, 1);
+    s.apply(Action::SetSpeed(Speed(-20)));
+    travel(&mut s, TravelAction::SeekTo(700));
+    s.apply(Action::Write(Sid(1)));
+    travel(&mut s, TravelAction::SeekTo(1_300));
+    let link = link_of(&s, true).expect("running");
+    assert_eq!(link.pos, Some(1_300));
+    let parsed = Link::parse(&link.to_query()).expect("a valid link");
+    assert_eq!(parsed, link);
+    let opened = state_for_link(&parsed, 0);
+    assert_eq!(position(&opened), 1_300);
+    assert_eq!(hash(&opened), hash(&s));
+    assert_eq!(opened.speed, Speed(-20));
+    assert_eq!(opened.display_ms, s.display_ms);
+    assert_eq!(
+        opened.session().expect("running").spec(),
+        s.session().expect("running").spec()
+    );
+    assert_table_matches_replay(&opened);
+    // While playing the link leaves the position out; a copied link keeps it.
+    s.apply(Action::Play);
+    assert_eq!(link_of(&s, false).and_then(|l| l.pos), None);
+    assert_eq!(link_of(&s, true).and_then(|l| l.pos), Some(1_300));
+}
+
+#[test]
+fn test_scenarios_start_fresh_keep_the_speed_and_survive_reset() {
+    let mut s = UiState::new(1, 5, 0);
+    s.apply(Action::SetSpeed(Speed(10)));
+    travel(&mut s, TravelAction::Toggle(KindGroup::Ping));
+    travel(
+        &mut s,
+        TravelAction::Start {
+            spec: RunSpec::with_scenario(4, Scenario::LeaderCrash),
+            pos: Some(50),
+        },
+    );
+    assert_eq!(s.scenario(), Some(Scenario::LeaderCrash));
+    assert_eq!((s.seed, s.voters, s.observers), (4, 3, 0));
+    assert_eq!(s.speed, Speed(10));
+    assert!(s.travel.diagram.shows(KindGroup::Ping), "filters are kept");
+    assert_eq!(position(&s), 50);
+    s.apply(Action::Reset {
+        seed: 4,
+        voters: 3,
+        observers: 0,
+    });
+    assert_eq!(
+        s.scenario(),
+        Some(Scenario::LeaderCrash),
+        "same shape: same scenario"
+    );
+    assert_eq!(position(&s), 0);
+    s.apply(Action::Reset {
+        seed: 4,
+        voters: 5,
+        observers: 0,
+    });
+    assert_eq!(s.scenario(), None, "another shape leaves the scenario");
+}
+
+#[test]
+fn test_an_imported_trace_stands_at_its_end_and_can_be_scrubbed() {
+    let mut s = UiState::new(5, 3, 1);
+    travel(&mut s, TravelAction::SeekTo(300));
+    s.apply(Action::Crash(Sid(3)));
+    travel(&mut s, TravelAction::SeekTo(1_200));
+    let text = write_trace(&s.session().expect("running"));
+    let session = read_trace(&text).expect("reads back");
+    let mut t = UiState::new(1, 1, 0);
+    travel(
+        &mut t,
+        TravelAction::Import(SharedSession(Rc::new(RefCell::new(session)))),
+    );
+    assert_eq!(position(&t), 1_200);
+    assert_eq!(hash(&t), hash(&s));
+    assert_eq!(t.display_ms, s.display_ms);
+    assert_table_matches_replay(&t);
+    let tl = timeline_model(&t).expect("running");
+    assert_eq!((tl.position, tl.explored), (1_200, 1_200));
+    assert!(tl
+        .markers
+        .iter()
+        .any(|m| m.kind == log_index::MarkerKind::Crash));
+    travel(&mut t, TravelAction::SeekTo(10));
+    assert_eq!(position(&t), 10);
+}
+
+#[test]
+fn test_diagram_settings_through_the_reducer() {
+    let mut s = UiState::new(7, 3, 0);
+    travel(&mut s, TravelAction::SeekTo(600));
+    travel(&mut s, TravelAction::SetWidth(1200.0));
+    assert_eq!(s.travel.diagram.width_px, 1200.0);
+    travel(&mut s, TravelAction::SetWidth(f64::NAN));
+    assert_eq!(s.travel.diagram.width_px, 1200.0);
+    travel(&mut s, TravelAction::Pan { dx_px: -100.0 });
+    assert!(!s.travel.diagram.follow);
+    travel(&mut s, TravelAction::Follow);
+    assert!(s.travel.diagram.follow);
+    let before = s.travel.diagram.ms_per_px;
+    travel(
+        &mut s,
+        TravelAction::Zoom {
+            factor: 2.0,
+            anchor_px: None,
+        },
+    );
+    assert_eq!(s.travel.diagram.ms_per_px, before * 2.0);
+    // At event 600 the ensemble is long established: only PINGs are in view.
+    travel(&mut s, TravelAction::Toggle(KindGroup::Ping));
+    let m = diagram_model(&s).expect("running");
+    let first = m.arrows.first().map(|a| a.msg);
+    assert!(
+        first.is_some(),
+        "{} arrows, t0 {}, cursor {}",
+        m.arrows.len(),
+        m.t0_ms,
+        s.display_ms
+    );
+    travel(&mut s, TravelAction::SelectArrow(first));
+    let m = diagram_model(&s).expect("running");
+    assert!(m.details.is_some());
+    // A click on the diagram seeks to that time.
+    travel(&mut s, TravelAction::SeekToTime(0));
+    assert!(position(&s) <= 3, "the start: {}", position(&s));
+}
+
+#[test]
+fn test_failed_runs_ignore_time_travel() {
+    let mut s = UiState::new(1, 0, 0);
+    assert!(s.error().is_some());
+    travel(&mut s, TravelAction::SeekTo(10));
+    travel(&mut s, TravelAction::PhaseForward);
+    travel(&mut s, TravelAction::StepBack);
+    assert!(timeline_model(&s).is_none() && diagram_model(&s).is_none());
+}
