@@ -345,9 +345,11 @@ impl Session {
 
     /// Go to `steps` events from the start: back by restoring a checkpoint and replaying.
     pub fn seek(&mut self, steps: u64) {
-        if steps < self.sim.steps() {
-            let at = self.checkpoints.partition_point(|(s, _)| *s <= steps);
-            let (_, cp) = &self.checkpoints[at.saturating_sub(1)];
+        // The nearest checkpoint at or before the target, when it beats where we stand (going
+        // back, or far ahead into explored ground).
+        let at = self.checkpoints.partition_point(|(s, _)| *s <= steps);
+        let (cp_steps, cp) = &self.checkpoints[at.saturating_sub(1)];
+        if steps < self.sim.steps() || *cp_steps > self.sim.steps() {
             self.sim = cp.clone();
         }
         while self.sim.steps() < steps {
