@@ -65,6 +65,20 @@ async fn click(root: &Element, selector: &str) {
     yew::scheduler::flush().await;
 }
 
+/// Let the browser run its event loop once (a zero-delay macrotask, not a wait on wall
+/// time): long step loops stay responsive to the test runner's polling.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("tests run in a window")
+            .set_timeout_with_callback(&resolve)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("a timeout resolves");
+}
+
 /// Click Step until `done` holds; returns the number of steps taken.
 async fn step_until(root: &Element, what: &str, mut done: impl FnMut(&Element) -> bool) -> usize {
     for steps in 0..MAX_STEPS {
@@ -72,6 +86,9 @@ async fn step_until(root: &Element, what: &str, mut done: impl FnMut(&Element) -
             return steps;
         }
         click(root, ".control-bar__step").await;
+        if steps % 100 == 99 {
+            yield_to_browser().await;
+        }
     }
     panic!("{what} did not happen within {MAX_STEPS} steps");
 }
@@ -393,7 +410,8 @@ async fn test_five_voters_a_learner_handler_waits_in_get_epoch_to_propose_until_
 
 #[wasm_bindgen_test]
 async fn test_crashing_the_leader_elects_a_new_leader_with_a_higher_epoch() {
-    let (root, app) = mount("?seed=3&voters=3").await;
+    // A link that opens the run once its first leader is synced.
+    let (root, app) = mount("?seed=3&voters=3&t=3000").await;
     step_until(&root, "a synced leader", |r| {
         text_of(r, ".cluster__headline").contains("epoch 1")
             && count(r, ".peer-card--following") == 2
@@ -532,7 +550,7 @@ async fn test_message_detail_shows_every_field_and_drops_or_delays_it() {
 
 #[wasm_bindgen_test]
 async fn test_partition_heal_break_and_write_from_the_inspector() {
-    let (root, app) = mount("?seed=3&voters=3").await;
+    let (root, app) = mount("?seed=3&voters=3&t=3000").await;
     step_until(&root, "a synced leader", |r| {
         text_of(r, ".cluster__headline").contains("epoch 1")
             && count(r, ".peer-card--following") == 2
@@ -568,8 +586,11 @@ async fn test_partition_heal_break_and_write_from_the_inspector() {
 #[wasm_bindgen_test]
 async fn test_the_log_filters_by_kind() {
     let (root, app) = mount("?seed=7&voters=3").await;
-    for _ in 0..400 {
+    for i in 0..400 {
         click(&root, ".control-bar__step").await;
+        if i % 100 == 99 {
+            yield_to_browser().await;
+        }
     }
     for kind in [
         "election",

@@ -12,7 +12,7 @@
 //! ```
 
 use crate::view_model::epoch_gauge::{EpochGauge, Outcome, StageState};
-use crate::view_model::labels::truncate;
+use crate::view_model::labels::{truncate, wrap_words};
 use crate::view_model::ring_layout::{ring_arc, Rect, GAUGE_H, GAUGE_W};
 use yew::prelude::*;
 
@@ -22,10 +22,10 @@ const COL_X: f64 = 180.0;
 const CHIP_H: f64 = 24.0;
 const CHIP_MAX_W: f64 = 30.0;
 const CHIP_GAP: f64 = 6.0;
-const CHIPS_Y: f64 = 52.0;
+const CHIPS_Y: f64 = 60.0;
 const RING_R: f64 = 24.0;
 const RING_X: f64 = GAUGE_W - PAD - RING_R - 2.0;
-const RING_Y: f64 = 70.0;
+const RING_Y: f64 = 76.0;
 /// The chips stop this far left of the ring.
 const CHIPS_RIGHT: f64 = RING_X - RING_R - 14.0;
 
@@ -116,14 +116,14 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
         let qx = COL_X + q * (chip_w + CHIP_GAP) - CHIP_GAP / 2.0;
         html! {
             <>
-                <text class="epoch-gauge__monitor" x={COL_X.to_string()} y="42">
+                <text class="epoch-gauge__monitor" x={COL_X.to_string()} y="41">
                     <tspan class="epoch-gauge__monitor-name">{ a.stage.monitor() }</tspan>
-                    <tspan class="epoch-gauge__monitor-by" dx="5">{ format!("← {}", a.stage.filled_by()) }</tspan>
                 </text>
+                <text class="epoch-gauge__monitor-by" x={COL_X.to_string()} y="53">{ format!("← {}", a.stage.filled_by()) }</text>
                 { for chips }
-                <line class="epoch-gauge__quorum" x1={qx.to_string()} x2={qx.to_string()} y1={(CHIPS_Y - 5.0).to_string()} y2={(CHIPS_Y + CHIP_H + 5.0).to_string()} />
+                <line class="epoch-gauge__quorum" x1={qx.to_string()} x2={qx.to_string()} y1={(CHIPS_Y - 1.0).to_string()} y2={(CHIPS_Y + CHIP_H + 4.0).to_string()} />
                 <text class="epoch-gauge__quorum-label" x={(qx + 3.0).to_string()} y={(CHIPS_Y + CHIP_H + 10.0).to_string()}>{ format!("quorum {}", a.need) }</text>
-                <text class="epoch-gauge__count" x={COL_X.to_string()} y="104">
+                <text class="epoch-gauge__count" x={COL_X.to_string()} y="111">
                     { format!("have {} of {}", a.have, a.need) }
                     <tspan class="epoch-gauge__needs-self" dx="5">{ format!("· must include {}", g.leader) }</tspan>
                 </text>
@@ -146,21 +146,17 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
                     None => "UPTODATE sent".to_string(),
                 },
             ),
-            Outcome::Failed { reason, at_ms } => (
-                format!("lead() ended t={at_ms} ms → LOOKING"),
-                reason.clone(),
-            ),
+            Outcome::Failed { reason, at_ms } => {
+                (format!("back to LOOKING at t={at_ms} ms"), reason.clone())
+            }
             Outcome::Running => (String::new(), String::new()),
         };
         html! {
             <>
-                <text class="epoch-gauge__outcome" x={COL_X.to_string()} y="62">{ truncate(&headline, 34) }</text>
-                <text class="epoch-gauge__outcome-detail" x={COL_X.to_string()} y="82">{ truncate(&detail, 40) }</text>
-                if detail.chars().count() > 40 {
-                    <text class="epoch-gauge__outcome-detail" x={COL_X.to_string()} y="98">
-                        { truncate(&detail.chars().skip(40).collect::<String>(), 40) }
-                    </text>
-                }
+                <text class="epoch-gauge__outcome" x={COL_X.to_string()} y="62">{ truncate(&headline, 30) }</text>
+                { for wrap_words(&detail, 34, 2).into_iter().enumerate().map(|(i, line)| html! {
+                    <text class="epoch-gauge__outcome-detail" x={COL_X.to_string()} y={(82.0 + 15.0 * i as f64).to_string()}>{ line }</text>
+                }) }
             </>
         }
     };
@@ -182,7 +178,10 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
     });
 
     let title_right = match (&g.outcome, g.epoch) {
-        (Outcome::Failed { .. }, _) => "timed out".to_string(),
+        (Outcome::Failed { reason, .. }, _) if reason.contains("Timeout") => {
+            "timed out".to_string()
+        }
+        (Outcome::Failed { .. }, _) => "lead() ended".to_string(),
         (_, Some(e)) => format!("epoch {e}"),
         (_, None) => "proposing an epoch".to_string(),
     };

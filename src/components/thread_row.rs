@@ -76,11 +76,11 @@ pub fn ThreadRowView(props: &ThreadRowViewProps) -> Html {
         Some(b) => format!(
             "{}: {}\nwaits on {}: {}",
             t.name,
-            t.phase,
+            t.full_phase,
             b.monitor,
             b.long_text()
         ),
-        None => format!("{}: {}", t.name, t.phase),
+        None => format!("{}: {}", t.name, t.full_phase),
     };
     let band = |class: &'static str, key: String| {
         html! {

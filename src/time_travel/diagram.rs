@@ -20,7 +20,7 @@ use zab::peer::ServerState;
 use zab::Sid;
 
 /// At most this many arrows are drawn; beyond it every 2^k-th is, and the diagram says so.
-pub const MAX_ARROWS: usize = 1500;
+pub const MAX_ARROWS: usize = 1000;
 pub const MIN_MS_PER_PX: f64 = 0.02;
 pub const MAX_MS_PER_PX: f64 = 2_000.0;
 pub const DEFAULT_MS_PER_PX: f64 = 0.5;

@@ -21,8 +21,8 @@ use crate::view_model::labels::{
 use crate::view_model::motion::progress;
 use crate::view_model::recent::Recent;
 use crate::view_model::ring_layout::{
-    link, place_in, view_height_for, CardSize, CardWant, Point, Rect, Viewport, ROW_TEXT_X,
-    SANS_BOLD_ROW,
+    link, place_in, view_height_for, CardSize, CardWant, Point, Rect, Viewport, COUNTDOWN_W,
+    ROW_TEXT_X, SANS_BOLD_ROW,
 };
 use sim::network::ConnState;
 use sim::{LogEntry, Simulation};
@@ -224,7 +224,10 @@ pub struct ThreadRow {
     /// Stable while the thread lives (a LearnerHandler is `LearnerHandler#<conn>`).
     pub id: String,
     pub name: String,
+    /// The phase as it fits its card (cut with `…`).
     pub phase: String,
+    /// The whole phase, for the row's tooltip.
+    pub full_phase: String,
     pub blocked: Option<BlockedRow>,
     /// Just created (a LearnerHandler the acceptor just made): highlighted for a moment.
     pub fresh: bool,
@@ -242,6 +245,7 @@ impl ThreadRow {
             id: t.id.clone(),
             name: t.name.clone(),
             phase: t.phase.clone(),
+            full_phase: t.phase.clone(),
             blocked: t.blocked.as_ref().map(|b| {
                 let left_ms = (b.deadline.0 as f64 - display_ms).max(0.0);
                 let span_ms = wait_span_ms(&b.monitor, left_ms.ceil() as u64, limits);
@@ -768,7 +772,14 @@ fn down_info(sim: &Simulation, sid: Sid, look: PeerLook, card: CardSize) -> Vec<
 
 /// Fit a row's texts to a card.
 fn fit_row(row: ThreadRow, card: CardSize) -> ThreadRow {
-    let name_room = ((card.w - ROW_TEXT_X - CARD_TEXT_RIGHT) / SANS_BOLD_ROW).floor() as usize;
+    // A read's countdown sits at the line's end: the name stops before it.
+    let countdown = if row.countdown_inline() {
+        COUNTDOWN_W
+    } else {
+        0.0
+    };
+    let name_room =
+        ((card.w - ROW_TEXT_X - CARD_TEXT_RIGHT - countdown) / SANS_BOLD_ROW).floor() as usize;
     let name = truncate(&row.name, name_room.max(4));
     let phase = truncate(&row.phase, card.phase_chars(&name, row.countdown_inline()));
     ThreadRow {

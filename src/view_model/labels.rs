@@ -16,6 +16,34 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` wrapped at spaces into at most `lines` lines of at most `max` characters; the last
+/// line ends with `…` when text is left over.
+pub fn wrap_words(text: &str, max: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let len = cur.chars().count();
+        let need = if cur.is_empty() { 0 } else { 1 } + word.chars().count();
+        if len + need > max && !cur.is_empty() {
+            if out.len() + 1 == lines {
+                let rest = words[i..].join(" ");
+                out.push(truncate(&format!("{cur} {rest}"), max));
+                return out;
+            }
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() && out.len() < lines {
+        out.push(truncate(&cur, max));
+    }
+    out
+}
+
 /// A vote as the card shows it: proposed leader, its zxid as `epoch:counter`, its peerEpoch.
 pub fn vote_text(vote: &Vote, compact: bool) -> String {
     if compact {
@@ -268,6 +296,22 @@ mod tests {
         assert_eq!(truncate("abcd", 3), "ab…");
         assert_eq!(truncate("→→→→", 3), "→→…");
         assert_eq!(truncate("", 0), "");
+    }
+
+    #[test]
+    fn test_wrap_words() {
+        let t = "Timeout while waiting for epoch from quorum";
+        assert_eq!(
+            wrap_words(t, 20, 3),
+            vec!["Timeout while", "waiting for epoch", "from quorum"]
+        );
+        assert_eq!(
+            wrap_words(t, 20, 2),
+            vec!["Timeout while", "waiting for epoch f…"]
+        );
+        assert_eq!(wrap_words("short", 20, 2), vec!["short"]);
+        assert!(wrap_words("", 20, 2).is_empty());
+        assert_eq!(wrap_words("averyveryverylongword x", 6, 1), vec!["avery…"]);
     }
 
     #[test]

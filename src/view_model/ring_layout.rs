@@ -468,7 +468,7 @@ fn place_landscape(n: usize, wants: &[CardWant], view_h: f64) -> Placement {
 
 /// The gauge's full size in its own units; it is drawn scaled into `Placement::middle`.
 pub const GAUGE_W: f64 = 410.0;
-pub const GAUGE_H: f64 = 134.0;
+pub const GAUGE_H: f64 = 140.0;
 
 /// The largest box of the gauge's shape near the ring's centre that no card covers.
 fn middle_rect(vp: &Viewport, rects: &[Rect]) -> Rect {
