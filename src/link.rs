@@ -372,7 +372,7 @@ mod tests {
             let text = speed_text(Speed(step));
             assert_eq!(parse_speed(&text), Ok(Speed(step)), "{step} → {text}");
         }
-        assert_eq!(speed_text(Speed::DEFAULT), "0.05");
+        assert_eq!(speed_text(Speed::DEFAULT), "0.25");
         assert_eq!(speed_text(Speed(0)), "1");
         assert_eq!(speed_text(Speed::MAX), "10");
         assert_eq!(parse_speed("2x"), Ok(parse_speed("2").expect("2")));

@@ -15,8 +15,9 @@ impl Speed {
     pub const MIN: Speed = Speed(-2 * STEPS_PER_DECADE);
     /// 10×.
     pub const MAX: Speed = Speed(STEPS_PER_DECADE);
-    /// 0.05×: slow enough to follow every notification of an election.
-    pub const DEFAULT: Speed = Speed(-65);
+    /// 0.25×: a 5-voter ensemble elects and syncs in about four seconds of play, and the
+    /// messages are still visible in flight. Slow it down (to 0.01×) to read every field.
+    pub const DEFAULT: Speed = Speed(-30);
 
     pub fn clamped(step: i32) -> Speed {
         Speed(step.clamp(Speed::MIN.0, Speed::MAX.0))
@@ -64,7 +65,7 @@ mod tests {
         assert!((Speed::MAX.factor() - 10.0).abs() < 1e-9);
         assert!((Speed::MIN.factor() - 0.01).abs() < 1e-12);
         assert!((Speed(-STEPS_PER_DECADE).factor() - 0.1).abs() < 1e-12);
-        assert!(Speed::DEFAULT.factor() > 0.045 && Speed::DEFAULT.factor() < 0.055);
+        assert!(Speed::DEFAULT.factor() > 0.245 && Speed::DEFAULT.factor() < 0.255);
     }
 
     #[test]
@@ -74,7 +75,7 @@ mod tests {
         assert_eq!(Speed::MIN.label(), "0.01×");
         assert_eq!(Speed(-STEPS_PER_DECADE).label(), "0.1×");
         assert_eq!(Speed(-15).label(), "0.5×");
-        assert_eq!(Speed::DEFAULT.label(), "0.05×");
+        assert_eq!(Speed::DEFAULT.label(), "0.25×");
     }
 
     #[test]
