@@ -5,22 +5,10 @@ use sim::{SimOptions, Simulation, StartPlan};
 use zab::peer::{ServerState, ZabState};
 use zab::{Sid, Time};
 
-/// Every server has decided, finished syncing (BROADCAST), and they agree on one leader that
-/// is LEADING.
+/// Every server runs, has decided, finished syncing (BROADCAST), and they agree on one leader.
 fn settled(sim: &Simulation) -> Option<Sid> {
-    let mut leader = None;
-    for sid in sim.sids() {
-        let peer = sim.peer(sid)?;
-        if peer.state() == ServerState::Looking || peer.zab_state() != ZabState::Broadcast {
-            return None;
-        }
-        let vote = peer.current_vote().id;
-        if *leader.get_or_insert(vote) != vote {
-            return None;
-        }
-    }
-    let leader = leader?;
-    (sim.peer(leader)?.state() == ServerState::Leading).then_some(leader)
+    let all_up = sim.sids().all(|s| sim.peer(s).is_some());
+    all_up.then(|| sim::testkit::established_leader(sim)).flatten()
 }
 
 fn seeds() -> u64 {

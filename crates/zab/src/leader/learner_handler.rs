@@ -365,7 +365,17 @@ impl LearnerHandler {
         if step != HandlerStep::Continue {
             return step;
         }
-        // Packets that arrived while it waited are read now.
+        self.read_inbox(leader, core, now, out)
+    }
+
+    /// Packets that arrived while the thread waited on a monitor are read now, in order.
+    fn read_inbox(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
         while let Some(p) = self.inbox.pop_front() {
             let step = self.handler_read(leader, core, p, now, out);
             if step != HandlerStep::Continue {
@@ -466,13 +476,7 @@ impl LearnerHandler {
         );
         self.phase = HandlerPhase::Running;
         self.read_deadline = now.plus_ms(core.sync_limit_ms());
-        while let Some(p) = self.inbox.pop_front() {
-            let step = self.steady_read(leader, core, p, now, out);
-            if step != HandlerStep::Continue {
-                return step;
-            }
-        }
-        HandlerStep::Continue
+        self.read_inbox(leader, core, now, out)
     }
 
     /// The steady-state loop (§4.6).
