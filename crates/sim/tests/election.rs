@@ -8,7 +8,9 @@ use zab::{Sid, Time};
 /// Every server runs, has decided, finished syncing (BROADCAST), and they agree on one leader.
 fn settled(sim: &Simulation) -> Option<Sid> {
     let all_up = sim.sids().all(|s| sim.peer(s).is_some());
-    all_up.then(|| sim::testkit::established_leader(sim)).flatten()
+    all_up
+        .then(|| sim::testkit::established_leader(sim))
+        .flatten()
 }
 
 fn seeds() -> u64 {
