@@ -27,7 +27,7 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
             <span class="status-line__item status-line__clock">{ "t = " }<b>{ &props.clock }</b></span>
             <span class="status-line__item">{ "seed " }<b class="status-line__seed">{ props.seed }</b></span>
             <span class="status-line__item">{ &props.ensemble }</span>
-            <span class="status-line__item">{ format!("{} events", props.events) }</span>
+            <span class="status-line__item">{ format!("{} log entries", props.events) }</span>
             <span class="status-line__item">{ format!("{} in flight", props.in_flight) }</span>
             <span class={classes!("status-line__item", "status-line__mode", format!("status-line__mode--{}", if props.playing { "playing" } else { "paused" }))}>{ mode }</span>
         </div>
