@@ -175,6 +175,8 @@ pub struct Simulation {
     log_base: u64,
     /// A reused buffer for `QuorumPeer::phase_inputs`.
     scratch: Vec<u64>,
+    /// A reused buffer for a server's effects.
+    outbox: Outbox,
     /// How many events `step` has run.
     steps: u64,
     script: Script,
@@ -195,6 +197,7 @@ impl Simulation {
             log: Vec::new(),
             log_base: 0,
             scratch: Vec::new(),
+            outbox: Outbox::new(),
             steps: 0,
             script: Script::default(),
             options,

@@ -13,7 +13,7 @@ impl Simulation {
             return;
         };
         let before = peer.state();
-        let mut out = Outbox::new();
+        let mut out = std::mem::take(&mut self.outbox);
         f(peer, now, &mut out);
         let after = peer.state();
         // Format the thread rows only when what they are made of changed.
@@ -27,9 +27,10 @@ impl Simulation {
             Some(peer.threads())
         };
         self.scratch = inputs;
-        for effect in out {
+        for effect in out.drain(..) {
             self.apply(sid, effect);
         }
+        self.outbox = out;
         if before != after {
             self.push_log(LogEvent::StateChange {
                 sid,
