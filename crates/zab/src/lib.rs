@@ -27,4 +27,7 @@ pub mod peer;
 pub mod quorum;
 pub mod zk_database;
 
+#[cfg(test)]
+mod test_fixtures;
+
 pub use ids::{Epoch, Sid, Time, Zxid};

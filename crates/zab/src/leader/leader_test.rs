@@ -16,7 +16,8 @@ use crate::message::Message;
 use crate::output::{ConnId, Effect, EpochFile, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{Blocked, PeerCore, ServerState, ZabState};
-use crate::zk_database::{Snapshot, Txn, TxnOp, ZkDatabase};
+use crate::test_fixtures::{op, txn, z};
+use crate::zk_database::{Snapshot, Txn, ZkDatabase};
 
 const INIT_MS: u64 = 20_000;
 const SYNC_MS: u64 = 10_000;
@@ -26,26 +27,8 @@ const LEADER: i64 = 3;
 const ROLLOVER: &str =
     "zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start";
 
-fn z(epoch: i64, counter: u32) -> Zxid {
-    Zxid::make(Epoch(epoch), counter)
-}
-
 fn conn(sid: i64) -> ConnId {
     ConnId(10 + sid as u64)
-}
-
-fn txn(epoch: i64, counter: u32) -> Txn {
-    Txn {
-        zxid: z(epoch, counter),
-        op: op(&format!("/n{epoch}_{counter}")),
-    }
-}
-
-fn op(path: &str) -> TxnOp {
-    TxnOp::Create {
-        path: path.to_string(),
-        data: "v".to_string(),
-    }
 }
 
 /// The leader's `PeerCore`: sid 3 of `voters` voters and `observers` observers, with its

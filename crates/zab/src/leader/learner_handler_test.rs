@@ -5,14 +5,11 @@ use super::learner_handler::WAIT_FOR_STARTUP_POLL_MS;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{HandlerPhase, LearnerHandler, StateSummary};
 use crate::output::ConnId;
+use crate::test_fixtures::z;
 use std::collections::BTreeMap;
 
 const INIT_MS: u64 = 20_000;
 const SYNC_MS: u64 = 10_000;
-
-fn z(epoch: i64, counter: u32) -> Zxid {
-    Zxid::make(Epoch(epoch), counter)
-}
 
 /// A handler accepted at t=1000 with tick 0: initial ack deadline 0 + initLimit 10 + syncLimit 5.
 fn handler() -> LearnerHandler {

@@ -13,26 +13,13 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{PeerCore, ServerState, ZabState};
+use crate::test_fixtures::{txn, z};
 use crate::zk_database::{DataTree, Snapshot, Txn, TxnOp, ZkDatabase};
 
 const INIT_MS: u64 = 20_000;
 const SYNC_MS: u64 = 10_000;
 const C: ConnId = ConnId(9);
 const LEADER: Sid = Sid(3);
-
-fn z(epoch: i64, counter: u32) -> Zxid {
-    Zxid::make(Epoch(epoch), counter)
-}
-
-fn txn(epoch: i64, counter: u32) -> Txn {
-    Txn {
-        zxid: z(epoch, counter),
-        op: TxnOp::Create {
-            path: format!("/n{epoch}_{counter}"),
-            data: "v".to_string(),
-        },
-    }
-}
 
 fn db(log: &[(i64, u32)]) -> ZkDatabase {
     let log: Vec<Txn> = log.iter().map(|&(e, c)| txn(e, c)).collect();

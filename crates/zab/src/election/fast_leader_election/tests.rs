@@ -6,12 +6,9 @@ use super::*;
 use crate::election::CNX_TIMEOUT_MS;
 use crate::message::Message;
 use crate::output::{Channel, ConnId};
+use crate::test_fixtures::z;
 
 const T0: Time = Time(1_000);
-
-fn z(epoch: i64, counter: u32) -> Zxid {
-    Zxid::make(Epoch(epoch), counter)
-}
 
 fn qv(voters: i64) -> QuorumMaj {
     QuorumMaj::new((1..=voters).map(Sid))

@@ -2,22 +2,8 @@
 //! and SNAP the leader picks for a learner's last zxid, and what it queues before NEWLEADER.
 
 use super::*;
-use crate::ids::Epoch;
-use crate::zk_database::{DataTree, Snapshot, TxnOp};
-
-fn z(epoch: i64, counter: u32) -> Zxid {
-    Zxid::make(Epoch(epoch), counter)
-}
-
-fn txn(epoch: i64, counter: u32) -> Txn {
-    Txn {
-        zxid: z(epoch, counter),
-        op: TxnOp::Create {
-            path: format!("/n{epoch}_{counter}"),
-            data: "v".to_string(),
-        },
-    }
-}
+use crate::test_fixtures::{txn, z};
+use crate::zk_database::{DataTree, Snapshot};
 
 fn txns(zxids: &[(i64, u32)]) -> Vec<Txn> {
     zxids.iter().map(|&(e, c)| txn(e, c)).collect()
