@@ -3,6 +3,7 @@
 mod broadcast;
 #[allow(clippy::module_inception)]
 mod leader;
+mod leader_view;
 mod learner_handler;
 mod state_summary;
 mod sync_follower;

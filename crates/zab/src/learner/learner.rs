@@ -4,7 +4,7 @@ use crate::leader::{RoleStep, SyncMode};
 use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
-use crate::peer::{Blocked, PeerCore, ThreadView, ZabState};
+use crate::peer::{PeerCore, ZabState};
 use crate::zk_database::{Txn, TxnOp};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -46,14 +46,14 @@ pub struct Learner {
     pub sync_mode: SyncMode,
     /// `lastLoggedZxid` captured by `registerWithLeader` before anything is sent.
     last_logged_zxid: Zxid,
-    packets_not_logged: VecDeque<Txn>,
+    pub(super) packets_not_logged: VecDeque<Txn>,
     packets_committed: VecDeque<Zxid>,
     snapshot_needed: bool,
     write_to_txn_log: bool,
-    first_sync_packet: bool,
+    pub(super) first_sync_packet: bool,
     pub last_queued: Zxid,
     /// `FollowerZooKeeperServer.pendingTxns`: logged, waiting for COMMIT.
-    pending_txns: VecDeque<Txn>,
+    pub(super) pending_txns: VecDeque<Txn>,
     /// Proposals whose ACK `SendAckRequestProcessor` sends once they are durable.
     ack_after_sync: BTreeSet<Zxid>,
 }
@@ -105,7 +105,7 @@ impl Learner {
         });
     }
 
-    fn info_type(&self) -> PacketType {
+    pub(super) fn info_type(&self) -> PacketType {
         match self.learner_type {
             LearnerType::Participant => PacketType::FollowerInfo,
             LearnerType::Observer => PacketType::ObserverInfo,
@@ -581,73 +581,5 @@ impl Learner {
         } else {
             core.zk_db.fast_forward();
         }
-    }
-
-    /// The values its phase text is made of (see `QuorumPeer::phase_inputs`).
-    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
-        let (variant, tries, sleeping) = match self.phase {
-            LearnerPhase::ConnectToLeader {
-                tries, sleeping, ..
-            } => (0, tries, sleeping),
-            LearnerPhase::RegisterWithLeader => (1, 0, false),
-            LearnerPhase::SyncWithLeader => (2, 0, false),
-            LearnerPhase::NewLeaderFsync => (3, 0, false),
-            LearnerPhase::Broadcast => (4, 0, false),
-        };
-        out.extend([
-            variant,
-            u64::from(tries),
-            u64::from(sleeping),
-            u64::from(self.first_sync_packet),
-            self.sync_mode as u64,
-            self.packets_not_logged.len() as u64,
-            self.leader.0 as u64,
-            self.last_queued.0 as u64,
-            self.pending_txns.len() as u64,
-        ]);
-    }
-
-    pub fn thread_view(&self, now_hint: &PeerCore) -> ThreadView {
-        let name = match self.learner_type {
-            LearnerType::Participant => "Follower.followLeader",
-            LearnerType::Observer => "Observer.observeLeader",
-        };
-        let phase = match self.phase {
-            LearnerPhase::ConnectToLeader { tries, sleeping: false, .. } => {
-                format!("connectToLeader: try {tries} of {MAX_CONNECT_TRIES} to leader {}", self.leader)
-            }
-            LearnerPhase::ConnectToLeader { tries, sleeping: true, .. } => format!(
-                "connectToLeader: try {tries} failed; sleeping {LEADER_CONNECT_DELAY_DURING_RETRY_MS} ms"
-            ),
-            LearnerPhase::RegisterWithLeader => {
-                format!("registerWithLeader: {} sent; readRecord LEADERINFO", self.info_type())
-            }
-            LearnerPhase::SyncWithLeader if self.first_sync_packet => {
-                "syncWithLeader: ACKEPOCH sent; reading DIFF/TRUNC/SNAP".to_string()
-            }
-            LearnerPhase::SyncWithLeader if self.sync_mode == SyncMode::None => {
-                "syncWithLeader: NEWLEADER acked; waiting for UPTODATE".to_string()
-            }
-            LearnerPhase::SyncWithLeader => format!(
-                "syncWithLeader: {:?}, {} proposals buffered",
-                self.sync_mode,
-                self.packets_not_logged.len()
-            ),
-            LearnerPhase::NewLeaderFsync => format!(
-                "syncWithLeader: NEWLEADER — fsync of {} txns before currentEpoch",
-                now_hint.fsync_in_flight.as_ref().map_or(0, Vec::len)
-            ),
-            LearnerPhase::Broadcast => format!(
-                "processPacket: following {} (lastQueued {}, {} pending)",
-                self.leader,
-                self.last_queued.short(),
-                self.pending_txns.len()
-            ),
-        };
-        let blocked = match self.phase {
-            LearnerPhase::ConnectToLeader { .. } | LearnerPhase::NewLeaderFsync => None,
-            _ => Some(Blocked::socket_read(self.read_deadline)),
-        };
-        ThreadView::named(name, phase, blocked)
     }
 }

@@ -2,6 +2,7 @@
 
 #[allow(clippy::module_inception)]
 mod learner;
+mod learner_view;
 
 #[cfg(test)]
 mod learner_test;
