@@ -9,6 +9,10 @@ mod state_summary;
 mod sync_follower;
 
 #[cfg(test)]
+mod broadcast_test;
+#[cfg(test)]
+mod leader_fixture;
+#[cfg(test)]
 mod leader_test;
 #[cfg(test)]
 mod learner_handler_test;
