@@ -12,6 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The same file the native determinism test reads (`crates/sim/tests/determinism.rs`).
@@ -19,31 +22,6 @@ const GOLDEN: &str = include_str!("../crates/sim/testdata/golden_trace_hashes.tx
 
 /// More Step clicks than any election here needs; a test that hits it fails.
 const MAX_STEPS: usize = 3000;
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("tests run in a page with a document")
-}
-
-/// Mount the app into a new element appended to `<body>`.
-async fn mount(query: &str) -> (Element, yew::AppHandle<zabscope::App>) {
-    let root = document().create_element("div").expect("create a div");
-    document()
-        .body()
-        .expect("the test page has a body")
-        .append_child(&root)
-        .expect("append the root");
-    let handle = zabscope::mount_with(root.clone(), query);
-    yew::scheduler::flush().await;
-    (root, handle)
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector)
-        .expect("a valid selector")
-        .length()
-}
 
 fn find(root: &Element, selector: &str) -> HtmlElement {
     root.query_selector(selector)

@@ -15,30 +15,10 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use zabscope::link::Link;
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("tests run in a page with a document")
-}
-
-fn new_root() -> Element {
-    let root = document().create_element("div").expect("create a div");
-    document()
-        .body()
-        .expect("the test page has a body")
-        .append_child(&root)
-        .expect("append the root");
-    root
-}
-
-async fn mount(query: &str) -> (Element, yew::AppHandle<zabscope::App>) {
-    let root = new_root();
-    let handle = zabscope::mount_with(root.clone(), query);
-    yew::scheduler::flush().await;
-    (root, handle)
-}
 
 fn find(root: &Element, selector: &str) -> Element {
     root.query_selector(selector)
@@ -48,12 +28,6 @@ fn find(root: &Element, selector: &str) -> Element {
 
 fn text(root: &Element, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector)
-        .expect("a valid selector")
-        .length()
 }
 
 async fn click(root: &Element, selector: &str) {
