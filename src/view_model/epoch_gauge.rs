@@ -20,7 +20,7 @@ use zab::leader::LeadPhase;
 use zab::peer::ServerState;
 use zab::{Epoch, Sid};
 
-/// One of `Leader.lead()`'s blocking waits (reference §3.1 steps 6, 10, 13).
+/// One of `Leader.lead()`'s blocking waits (docs/protocol.md §3.1 steps 6, 10, 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
     GetEpochToPropose,

@@ -3,6 +3,7 @@
 //! restarts, and the event log every view is drawn from.
 //!
 //! One seed and one set of options fully determine a run, natively and in wasm, bit for bit.
+//! A `§` in a comment names a section of `docs/protocol.md`.
 
 pub mod checker;
 pub mod event_queue;

@@ -1,4 +1,4 @@
-//! Conformance with a real ZooKeeper 3.8 ensemble: ../shared/fixtures/real-zk/
+//! Conformance with a real ZooKeeper 3.8 ensemble: crates/sim/testdata/real-zk/
 //! startup-3-voters.txt, three voters on loopback started in sid order.
 //!
 //! Timing differs (a JVM is slower than our state machines), so we compare what the protocol
@@ -13,7 +13,7 @@ use zab::message::Message;
 use zab::packet::{PacketData, PacketType};
 use zab::{Sid, Time};
 
-const FIXTURE: &str = include_str!("../../../../shared/fixtures/real-zk/startup-3-voters.txt");
+const FIXTURE: &str = include_str!("../testdata/real-zk/startup-3-voters.txt");
 
 /// One decoded line of the capture.
 struct Line {

@@ -1,4 +1,4 @@
-//! Cluster tests of FastLeaderElection (reference §2): many seeds, staggered starts, random
+//! Cluster tests of FastLeaderElection (docs/protocol.md §2): many seeds, staggered starts, random
 //! latencies; exactly one leader that every voter agrees on, within a bound.
 
 use sim::{SimOptions, Simulation, StartPlan};

@@ -1,4 +1,4 @@
-//! Cluster scenarios of the leader/learner protocol (reference §3–§7), each reaching the state
+//! Cluster scenarios of the leader/learner protocol (docs/protocol.md §3–§7), each reaching the state
 //! it names. Faults are scheduled by hand; every wait has a bound.
 
 use sim::testkit::{established_leader, leaders, quorum_packets};
@@ -79,7 +79,7 @@ fn sync_mode_after(sim: &Simulation, leader: Sid, learner: Sid, from: usize) -> 
         .expect("a sync packet was sent")
 }
 
-/// §3–§4 happy path: each learner's handshake in the reference's order, then PINGs every
+/// §3–§4 happy path: each learner's handshake in docs/protocol.md's order, then PINGs every
 /// tickTime/2. The sync mode is what §4.2 decides at the moment its ACKEPOCH is handled:
 /// before `startZkServer` the leader's lastProcessedZxid is 0 and an empty DIFF(0) results;
 /// after it, lastProcessedZxid is epoch<<32 and the fresh learner (zxid 0) gets SNAP (§3.6).

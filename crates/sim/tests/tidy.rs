@@ -63,3 +63,48 @@ fn test_zab_and_sim_use_no_clock_entropy_hashing_or_floats() {
     scan(&root.join("sim/src"), &mut hits);
     assert!(hits.is_empty(), "banned in zab/sim:\n{}", hits.join("\n"));
 }
+
+/// Every file of the repository that a build, a test or a reader of the README uses: sources,
+/// manifests, scripts, pages and docs (not `target/`, `dist/`, `.git/` or installed tools).
+fn repo_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let entries = std::fs::read_dir(dir).expect("repo dir readable");
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !matches!(name, "target" | "dist" | "node_modules" | ".git" | ".tools") {
+                repo_files(&path, out);
+            }
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("rs" | "toml" | "md" | "sh" | "js" | "html" | "css" | "txt" | "json")
+        ) || name == "Makefile"
+            || name == "run"
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn test_the_repository_stands_alone() {
+    // A clone on its own must build and test: nothing may reach into the developers'
+    // workspace beside the repository.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    repo_files(&root, &mut files);
+    let needle = ["..", "/shared"].concat();
+    let hits: Vec<String> = files
+        .iter()
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .is_ok_and(|t| t.contains(&needle) || t.contains("ZAB-REFERENCE"))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        hits.is_empty(),
+        "files that reach outside the repository:\n{}",
+        hits.join("\n")
+    );
+}

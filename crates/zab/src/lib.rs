@@ -1,5 +1,8 @@
 //! ZooKeeper's quorum protocol as sans-IO state machines, with ZooKeeper's names.
 //!
+//! A `§` in a comment names a section of `docs/protocol.md`, the project's own notes on the
+//! protocol, which cite ZooKeeper's Java methods.
+//!
 //! Every type mirrors a Java class of `org.apache.zookeeper.server.quorum` and says which in
 //! its first doc line. A [`peer::QuorumPeer`] never touches a clock, a socket or a random
 //! number: the world (the `sim` crate) calls its `on_*` inputs with the current simulated

@@ -110,7 +110,7 @@ pub struct ZkDatabase {
 
 impl ZkDatabase {
     /// `loadDataBase`: restore the snapshot, replay the log. Every replayed txn enters the
-    /// tree and the committedLog, committed or not (reference §1.4).
+    /// tree and the committedLog, committed or not (docs/protocol.md §1.4).
     pub fn load(snapshot: &Snapshot, log: &[Txn]) -> ZkDatabase {
         let mut db = ZkDatabase {
             tree: snapshot.tree.clone(),

@@ -1,4 +1,4 @@
-//! Agreement and total order (Zab paper, DSN 2011, §3; reference §8.1, and PrefixConsistency
+//! Agreement and total order (Zab paper, DSN 2011, §3; docs/protocol.md §8.1, and PrefixConsistency
 //! of §8.2): committed txns form one history. The ghost committed log maps each zxid to the one
 //! txn committed under it; a delivered txn must be that one.
 

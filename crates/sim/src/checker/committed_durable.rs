@@ -1,5 +1,5 @@
 //! No committed txn is ever truncated or lost (CommittedLogDurability and
-//! CommittedLogMonotonicity, reference §8.2; §8.3 check 6).
+//! CommittedLogMonotonicity, docs/protocol.md §8.2; §8.3 check 6).
 
 use super::InvariantViolation;
 use crate::Simulation;

@@ -1,5 +1,5 @@
 //! Each server delivers in zxid order with no gaps within an epoch (total order and local
-//! primary order, Zab paper §3; reference §8.3 check 7).
+//! primary order, Zab paper §3; docs/protocol.md §8.3 check 7).
 
 use super::InvariantViolation;
 use zab::zk_database::Txn;

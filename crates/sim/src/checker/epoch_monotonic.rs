@@ -1,5 +1,5 @@
 //! Per server, acceptedEpoch and currentEpoch never go backwards and currentEpoch ≤
-//! acceptedEpoch (the Zab 1.0 epochs of ZOOKEEPER-335; reference §1.2, §8.3 check 5).
+//! acceptedEpoch (the Zab 1.0 epochs of ZOOKEEPER-335; docs/protocol.md §1.2, §8.3 check 5).
 
 use super::InvariantViolation;
 use std::collections::BTreeMap;

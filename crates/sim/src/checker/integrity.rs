@@ -1,4 +1,4 @@
-//! Integrity (Zab paper §3; reference §8.1): a server delivers a txn only if some primary
+//! Integrity (Zab paper §3; docs/protocol.md §8.1): a server delivers a txn only if some primary
 //! broadcast it. TLA+: every committed entry appears in the ghost `proposalMsgsLog`.
 
 use super::InvariantViolation;

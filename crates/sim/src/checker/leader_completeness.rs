@@ -1,4 +1,4 @@
-//! Primary integrity / CommitCompleteness (Zab paper §3; reference §8.1–§8.3 check 3): a newly
+//! Primary integrity / CommitCompleteness (Zab paper §3; docs/protocol.md §8.1–§8.3 check 3): a newly
 //! established leader's history holds every txn committed in earlier epochs. Checked when it
 //! writes currentEpoch. This is the property ZOOKEEPER-3911, 4643 and 4646 broke.
 

@@ -1,4 +1,4 @@
-//! Invariant checkers: Zab's safety properties, checked after every event (reference §8).
+//! Invariant checkers: Zab's safety properties, checked after every event (docs/protocol.md §8).
 //!
 //! One file per property; each violation is a variant of [`InvariantViolation`]. The checker
 //! keeps *ghost* state no server has: which txns leaders proposed and committed, and which

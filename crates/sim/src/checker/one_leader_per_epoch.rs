@@ -1,5 +1,5 @@
 //! At most one established leader per epoch: Leadership2 of the ZooKeeper TLA+ specs
-//! (`zookeeper-specifications/protocol-spec/Zab.tla`; reference §8.2). A leader is established
+//! (`zookeeper-specifications/protocol-spec/Zab.tla`; docs/protocol.md §8.2). A leader is established
 //! when it writes currentEpoch after a quorum of ACKEPOCHs.
 
 use super::InvariantViolation;

@@ -1,4 +1,4 @@
-//! Broadcast (reference §7): `propose`, `processAck`, `tryToCommit`, `commit` and `inform`.
+//! Broadcast (docs/protocol.md §7): `propose`, `processAck`, `tryToCommit`, `commit` and `inform`.
 
 use crate::ids::{Sid, Time, Zxid};
 use crate::leader::leader::send;

@@ -1,4 +1,4 @@
-//! Single-state-machine tests of the leader's ping loop and broadcast (reference §3.7, §4.7,
+//! Single-state-machine tests of the leader's ping loop and broadcast (docs/protocol.md §3.7, §4.7,
 //! §7), driven through its public inputs only. The fixture is in `leader_fixture.rs`.
 
 use crate::ids::{Time, Zxid};

@@ -9,7 +9,7 @@ use crate::quorum::SyncedLearnerTracker;
 use crate::zk_database::Txn;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Where `Leader.lead()` is (reference §3.1).
+/// Where `Leader.lead()` is (docs/protocol.md §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LeadPhase {
     /// Step 6: `getEpochToPropose(myid, acceptedEpoch)` on `connectingFollowers`.

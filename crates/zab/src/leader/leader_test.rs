@@ -1,4 +1,4 @@
-//! Single-state-machine tests of `Leader.lead()` and its three monitors (reference §3, §4):
+//! Single-state-machine tests of `Leader.lead()` and its three monitors (docs/protocol.md §3, §4):
 //! discovery and synchronization, driven through the leader's public inputs only. The fixture
 //! is in `leader_fixture.rs`.
 

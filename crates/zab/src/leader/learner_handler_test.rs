@@ -1,5 +1,5 @@
 //! Unit tests of `LearnerHandler`'s own bookkeeping: `synced()`, `SyncLimitCheck` and the
-//! deadline its thread blocks until (reference §4.1, §4.5–§4.7).
+//! deadline its thread blocks until (docs/protocol.md §4.1, §4.5–§4.7).
 
 use super::learner_handler::WAIT_FOR_STARTUP_POLL_MS;
 use crate::ids::{Epoch, Sid, Time, Zxid};

@@ -1,5 +1,5 @@
 //! `LearnerHandler.syncFollower` and `queueCommittedProposals`: how the leader decides between
-//! DIFF, TRUNC, TRUNC+proposals and SNAP for one learner (reference §4.2). A pure function of
+//! DIFF, TRUNC, TRUNC+proposals and SNAP for one learner (docs/protocol.md §4.2). A pure function of
 //! the learner's last zxid and the leader's database, so it can be tested as a table.
 
 use crate::ids::Zxid;

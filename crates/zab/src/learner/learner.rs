@@ -13,7 +13,7 @@ pub const MAX_CONNECT_TRIES: u32 = 5;
 /// `zookeeper.leaderConnectDelayDuringRetryMs`.
 pub const LEADER_CONNECT_DELAY_DURING_RETRY_MS: u64 = 100;
 
-/// Where `followLeader` / `observeLeader` is (reference §5).
+/// Where `followLeader` / `observeLeader` is (docs/protocol.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LearnerPhase {
     /// `connectToLeader`: attempt `tries` (1-based) is on its way, or it sleeps before the next.

@@ -1,5 +1,5 @@
 //! Single-state-machine tests of `Learner` as follower and observer: connectToLeader,
-//! registerWithLeader, syncWithLeader and the broadcast loop (reference §5).
+//! registerWithLeader, syncWithLeader and the broadcast loop (docs/protocol.md §5).
 //!
 //! The learner is sid 1 (or observer 4) of 3 voters with leader 3, sample timing (initLimit
 //! 20 000 ms, syncLimit 10 000 ms), on connection `C`. Effects are compared exactly.

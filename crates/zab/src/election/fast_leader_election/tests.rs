@@ -1,6 +1,6 @@
 //! Table tests of totalOrderPredicate and `Vote.equals`, and single-state-machine tests of the
 //! `lookForLeader` loop: the tally, the finalize wait, the backoff and the receiver's replies
-//! (reference §2).
+//! (docs/protocol.md §2).
 
 use super::*;
 use crate::election::CNX_TIMEOUT_MS;

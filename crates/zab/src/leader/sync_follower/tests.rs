@@ -1,4 +1,4 @@
-//! Decision-table tests of syncFollower (reference §4.2): which of DIFF, TRUNC, TRUNC+proposals
+//! Decision-table tests of syncFollower (docs/protocol.md §4.2): which of DIFF, TRUNC, TRUNC+proposals
 //! and SNAP the leader picks for a learner's last zxid, and what it queues before NEWLEADER.
 
 use super::*;
