@@ -315,7 +315,7 @@ pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
         bugs += " --bug epoch-files-out-of-order";
     }
     format!(
-        "cargo run --release -p sim --bin zabsim -- sweep --seeds {seed}..{}{bugs}",
+        "cargo run --profile native -p zabsim -- sweep --seeds {seed}..{}{bugs}",
         seed + 1
     )
 }
