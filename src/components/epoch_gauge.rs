@@ -15,6 +15,7 @@ use crate::view_model::epoch_gauge::{EpochGauge, Outcome, StageState};
 use crate::view_model::labels::{truncate, wrap_words};
 use crate::view_model::ring_layout::{ring_arc, Rect, GAUGE_H, GAUGE_W};
 use yew::prelude::*;
+use zab::reason::ShutdownReason;
 
 const PAD: f64 = 14.0;
 /// Where the right column (the monitor, its set, the count) starts.
@@ -63,10 +64,10 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
             StageState::Done { at_ms, woke } => format!(
                 "{}: quorum formed at t={at_ms} ms; {}.notifyAll() woke {}",
                 stage.method(),
-                stage.monitor(),
+                stage.monitor_name(),
                 woke.join(", ")
             ),
-            StageState::Waiting => format!("{}: waiting on {}", stage.method(), stage.monitor()),
+            StageState::Waiting => format!("{}: waiting on {}", stage.method(), stage.monitor_name()),
             StageState::Pending => format!("{}: not reached yet", stage.method()),
             StageState::Failed => format!("{}: gave up here", stage.method()),
         };
@@ -95,7 +96,7 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
                     "server {} is the leader: its own vote counts and must be in the quorum",
                     c.sid
                 ),
-                (false, true, _) => format!("server {} is in {}", c.sid, a.stage.monitor()),
+                (false, true, _) => format!("server {} is in {}", c.sid, a.stage.monitor_name()),
                 (false, false, true) => {
                     format!("waiting for server {}'s {}", c.sid, a.stage.filled_by())
                 }
@@ -117,7 +118,7 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
         html! {
             <>
                 <text class="epoch-gauge__monitor" x={COL_X.to_string()} y="41">
-                    <tspan class="epoch-gauge__monitor-name">{ a.stage.monitor() }</tspan>
+                    <tspan class="epoch-gauge__monitor-name">{ a.stage.monitor_name() }</tspan>
                 </text>
                 <text class="epoch-gauge__monitor-by" x={COL_X.to_string()} y="53">{ format!("← {}", a.stage.filled_by()) }</text>
                 { for chips }
@@ -146,9 +147,12 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
                     None => "UPTODATE sent".to_string(),
                 },
             ),
-            Outcome::Failed { reason, at_ms } => {
-                (format!("back to LOOKING at t={at_ms} ms"), reason.clone())
-            }
+            Outcome::Failed { reason, at_ms } => (
+                format!("back to LOOKING at t={at_ms} ms"),
+                reason
+                    .as_ref()
+                    .map_or_else(|| "lead() ended".to_string(), describe::reason),
+            ),
             Outcome::Running => (String::new(), String::new()),
         };
         html! {
@@ -178,9 +182,18 @@ pub fn EpochGaugeView(props: &EpochGaugeViewProps) -> Html {
     });
 
     let title_right = match (&g.outcome, g.epoch) {
-        (Outcome::Failed { reason, .. }, _) if reason.contains("Timeout") => {
-            "timed out".to_string()
-        }
+        (
+            Outcome::Failed {
+                reason:
+                    Some(
+                        ShutdownReason::EpochTimeout
+                        | ShutdownReason::EpochAckTimeout
+                        | ShutdownReason::QuorumNotSynced { .. },
+                    ),
+                ..
+            },
+            _,
+        ) => "timed out".to_string(),
         (Outcome::Failed { .. }, _) => "lead() ended".to_string(),
         (_, Some(e)) => format!("epoch {e}"),
         (_, None) => "proposing an epoch".to_string(),

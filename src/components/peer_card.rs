@@ -65,7 +65,7 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
     let mut line_y = card.rows_top();
     for t in &peer.threads {
         let lines = t.lines() as f64;
-        rows.push(html! { <ThreadRowView key={t.id.clone()} row={t.clone()} y={line_y} {w} /> });
+        rows.push(html! { <ThreadRowView key={format!("{:?}", t.thread)} row={t.clone()} y={line_y} {w} /> });
         line_y += ROW_H * lines;
     }
     let more = (peer.hidden_threads > 0).then(|| {

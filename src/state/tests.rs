@@ -231,7 +231,7 @@ fn test_faults_by_hand_are_recorded_in_the_session() {
         ]
     );
     let log = s.session().expect("running").log().to_vec();
-    let text: Vec<String> = log.iter().map(|e| e.event.describe()).collect();
+    let text: Vec<String> = log.iter().map(|e| describe::event(&e.event)).collect();
     assert!(text.iter().any(|t| t.starts_with("client → ")), "the write");
     assert!(text.iter().any(|t| t.contains("held 700 ms longer")));
     assert!(text.iter().any(|t| t.contains("dropped")));

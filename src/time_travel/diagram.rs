@@ -267,7 +267,7 @@ impl DiagramModel {
                 index
                     .arrows
                     .get(*i)
-                    .is_some_and(|a| a.end_ms >= lo_ms && settings.shows(KindGroup::of(a.kind)))
+                    .is_some_and(|a| a.end_ms >= lo_ms && settings.shows(a.group))
             })
             .collect();
         let in_window = candidates.len();
@@ -288,7 +288,7 @@ impl DiagramModel {
                     y1,
                     y2,
                     kind: a.kind,
-                    group: KindGroup::of(a.kind),
+                    group: a.group,
                     fate: a.fate,
                     future: a.sent_ms as f64 > cursor_ms,
                     selected: Some(a.msg) == settings.selected,

@@ -14,7 +14,8 @@
 
 use sim::trace::{LogEntry, LogEvent};
 use std::collections::BTreeMap;
-use zab::peer::{ServerState, ZabState};
+use zab::message::{Message, MessagePhase};
+use zab::peer::{ServerState, ThreadPhase, ThreadView, ZabState};
 use zab::Sid;
 
 /// What became of a message.
@@ -46,13 +47,14 @@ impl KindGroup {
         KindGroup::Ping,
     ];
 
-    pub fn of(kind: &str) -> KindGroup {
-        match kind {
-            "NOTIFICATION" | "CONNECT" => KindGroup::Election,
-            "FOLLOWERINFO" | "OBSERVERINFO" | "LEADERINFO" | "ACKEPOCH" | "DIFF" | "TRUNC"
-            | "SNAP" | "NEWLEADER" | "UPTODATE" => KindGroup::Sync,
-            "PING" => KindGroup::Ping,
-            _ => KindGroup::Broadcast,
+    /// The family of a message: its phase (`Message::phase`, the classification the event
+    /// log's filters use too).
+    pub fn of(message: &Message) -> KindGroup {
+        match message.phase() {
+            MessagePhase::Election => KindGroup::Election,
+            MessagePhase::Sync => KindGroup::Sync,
+            MessagePhase::Broadcast => KindGroup::Broadcast,
+            MessagePhase::Ping => KindGroup::Ping,
         }
     }
 
@@ -88,6 +90,7 @@ pub struct Arrow {
     pub end_ms: u64,
     pub fate: Fate,
     pub kind: &'static str,
+    pub group: KindGroup,
 }
 
 /// How a server looks at some moment: its `ServerState` (or down) and its `ZabState`.
@@ -173,18 +176,6 @@ pub struct LogIndex {
     last_time_ms: u64,
 }
 
-/// The `[ZABSTATE]` suffix of a QuorumPeer thread's phase.
-pub fn zab_state_of_phase(phase: &str) -> Option<ZabState> {
-    let inner = phase.rsplit_once('[')?.1.strip_suffix(']')?;
-    Some(match inner {
-        "ELECTION" => ZabState::Election,
-        "DISCOVERY" => ZabState::Discovery,
-        "SYNCHRONIZATION" => ZabState::Synchronization,
-        "BROADCAST" => ZabState::Broadcast,
-        _ => return None,
-    })
-}
-
 impl LogIndex {
     /// Read `entries` (the log from `self.scanned` on).
     pub fn extend(&mut self, entries: &[LogEntry]) {
@@ -228,6 +219,7 @@ impl LogIndex {
                     end_ms: deliver_at.0.max(t),
                     fate: Fate::InFlight,
                     kind: message.kind(),
+                    group: KindGroup::of(message),
                 });
             }
             LogEvent::Deliver { msg, .. } => self.settle(msg.0, t, Fate::Delivered),
@@ -238,7 +230,9 @@ impl LogIndex {
             LogEvent::Delay { msg, extra_ms } => {
                 let mut longest = self.max_flight_ms;
                 if let Some(a) = self.find(msg.0) {
-                    a.end_ms += extra_ms;
+                    // Saturating: a delay of up to u64::MAX ms means "held forever", and the
+                    // arrow stays in flight to the end of time rather than wrapping around.
+                    a.end_ms = a.end_ms.saturating_add(*extra_ms);
                     longest = longest.max(a.end_ms - a.sent_ms);
                 }
                 self.max_flight_ms = longest;
@@ -248,18 +242,19 @@ impl LogIndex {
                 let zab = self.current(*sid).and_then(|m| m.zab);
                 self.server_changed(e, *sid, Some(*to), zab);
             }
-            LogEvent::Phase {
+            LogEvent::Thread {
                 sid,
-                thread,
-                phase: Some(p),
-            } if thread == "QuorumPeer" => {
-                if let Some(zab) = zab_state_of_phase(p) {
-                    let state = self
-                        .current(*sid)
-                        .and_then(|m| m.state)
-                        .or(Some(ServerState::Looking));
-                    self.server_changed(e, *sid, state, Some(zab));
-                }
+                view:
+                    ThreadView {
+                        phase: ThreadPhase::Run { zab_state, .. },
+                        ..
+                    },
+            } => {
+                let state = self
+                    .current(*sid)
+                    .and_then(|m| m.state)
+                    .or(Some(ServerState::Looking));
+                self.server_changed(e, *sid, state, Some(*zab_state));
             }
             LogEvent::PeerStarted { sid } => {
                 let again = self.started.insert(*sid, true).is_some();
@@ -294,7 +289,7 @@ impl LogIndex {
             index: e.index,
             time_ms: e.time.0,
             kind,
-            label: e.event.describe(),
+            label: describe::event(&e.event),
         });
     }
 
@@ -380,26 +375,37 @@ mod tests {
     }
 
     #[test]
-    fn test_zab_state_suffix() {
-        assert_eq!(
-            zab_state_of_phase("run: LEADING → lead() [BROADCAST]"),
-            Some(ZabState::Broadcast)
-        );
-        assert_eq!(
-            zab_state_of_phase("run: LOOKING → lookForLeader() [ELECTION]"),
-            Some(ZabState::Election)
-        );
-        assert_eq!(zab_state_of_phase("readRecord: FOLLOWERINFO"), None);
-    }
-
-    #[test]
     fn test_kind_groups() {
-        assert_eq!(KindGroup::of("NOTIFICATION"), KindGroup::Election);
-        assert_eq!(KindGroup::of("ACKEPOCH"), KindGroup::Sync);
-        assert_eq!(KindGroup::of("UPTODATE"), KindGroup::Sync);
-        assert_eq!(KindGroup::of("PROPOSAL"), KindGroup::Broadcast);
-        assert_eq!(KindGroup::of("ACK"), KindGroup::Broadcast);
-        assert_eq!(KindGroup::of("PING"), KindGroup::Ping);
+        use zab::packet::{PacketType, QuorumPacket};
+        let q = |ty, zxid| Message::Quorum(QuorumPacket::bare(ty, zxid));
+        let z = |e, c| zab::Zxid::make(zab::Epoch(e), c);
+        assert_eq!(
+            KindGroup::of(&Message::QcmHeader { sid: Sid(1) }),
+            KindGroup::Election
+        );
+        assert_eq!(
+            KindGroup::of(&q(PacketType::AckEpoch, z(0, 0))),
+            KindGroup::Sync
+        );
+        assert_eq!(
+            KindGroup::of(&q(PacketType::UpToDate, z(1, 0))),
+            KindGroup::Sync
+        );
+        assert_eq!(
+            KindGroup::of(&q(PacketType::Proposal, z(1, 1))),
+            KindGroup::Broadcast
+        );
+        // The same classification as the event log's: the NEWLEADER ACK (counter 0) is sync,
+        // a proposal's ACK is broadcast.
+        assert_eq!(KindGroup::of(&q(PacketType::Ack, z(1, 0))), KindGroup::Sync);
+        assert_eq!(
+            KindGroup::of(&q(PacketType::Ack, z(1, 3))),
+            KindGroup::Broadcast
+        );
+        assert_eq!(
+            KindGroup::of(&q(PacketType::Ping, z(1, 3))),
+            KindGroup::Ping
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use sim::{LogEntry, Simulation};
 use std::collections::BTreeMap;
 use zab::config::LearnerType;
 use zab::output::Channel;
-use zab::peer::{ServerState, ThreadView};
+use zab::peer::{ServerState, ThreadId, ThreadView};
 use zab::Sid;
 
 /// How far a Quorum-channel link sits beside the Election link of the same pair.
@@ -92,6 +92,7 @@ impl PeerLook {
 /// A blocked thread's wait: the epoch-wait gauge "have k of quorum q, wakes in t".
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockedRow {
+    /// The monitor's Java name, as the row shows it (`recvqueue (finalizeWait)`).
     pub monitor: String,
     pub have: Vec<Sid>,
     pub need: u32,
@@ -101,7 +102,8 @@ pub struct BlockedRow {
     pub countdown: String,
     /// The card's one-line form, fitted to the card: `recvqueue · 2/3 · 143 ms`.
     pub short: String,
-    /// How long the whole wait lasts (the ring's full circle), and the fraction left.
+    /// How long the whole wait lasts (the ring's full circle: from its start to its
+    /// deadline), and the fraction left.
     pub span_ms: u64,
     pub left: f64,
 }
@@ -157,72 +159,11 @@ impl BlockedRow {
     }
 }
 
-/// The timeouts a wait can have, for the countdown ring's full circle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WaitLimits {
-    pub init_limit_ms: u64,
-    pub sync_limit_ms: u64,
-}
-
-impl Default for WaitLimits {
-    /// ZooKeeper's sample config: tickTime 2000, initLimit 10, syncLimit 5.
-    fn default() -> Self {
-        WaitLimits {
-            init_limit_ms: 20_000,
-            sync_limit_ms: 10_000,
-        }
-    }
-}
-
-impl WaitLimits {
-    pub fn of(sim: &Simulation) -> WaitLimits {
-        let c = &sim.options().config;
-        WaitLimits {
-            init_limit_ms: c.init_limit_ms(),
-            sync_limit_ms: c.sync_limit_ms(),
-        }
-    }
-}
-
-/// `FastLeaderElection`'s longest poll (`maxNotificationInterval`).
-const MAX_NOTIFICATION_INTERVAL_MS: u64 = 60_000;
-/// `FastLeaderElection`'s first poll (`finalizeWait`, and the first `notTimeout`).
-const FINALIZE_WAIT_MS: u64 = 200;
-
-/// The full length of a wait that has `left_ms` to go, from what it waits on. A monitor wait
-/// of `Leader.lead()` lasts initLimit × tickTime; a socket read initLimit or syncLimit ticks;
-/// a FastLeaderElection poll 200 ms doubling up to 60 s. `ThreadView` does not say when a wait
-/// began, so the shortest of these that still covers `left_ms` is taken: exact for the monitor
-/// waits and polls, a close bound for reads.
-pub fn wait_span_ms(monitor: &str, left_ms: u64, limits: WaitLimits) -> u64 {
-    match monitor {
-        "connectingFollowers" | "electingFollowers" | "newLeaderProposal" => limits.init_limit_ms,
-        m if m.starts_with("recvqueue") => {
-            let mut span = FINALIZE_WAIT_MS;
-            while span < left_ms && span < MAX_NOTIFICATION_INTERVAL_MS {
-                span *= 2;
-            }
-            span.min(MAX_NOTIFICATION_INTERVAL_MS).max(left_ms)
-        }
-        _ => {
-            let (short, long) = (
-                limits.sync_limit_ms.min(limits.init_limit_ms),
-                limits.sync_limit_ms.max(limits.init_limit_ms),
-            );
-            if left_ms <= short {
-                short
-            } else {
-                long.max(left_ms)
-            }
-        }
-    }
-}
-
 /// One of a server's Java threads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadRow {
-    /// Stable while the thread lives (a LearnerHandler is `LearnerHandler#<conn>`).
-    pub id: String,
+    /// Which thread: stable while it lives.
+    pub thread: ThreadId,
     pub name: String,
     /// The phase as it fits its card (cut with `…`).
     pub phase: String,
@@ -237,20 +178,17 @@ pub struct ThreadRow {
 
 impl ThreadRow {
     pub fn from_view(t: &ThreadView, display_ms: f64) -> ThreadRow {
-        ThreadRow::from_view_with(t, display_ms, WaitLimits::default())
-    }
-
-    pub fn from_view_with(t: &ThreadView, display_ms: f64, limits: WaitLimits) -> ThreadRow {
+        let phase = describe::phase(t);
         ThreadRow {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            phase: t.phase.clone(),
-            full_phase: t.phase.clone(),
-            blocked: t.blocked.as_ref().map(|b| {
+            thread: t.thread,
+            name: describe::thread_name(t),
+            full_phase: phase.clone(),
+            phase,
+            blocked: t.wait.as_ref().map(|b| {
                 let left_ms = (b.deadline.0 as f64 - display_ms).max(0.0);
-                let span_ms = wait_span_ms(&b.monitor, left_ms.ceil() as u64, limits);
+                let span_ms = b.deadline.0.saturating_sub(b.since.0);
                 let mut row = BlockedRow {
-                    monitor: b.monitor.clone(),
+                    monitor: describe::wait_monitor(t, b).to_string(),
                     have: b.have.clone(),
                     need: b.need,
                     needs_self: b.needs_self,
@@ -457,7 +395,6 @@ impl ClusterModel {
         let display_ms = o.display_ms;
         let sids: Vec<Sid> = sim.sids().collect();
         let config = &sim.options().config;
-        let limits = WaitLimits::of(sim);
         let recent = Recent::scan(log, display_ms, o.fresh_ms);
         let down = down_looks(sim);
 
@@ -471,7 +408,7 @@ impl ClusterModel {
         // Every thread of every server, then the room each card asks for.
         let rows: Vec<Vec<ThreadRow>> = sids
             .iter()
-            .map(|&sid| thread_rows(sim, sid, display_ms, limits, &recent))
+            .map(|&sid| thread_rows(sim, sid, display_ms, &recent))
             .collect();
         let wants: Vec<CardWant> = sids
             .iter()
@@ -685,25 +622,19 @@ fn fit_or_drop(text: &str, max: usize) -> String {
 }
 
 /// Every thread of a running server as rows, with the moment's highlights.
-fn thread_rows(
-    sim: &Simulation,
-    sid: Sid,
-    display_ms: f64,
-    limits: WaitLimits,
-    recent: &Recent,
-) -> Vec<ThreadRow> {
+fn thread_rows(sim: &Simulation, sid: Sid, display_ms: f64, recent: &Recent) -> Vec<ThreadRow> {
     let Some(peer) = sim.peer(sid) else {
         return Vec::new();
     };
     peer.threads()
         .iter()
         .map(|t| {
-            let mut row = ThreadRow::from_view_with(t, display_ms, limits);
-            row.woken = recent.woke(sid, &t.name);
-            row.fresh =
-                t.id.strip_prefix("LearnerHandler#")
-                    .and_then(|c| c.parse::<u64>().ok())
-                    .is_some_and(|conn| recent.accepted(sid, conn));
+            let mut row = ThreadRow::from_view(t, display_ms);
+            row.woken = recent.woke(sid, t.thread);
+            row.fresh = match t.thread {
+                ThreadId::LearnerHandler(conn) => recent.accepted(sid, conn.0),
+                _ => false,
+            };
             row
         })
         .collect()

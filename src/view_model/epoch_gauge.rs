@@ -17,7 +17,8 @@ use crate::view_model::labels::countdown_text;
 use crate::view_model::recent::MAX_SCAN;
 use sim::{LogEntry, LogEvent, Simulation};
 use zab::leader::LeadPhase;
-use zab::peer::ServerState;
+use zab::peer::{Monitor, ServerState, ThreadId, Waiter};
+use zab::reason::{Note, ShutdownReason};
 use zab::{Epoch, Sid};
 
 /// One of `Leader.lead()`'s blocking waits (docs/protocol.md §3.1 steps 6, 10, 13).
@@ -43,12 +44,18 @@ impl Stage {
         }
     }
 
-    pub fn monitor(self) -> &'static str {
+    /// The monitor this wait blocks on.
+    pub fn monitor(self) -> Monitor {
         match self {
-            Stage::GetEpochToPropose => "connectingFollowers",
-            Stage::WaitForEpochAck => "electingFollowers",
-            Stage::WaitForNewLeaderAck => "newLeaderProposal",
+            Stage::GetEpochToPropose => Monitor::ConnectingFollowers,
+            Stage::WaitForEpochAck => Monitor::ElectingFollowers,
+            Stage::WaitForNewLeaderAck => Monitor::NewLeaderProposal,
         }
+    }
+
+    /// The monitor's Java name.
+    pub fn monitor_name(self) -> &'static str {
+        describe::monitor(self.monitor())
     }
 
     /// What fills the monitor's set.
@@ -60,7 +67,7 @@ impl Stage {
         }
     }
 
-    fn of_monitor(monitor: &str) -> Option<Stage> {
+    fn of_monitor(monitor: Monitor) -> Option<Stage> {
         Stage::ALL.into_iter().find(|s| s.monitor() == monitor)
     }
 
@@ -121,9 +128,10 @@ pub enum Outcome {
     Running,
     /// All three waits done: BROADCAST.
     Established,
-    /// lead() ended before BROADCAST; the server went back to LOOKING.
+    /// lead() ended before BROADCAST; the server went back to LOOKING (`reason` is `None`
+    /// when the log of that lead() was not scanned).
     Failed {
-        reason: String,
+        reason: Option<ShutdownReason>,
         at_ms: u64,
     },
 }
@@ -222,8 +230,8 @@ impl EpochGauge {
             let threads = peer?.threads();
             let lead_thread = threads
                 .iter()
-                .find(|t| t.name == "Leader.lead")
-                .and_then(|t| t.blocked.as_ref())?;
+                .find(|t| t.thread == ThreadId::Lead)
+                .and_then(|t| t.wait.as_ref())?;
             let have = &lead_thread.have;
             let mut chips: Vec<Chip> = sim
                 .options()
@@ -241,11 +249,11 @@ impl EpochGauge {
             let waiters = threads
                 .iter()
                 .filter(|t| {
-                    t.blocked
+                    t.wait
                         .as_ref()
-                        .is_some_and(|b| b.monitor == stage.monitor())
+                        .is_some_and(|w| w.monitor == stage.monitor())
                 })
-                .map(|t| t.name.clone())
+                .map(describe::thread_name)
                 .collect();
             let deadline_ms = lead_thread.deadline.0;
             let left_ms = (deadline_ms as f64 - display_ms).max(0.0);
@@ -270,8 +278,8 @@ impl EpochGauge {
             .last()
             .map(|(index, monitor, woke, at)| NotifyFlash {
                 index: *index,
-                monitor: monitor.clone(),
-                woke: woke.clone(),
+                monitor: describe::monitor(*monitor).to_string(),
+                woke: woke.iter().map(|w| describe::waiter(*w)).collect(),
                 at_ms: *at,
                 fresh: display_ms - *at as f64 <= fresh_ms,
             });
@@ -325,9 +333,9 @@ struct History {
     /// (stage, time, woke) per finished wait, in order.
     done: Vec<(Stage, u64, Vec<String>)>,
     /// (index, monitor, woke, time) of every notifyAll.
-    notifies: Vec<(u64, String, Vec<String>, u64)>,
+    notifies: Vec<(u64, Monitor, Vec<Waiter>, u64)>,
     /// Why and when lead() ended, when the server left LEADING.
-    ended: Option<(String, u64)>,
+    ended: Option<(Option<ShutdownReason>, u64)>,
 }
 
 impl History {
@@ -341,28 +349,24 @@ impl History {
         for e in since {
             match &e.event {
                 LogEvent::NotifyAll { sid, monitor, woke } if *sid == leader => {
-                    if let Some(stage) = Stage::of_monitor(monitor) {
+                    if let Some(stage) = Stage::of_monitor(*monitor) {
                         if !h.done.iter().any(|(s, _, _)| *s == stage) {
-                            h.done.push((stage, e.time.0, woke.clone()));
+                            let names = woke.iter().map(|w| describe::waiter(*w)).collect();
+                            h.done.push((stage, e.time.0, names));
                         }
                     }
-                    h.notifies
-                        .push((e.index, monitor.clone(), woke.clone(), e.time.0));
+                    h.notifies.push((e.index, *monitor, woke.clone(), e.time.0));
                 }
-                LogEvent::Log { sid, text } if *sid == leader => {
-                    if let Some(r) = text.strip_prefix("Shutting down: ") {
-                        reason = Some(r.to_string());
-                    }
-                }
+                LogEvent::Note {
+                    sid,
+                    note: Note::LeaderShutdown(r),
+                } if *sid == leader => reason = Some(r.clone()),
                 LogEvent::StateChange {
                     sid,
                     from: ServerState::Leading,
                     ..
                 } if *sid == leader => {
-                    h.ended = Some((
-                        reason.take().unwrap_or_else(|| "lead() ended".to_string()),
-                        e.time.0,
-                    ));
+                    h.ended = Some((reason.take(), e.time.0));
                     break;
                 }
                 _ => {}
@@ -468,7 +472,7 @@ mod tests {
         let Outcome::Failed { reason, at_ms } = &g.outcome else {
             unreachable!("matched above")
         };
-        assert!(reason.contains("Timeout"), "{reason}");
+        assert_eq!(*reason, Some(ShutdownReason::EpochTimeout));
         assert!(*at_ms >= s.options().config.init_limit_ms());
         assert!(g.stages.iter().any(|(_, st)| *st == StageState::Failed));
         assert_eq!(

@@ -9,7 +9,7 @@
 //!   Simulation::connections() / network().blocked() ──▶ connections, partitions
 //! ```
 
-use crate::view_model::cluster_model::{down_looks, PeerLook, ThreadRow, WaitLimits};
+use crate::view_model::cluster_model::{down_looks, PeerLook, ThreadRow};
 use crate::view_model::labels::{sid_set_text, truncate};
 use sim::network::ConnState;
 use sim::Simulation;
@@ -213,11 +213,10 @@ impl InspectorModel {
             .collect();
         m.tree_hidden = nodes.len().saturating_sub(MAX_ZNODES);
         m.tree = nodes.into_iter().skip(m.tree_hidden).collect();
-        let limits = WaitLimits::of(sim);
         m.threads = p
             .threads()
             .iter()
-            .map(|t| ThreadRow::from_view_with(t, display_ms, limits))
+            .map(|t| ThreadRow::from_view(t, display_ms))
             .collect();
         Some(m)
     }

@@ -1,6 +1,6 @@
 //! The event log panel's lines: the last entries of `Simulation::log`, optionally only those
 //! that concern one server and only some kinds of event, in ZooKeeper's words
-//! (`LogEvent::describe`).
+//! (`describe::event`).
 //!
 //! ```text
 //!   log (newest last) ──rev──▶ peer filter ──▶ kind filter (LogKinds) ──take(max)──▶ lines
@@ -10,9 +10,11 @@
 //! discovery); it is shown when any of its kinds is switched on.
 
 use sim::{LogEntry, LogEvent};
-use zab::message::Message;
+use zab::leader::{HandlerPhase, LeadPhase};
+use zab::message::{Message, MessagePhase};
 use zab::output::Channel;
-use zab::packet::PacketType;
+use zab::peer::{LearnerStep, ServerState, ThreadId, ThreadPhase, ThreadView};
+use zab::reason::Note;
 use zab::Sid;
 
 /// How many entries the panel shows.
@@ -39,7 +41,8 @@ pub fn class_of(event: &LogEvent) -> &'static str {
         Drop { .. } => "fault",
         Timer { .. } => "timer",
         StateChange { .. } => "state",
-        Phase { .. } | NotifyAll { .. } => "thread",
+        Thread { .. } | ThreadEnded { .. } | NotifyAll { .. } => "thread",
+        Exit { .. } => "lifecycle",
         PersistEpoch { .. }
         | AppendTxn { .. }
         | Fsync { .. }
@@ -71,7 +74,7 @@ pub fn log_lines_of_kinds(
         .map(|e| LogLine {
             index: e.index,
             time_ms: e.time.0,
-            text: e.event.describe(),
+            text: describe::event(&e.event),
             class: class_of(&e.event),
         })
         .collect();
@@ -160,37 +163,61 @@ impl Default for LogKinds {
     }
 }
 
-/// The kinds of a message on the wire.
+/// The kinds of a message on the wire: its phase (`Message::phase`, the one classification
+/// the diagram and the timeline use too), with PINGs counted as broadcast.
 fn message_kinds(m: &Message) -> LogKinds {
-    use PacketType::*;
-    match m {
-        Message::QcmHeader { .. } | Message::Notification(_) => LogKinds::of(&[LogKind::Election]),
-        Message::Quorum(p) => match p.ty {
-            FollowerInfo | ObserverInfo | LeaderInfo | AckEpoch | Diff | Trunc | Snap
-            | NewLeader | UpToDate => LogKinds::of(&[LogKind::Sync]),
-            // The ACK of NEWLEADER carries the new epoch's zxid with counter 0.
-            Ack if p.zxid.counter() == 0 => LogKinds::of(&[LogKind::Sync]),
-            _ => LogKinds::of(&[LogKind::Broadcast]),
-        },
+    match m.phase() {
+        MessagePhase::Election => LogKinds::of(&[LogKind::Election]),
+        MessagePhase::Sync => LogKinds::of(&[LogKind::Sync]),
+        MessagePhase::Broadcast | MessagePhase::Ping => LogKinds::of(&[LogKind::Broadcast]),
     }
 }
 
-/// The kinds of a thread's phase, read from the thread's Java name and its phase.
-fn thread_kinds(thread: &str, phase: Option<&str>) -> LogKinds {
-    let protocol = if thread.starts_with("FastLeaderElection") {
-        LogKind::Election
-    } else if thread.starts_with("SyncThread") {
-        LogKind::Disk
-    } else if phase.is_some_and(|p| {
-        p.contains("ping loop") || p.contains("processPacket") || p.contains("UPTODATE sent")
-    }) {
-        LogKind::Broadcast
-    } else if thread == "QuorumPeer" && phase.is_some_and(|p| p.contains("LOOKING")) {
-        LogKind::Election
-    } else {
-        LogKind::Sync
+/// The kinds of a thread's change: threads, and the protocol part its step belongs to.
+fn thread_kinds(t: &ThreadView) -> LogKinds {
+    let protocol = match &t.phase {
+        ThreadPhase::LookForLeader(_) => LogKind::Election,
+        ThreadPhase::Fsync { .. } => LogKind::Disk,
+        ThreadPhase::Run {
+            state: ServerState::Looking,
+            ..
+        } => LogKind::Election,
+        ThreadPhase::Lead {
+            phase: LeadPhase::Broadcast,
+            ..
+        }
+        | ThreadPhase::Handle {
+            phase: HandlerPhase::Running,
+            ..
+        }
+        | ThreadPhase::Learn(LearnerStep::ProcessPacket { .. }) => LogKind::Broadcast,
+        _ => LogKind::Sync,
     };
     LogKinds::of(&[LogKind::Threads, protocol])
+}
+
+/// The kinds of a thread that ended, known only by its identity.
+fn ended_thread_kinds(thread: ThreadId) -> LogKinds {
+    let protocol = match thread {
+        ThreadId::FastLeaderElection => LogKind::Election,
+        ThreadId::SyncThread => LogKind::Disk,
+        _ => LogKind::Sync,
+    };
+    LogKinds::of(&[LogKind::Threads, protocol])
+}
+
+/// The kinds of a server log note.
+fn note_kinds(n: &Note) -> LogKinds {
+    match n {
+        Note::NonMemberNotification { .. }
+        | Note::DropSmallerSidConnection { .. }
+        | Note::OwnIdConnection { .. } => LogKinds::of(&[LogKind::Election]),
+        Note::RequestNotServed { .. }
+        | Note::AckForUnknownProposal { .. }
+        | Note::ProposalGap { .. }
+        | Note::IgnoredInBroadcast { .. } => LogKinds::of(&[LogKind::Broadcast]),
+        _ => LogKinds::of(&[LogKind::Sync]),
+    }
 }
 
 /// The kinds an entry belongs to. `log` is the whole log from index 0, so a delivery finds
@@ -224,15 +251,11 @@ pub fn kinds_of(event: &LogEvent, log: &[LogEntry]) -> LogKinds {
             _ => LogKinds::of(&[LogKind::Sync, LogKind::Broadcast]),
         },
         StateChange { .. } => LogKinds::of(&[LogKind::Election, LogKind::Sync]),
-        Phase { thread, phase, .. } => thread_kinds(thread, phase.as_deref()),
+        Thread { view, .. } => thread_kinds(view),
+        ThreadEnded { thread, .. } => ended_thread_kinds(*thread),
         NotifyAll { .. } => LogKinds::of(&[LogKind::Threads, LogKind::Sync]),
-        Log { text, .. } => {
-            if text.contains("identifier") || text.contains("ELECTION") {
-                LogKinds::of(&[LogKind::Election])
-            } else {
-                LogKinds::of(&[LogKind::Sync])
-            }
-        }
+        Note { note, .. } => note_kinds(note),
+        Exit { .. } => LogKinds::of(&[LogKind::Faults]),
         PersistEpoch { .. }
         | AppendTxn { .. }
         | Fsync { .. }

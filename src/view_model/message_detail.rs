@@ -11,6 +11,7 @@
 
 use crate::view_model::labels::message_fields_full;
 use crate::view_model::motion::progress;
+use sim::trace::DropCause;
 use sim::{LogEntry, LogEvent, Simulation};
 use zab::output::Channel;
 use zab::Sid;
@@ -28,7 +29,7 @@ pub enum MessageStatus {
     },
     Dropped {
         at_ms: u64,
-        reason: String,
+        reason: DropCause,
     },
     /// Its connection closed under it (it never arrives).
     Lost,
@@ -95,7 +96,7 @@ impl MessageDetail {
                     LogEvent::Drop { msg, reason, .. } if msg.0 == id => {
                         Some(MessageStatus::Dropped {
                             at_ms: e.time.0,
-                            reason: reason.clone(),
+                            reason: *reason,
                         })
                     }
                     _ => None,
@@ -129,7 +130,7 @@ impl MessageDetail {
             } => format!("on the wire, {percent} % of the way · arrives t={deliver_ms} ms"),
             MessageStatus::Delivered { at_ms } => format!("delivered t={at_ms} ms"),
             MessageStatus::Dropped { at_ms, reason } => {
-                format!("dropped t={at_ms} ms ({reason})")
+                format!("dropped t={at_ms} ms ({})", describe::drop_cause(*reason))
             }
             MessageStatus::Lost => "lost: its connection closed".to_string(),
         }
@@ -187,7 +188,13 @@ mod tests {
         s.drop_message(id);
         let d = MessageDetail::build(&s, s.log(), id.0, s.now().0 as f64).expect("found");
         assert!(
-            matches!(&d.status, MessageStatus::Dropped { reason, .. } if reason.contains("hand")),
+            matches!(
+                &d.status,
+                MessageStatus::Dropped {
+                    reason: DropCause::ByHand,
+                    ..
+                }
+            ),
             "{d:?}"
         );
     }

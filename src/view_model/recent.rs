@@ -12,6 +12,7 @@
 
 use sim::{LogEntry, LogEvent};
 use zab::output::Channel;
+use zab::peer::{Monitor, ThreadId, Waiter};
 use zab::Sid;
 
 /// At most this many entries are looked at per frame, however long the window.
@@ -33,8 +34,8 @@ pub struct NotifyEvent {
     pub index: u64,
     pub at_ms: u64,
     pub sid: Sid,
-    pub monitor: String,
-    pub woke: Vec<String>,
+    pub monitor: Monitor,
+    pub woke: Vec<Waiter>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,7 +73,7 @@ impl Recent {
                     index: e.index,
                     at_ms: e.time.0,
                     sid: *sid,
-                    monitor: monitor.clone(),
+                    monitor: *monitor,
                     woke: woke.clone(),
                 }),
                 _ => {}
@@ -84,11 +85,11 @@ impl Recent {
     }
 
     /// The log index of the latest recent `notifyAll` on `sid` that woke `thread`.
-    pub fn woke(&self, sid: Sid, thread: &str) -> Option<u64> {
+    pub fn woke(&self, sid: Sid, thread: ThreadId) -> Option<u64> {
         self.notifies
             .iter()
             .rev()
-            .find(|n| n.sid == sid && n.woke.iter().any(|w| w == thread))
+            .find(|n| n.sid == sid && n.woke.iter().any(|w| w.thread() == thread))
             .map(|n| n.index)
     }
 
@@ -128,11 +129,11 @@ mod tests {
         let n = r
             .notifies
             .iter()
-            .find(|n| n.monitor == "connectingFollowers")
+            .find(|n| n.monitor == Monitor::ConnectingFollowers)
             .expect("the epoch wait ended with notifyAll");
-        assert!(n.woke.iter().any(|w| w == "Leader.lead"), "{n:?}");
+        assert!(n.woke.contains(&Waiter::Lead), "{n:?}");
         assert_eq!(
-            r.woke(leader, "Leader.lead"),
+            r.woke(leader, ThreadId::Lead),
             r.notifies.last().map(|n| n.index)
         );
         assert!(r.accepted(leader, r.accepts[0].conn));

@@ -16,7 +16,7 @@ use crate::event_queue::EventQueue;
 use crate::network::{ConnState, Connection, Network};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{self, Action, Script};
-use crate::trace::{self, LogEntry, LogEvent, MsgId};
+use crate::trace::{self, BreakCause, ConnectFailure, DropCause, LogEntry, LogEvent, MsgId};
 use std::collections::BTreeMap;
 use zab::config::{ConfigError, QuorumConfig};
 use zab::message::Message;
@@ -92,7 +92,7 @@ enum Event {
     },
     ConnectFailed {
         conn: ConnId,
-        reason: &'static str,
+        reason: ConnectFailure,
     },
     Deliver {
         msg: MsgId,
@@ -153,9 +153,8 @@ struct Slot {
     disk: Disk,
     incarnation: u64,
     timers: BTreeMap<Timer, u64>,
+    /// The threads as last logged.
     threads: Vec<ThreadView>,
-    /// `QuorumPeer::phase_inputs` as of `threads`: rows are rebuilt only when it changes.
-    phase_inputs: Vec<u64>,
 }
 
 /// The deterministic world one seed describes.
@@ -173,8 +172,8 @@ pub struct Simulation {
     log: Vec<LogEntry>,
     /// How many entries `drain_log` has moved out (the index of `log[0]`).
     log_base: u64,
-    /// A reused buffer for `QuorumPeer::phase_inputs`.
-    scratch: Vec<u64>,
+    /// A reused buffer for `QuorumPeer::threads_into`.
+    scratch: Vec<ThreadView>,
     /// A reused buffer for a server's effects.
     outbox: Outbox,
     /// How many events `step` has run.
@@ -213,7 +212,6 @@ impl Simulation {
                     incarnation: 0,
                     timers: BTreeMap::new(),
                     threads: Vec::new(),
-                    phase_inputs: Vec::new(),
                 },
             );
         }
@@ -422,19 +420,19 @@ impl Simulation {
                 self.network.heal();
                 self.push_log(LogEvent::Heal);
             }
-            Event::Break { conn } => self.break_conn(conn, "broken by hand"),
+            Event::Break { conn } => self.break_conn(conn, BreakCause::ByHand),
             Event::DiskSynced {
                 sid,
                 incarnation,
                 count,
             } => self.disk_synced(sid, incarnation, count),
             Event::ClientWrite { sid, op } => {
-                let text = op.to_string();
+                let logged = op.clone();
                 let mut taken = false;
                 self.input(sid, |p, now, out| taken = p.on_client_request(now, op, out));
                 self.push_log(LogEvent::ClientWrite {
                     sid,
-                    op: text,
+                    op: logged,
                     taken,
                 });
             }
@@ -451,10 +449,7 @@ impl Simulation {
         match QuorumPeer::new(sid, &self.options.config, &slot.disk.durable) {
             Err(e) => {
                 self.slot_mut(sid).status = ServerStatus::StartupFailed;
-                self.push_log(LogEvent::StartupFailed {
-                    sid,
-                    reason: e.to_string(),
-                });
+                self.push_log(LogEvent::StartupFailed { sid, reason: e });
             }
             Ok(peer) => {
                 let slot = self.slots.get_mut(&sid).expect("checked above");
@@ -463,7 +458,6 @@ impl Simulation {
                 slot.incarnation += 1;
                 slot.timers.clear();
                 slot.threads.clear();
-                slot.phase_inputs.clear();
                 self.push_log(LogEvent::PeerStarted { sid });
                 self.input(sid, |p, now, out| p.start(now, out));
             }
@@ -482,7 +476,6 @@ impl Simulation {
         slot.status = ServerStatus::Crashed;
         slot.timers.clear();
         slot.threads.clear();
-        slot.phase_inputs.clear();
         self.push_log(LogEvent::Crashed { sid });
         // The OS closes the dead process's sockets: the other ends read EOF after the data
         // already on the wire.

@@ -6,13 +6,39 @@ use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use zab::message::Message;
 use zab::output::{Channel, ConnId, EpochFile, Timer};
-use zab::peer::ServerState;
+use zab::peer::{Monitor, ServerState, StartupError, ThreadId, ThreadView, Waiter};
+use zab::reason::{Note, ShutdownReason};
+use zab::zk_database::TxnOp;
 use zab::{Epoch, Sid, Time, Zxid};
 
 /// A message on the wire, numbered by the world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct MsgId(pub u64);
+
+/// Why a connect() failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectFailure {
+    /// Nothing listens on that port (the quorum port is open only while leading).
+    Refused,
+    /// No answer within the connect timeout (the path is cut, or the server is absent).
+    TimedOut,
+}
+
+/// Why a connection broke (both ends see it reset at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BreakCause {
+    Partition,
+    ByHand,
+}
+
+/// Why a message in flight was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DropCause {
+    /// Its connection closed or broke, or its receiver went down, before it arrived.
+    ConnectionClosed,
+    ByHand,
+}
 
 /// One line of the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +58,7 @@ pub enum LogEvent {
     },
     StartupFailed {
         sid: Sid,
-        reason: String,
+        reason: StartupError,
     },
     Crashed {
         sid: Sid,
@@ -60,7 +86,7 @@ pub enum LogEvent {
         channel: Channel,
         from: Sid,
         to: Sid,
-        reason: String,
+        reason: ConnectFailure,
     },
     Close {
         conn: ConnId,
@@ -72,7 +98,7 @@ pub enum LogEvent {
     },
     Break {
         conn: ConnId,
-        reason: String,
+        reason: BreakCause,
     },
     Send {
         msg: MsgId,
@@ -92,7 +118,7 @@ pub enum LogEvent {
     Drop {
         msg: MsgId,
         send_index: u64,
-        reason: String,
+        reason: DropCause,
     },
     Delay {
         msg: MsgId,
@@ -107,19 +133,30 @@ pub enum LogEvent {
         from: ServerState,
         to: ServerState,
     },
-    Phase {
+    /// A thread began, or what it does changed (its step, or what its wait has).
+    Thread {
         sid: Sid,
-        thread: String,
-        phase: Option<String>,
+        view: ThreadView,
+    },
+    /// A thread ended (its role ended, or the wait it stood for is over).
+    ThreadEnded {
+        sid: Sid,
+        thread: ThreadId,
     },
     NotifyAll {
         sid: Sid,
-        monitor: String,
-        woke: Vec<String>,
+        monitor: Monitor,
+        woke: Vec<Waiter>,
     },
-    Log {
+    /// A notable line of the server's log.
+    Note {
         sid: Sid,
-        text: String,
+        note: Note,
+    },
+    /// `ServiceUtils.requestSystemExit`: the process exits (a crash follows at once).
+    Exit {
+        sid: Sid,
+        reason: ShutdownReason,
     },
     Partition {
         from: Sid,
@@ -151,7 +188,7 @@ pub enum LogEvent {
     },
     ClientWrite {
         sid: Sid,
-        op: String,
+        op: TxnOp,
         taken: bool,
     },
 }
@@ -168,9 +205,11 @@ impl LogEvent {
             | Disconnected { sid, .. }
             | Timer { sid, .. }
             | StateChange { sid, .. }
-            | Phase { sid, .. }
+            | Thread { sid, .. }
+            | ThreadEnded { sid, .. }
             | NotifyAll { sid, .. }
-            | Log { sid, .. }
+            | Note { sid, .. }
+            | Exit { sid, .. }
             | PersistEpoch { sid, .. }
             | AppendTxn { sid, .. }
             | Fsync { sid, .. }
@@ -185,99 +224,6 @@ impl LogEvent {
             | Deliver { from, to, .. }
             | Partition { from, to, .. } => vec![*from, *to],
             Break { .. } | Drop { .. } | Delay { .. } | Heal => vec![],
-        }
-    }
-
-    /// One line in ZooKeeper's words, for the event log panel and `zabsim run`.
-    pub fn describe(&self) -> String {
-        use LogEvent::*;
-        match self {
-            PeerStarted { sid } => format!("server {sid} started: QuorumPeer.start()"),
-            StartupFailed { sid, reason } => format!("server {sid} failed to start: {reason}"),
-            Crashed { sid } => format!("server {sid} crashed"),
-            Connect {
-                channel, from, to, ..
-            } => format!("{from} → {to} connect ({channel:?})"),
-            Accept {
-                channel, from, to, ..
-            } => format!("{to} accepted {from} ({channel:?})"),
-            Connected {
-                channel, from, to, ..
-            } => format!("{from} → {to} connected ({channel:?})"),
-            ConnectFailed {
-                from, to, reason, ..
-            } => format!("{from} → {to} connect failed: {reason}"),
-            Close { conn, by } => format!("{by} closed connection #{}", conn.0),
-            Disconnected { conn, sid } => format!("{sid} saw connection #{} close", conn.0),
-            Break { conn, reason } => format!("connection #{} broke: {reason}", conn.0),
-            Send {
-                from, to, message, ..
-            } => format!("{from} → {to} {}", message.summary()),
-            Deliver { from, to, msg, .. } => format!("{from} → {to} delivered #{}", msg.0),
-            Drop { msg, reason, .. } => format!("message #{} dropped: {reason}", msg.0),
-            Delay { msg, extra_ms } => format!("message #{} held {extra_ms} ms longer", msg.0),
-            Timer { sid, timer } => format!("{sid} timer {timer:?}"),
-            StateChange { sid, from, to } => format!("server {sid}: {from} → {to}"),
-            Phase {
-                sid,
-                thread,
-                phase: Some(p),
-            } => format!("{sid} {thread}: {p}"),
-            Phase {
-                sid,
-                thread,
-                phase: None,
-            } => format!("{sid} {thread} ended"),
-            NotifyAll { sid, monitor, woke } => {
-                format!("{sid} {monitor}.notifyAll() woke {}", woke.join(", "))
-            }
-            Log { sid, text } => format!("{sid}: {text}"),
-            Partition {
-                from,
-                to,
-                one_way: true,
-            } => format!("partition {from} ↛ {to}"),
-            Partition {
-                from,
-                to,
-                one_way: false,
-            } => format!("partition {from} ↮ {to}"),
-            Heal => "network healed".to_string(),
-            PersistEpoch {
-                sid,
-                file: EpochFile::Current,
-                epoch,
-            } => {
-                format!("{sid} wrote currentEpoch={epoch}")
-            }
-            PersistEpoch {
-                sid,
-                file: EpochFile::Accepted,
-                epoch,
-            } => {
-                format!("{sid} wrote acceptedEpoch={epoch}")
-            }
-            AppendTxn { sid, zxid } => format!("{sid} appended {} to the txn log", zxid.short()),
-            Fsync { sid, upto: Some(z) } => {
-                format!("{sid} fsync: txn log durable up to {}", z.short())
-            }
-            Fsync { sid, upto: None } => format!("{sid} fsync: nothing to flush"),
-            TakeSnapshot { sid, zxid } => format!("{sid} wrote snapshot.{:x}", zxid.0),
-            TruncateLog { sid, zxid, removed } => format!(
-                "{sid} truncated its txn log after {} (removed {} txn(s))",
-                zxid.short(),
-                removed.len()
-            ),
-            ClientWrite {
-                sid,
-                op,
-                taken: true,
-            } => format!("client → {sid}: {op}"),
-            ClientWrite {
-                sid,
-                op,
-                taken: false,
-            } => format!("client → {sid}: {op} refused (not serving)"),
         }
     }
 }

@@ -16,7 +16,8 @@ use crate::trace::{to_json_line, LogEntry};
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-pub const TRACE_VERSION: u32 = 1;
+/// 2: thread phases, notifyAll, shutdown reasons and log notes are typed values (issue 9).
+pub const TRACE_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceHeader {
@@ -174,7 +175,7 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
                     *line,
                     format!(
                         "does not match the replay of this run, which has: {}",
-                        r.event.describe()
+                        to_json_line(r)
                     ),
                 ))
             }

@@ -78,7 +78,7 @@ fn test_observers_learn_the_leader_and_observe() {
     elect_many(3, 2);
 }
 
-/// Reference §2.7(e): a server started after the others are established learns the leader
+/// docs/protocol.md §2.7(e): a server started after the others are established learns the leader
 /// from their FOLLOWING/LEADING replies (out-of-election votes) — even the highest sid, which
 /// would win a fresh election, follows — and nobody else re-elects.
 #[test]

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use zab::leader::SyncMode;
 use zab::message::Message;
 use zab::packet::{PacketData, PacketType, QuorumPacket};
-use zab::peer::{ServerState, ZabState};
+use zab::peer::{Monitor, ServerState, ZabState};
+use zab::reason::{Note, ShutdownReason};
 use zab::zk_database::TxnOp;
 use zab::{Epoch, Sid, Time, Zxid};
 
@@ -95,7 +96,7 @@ fn test_happy_path_handshake_and_sync_mode_by_arrival() {
             sim.run_until(Time(sim.now().0 + 2_500));
             let is_quorum = |e: &&sim::LogEntry| {
                 matches!(&e.event, LogEvent::NotifyAll { sid, monitor, .. }
-                    if *sid == leader && monitor == "newLeaderProposal")
+                    if *sid == leader && *monitor == Monitor::NewLeaderProposal)
             };
             let started = sim
                 .log()
@@ -197,7 +198,10 @@ fn test_no_quorum_epoch_wait_times_out_at_init_limit() {
         Time(led_at.0 + 20_000),
         "initLimit 10 × tickTime 2000 ms"
     );
-    let said = sim.log().iter().any(|e| matches!(&e.event, LogEvent::Log { sid, text } if *sid == Sid(3) && text.contains("Timeout while waiting for epoch from quorum")));
+    let said = sim.log().iter().any(|e| {
+        matches!(&e.event, LogEvent::Note { sid, note: Note::LeaderShutdown(ShutdownReason::EpochTimeout) }
+            if *sid == Sid(3))
+    });
     assert!(said);
     // Once a quorum can form again, the ensemble settles in a new epoch, and sid 1, started
     // late, gets the settled epoch without taking part in the epoch choice.
@@ -452,7 +456,15 @@ fn test_observer_registers_with_observerinfo_and_receives_inform() {
     }
     let deadline = Time(sim.now().0 + 15_000);
     assert!(sim.run_until_pred(deadline, |s| leaders(s).is_empty()));
-    let said = sim.log().iter().any(|e| matches!(&e.event, LogEvent::Log { text, .. } if text.contains("Not sufficient followers synced")));
+    let said = sim.log().iter().any(|e| {
+        matches!(
+            &e.event,
+            LogEvent::Note {
+                note: Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. }),
+                ..
+            }
+        )
+    });
     assert!(said);
 }
 

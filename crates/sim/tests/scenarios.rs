@@ -7,6 +7,7 @@ use sim::Simulation;
 use zab::message::Message;
 use zab::packet::PacketType;
 use zab::peer::ServerState;
+use zab::reason::{Note, ShutdownReason};
 use zab::{Epoch, Time};
 
 fn run(s: Scenario, seed: u64, until_ms: u64) -> Simulation {
@@ -22,10 +23,11 @@ fn sent(sim: &Simulation, ty: PacketType) -> usize {
         .count()
 }
 
-fn said(sim: &Simulation, text: &str) -> bool {
+/// Whether a leader's `lead()` ended for a reason of this kind.
+fn leader_shut_down(sim: &Simulation, why: impl Fn(&ShutdownReason) -> bool) -> bool {
     sim.log()
         .iter()
-        .any(|e| matches!(&e.event, LogEvent::Log { text: t, .. } if t.contains(text)))
+        .any(|e| matches!(&e.event, LogEvent::Note { note: Note::LeaderShutdown(r), .. } if why(r)))
 }
 
 fn leader_epoch(sim: &Simulation) -> Option<Epoch> {
@@ -54,7 +56,7 @@ fn test_every_scenario_reaches_what_its_caption_says() {
 
         let sim = run(Scenario::NoQuorum, seed, 80_000);
         assert!(
-            said(&sim, "Timeout while waiting for epoch from quorum"),
+            leader_shut_down(&sim, |r| *r == ShutdownReason::EpochTimeout),
             "no-quorum {seed}"
         );
         assert!(established_leader(&sim).is_some() && sim.peer(zab::Sid(1)).is_some());
@@ -101,7 +103,9 @@ fn test_every_scenario_reaches_what_its_caption_says() {
 
         let sim = run(Scenario::LeaderCutFromMinority, seed, 100_000);
         assert!(
-            !said(&sim, "Not sufficient followers synced"),
+            !leader_shut_down(&sim, |r| {
+                matches!(r, ShutdownReason::NotSufficientFollowersSynced { .. })
+            }),
             "minority {seed}"
         );
         assert_eq!(leader_epoch(&sim), Some(Epoch(1)));
@@ -115,7 +119,9 @@ fn test_every_scenario_reaches_what_its_caption_says() {
         // up to 60 s) decides when it hears of the new leader.
         let sim = run(Scenario::LeaderCutFromMajority, seed, 100_000);
         assert!(
-            said(&sim, "Not sufficient followers synced"),
+            leader_shut_down(&sim, |r| {
+                matches!(r, ShutdownReason::NotSufficientFollowersSynced { .. })
+            }),
             "majority {seed}"
         );
         assert!(

@@ -43,11 +43,7 @@ fn test_sweep_safety_and_liveness_under_faults() {
     }
     if seeds().len() >= 200 {
         for m in Mark::ALL {
-            assert!(
-                marks.count(m) > 0,
-                "the sweep never reached: {}",
-                m.describe()
-            );
+            assert!(marks.count(m) > 0, "the sweep never reached: {m:?}");
         }
     }
 }

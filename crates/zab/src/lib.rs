@@ -28,6 +28,7 @@ pub mod output;
 pub mod packet;
 pub mod peer;
 pub mod quorum;
+pub mod reason;
 pub mod zk_database;
 
 #[cfg(test)]

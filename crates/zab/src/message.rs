@@ -19,7 +19,39 @@ pub enum Message {
     Quorum(QuorumPacket),
 }
 
+/// The part of the protocol a message belongs to. One classification serves the event log's
+/// filters, the space-time diagram and the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MessagePhase {
+    /// FastLeaderElection's notifications and QuorumCnxManager's connection header.
+    Election,
+    /// Discovery and synchronisation: FOLLOWERINFO/OBSERVERINFO, LEADERINFO, ACKEPOCH, DIFF,
+    /// TRUNC, SNAP, NEWLEADER, UPTODATE, and the learner's ACKs of NEWLEADER and UPTODATE.
+    Sync,
+    /// Broadcast: PROPOSAL, ACK, COMMIT, INFORM, REQUEST, ….
+    Broadcast,
+    /// The leader's PING and the learner's reply: heartbeats, apart from broadcast.
+    Ping,
+}
+
 impl Message {
+    /// Which part of the protocol this message belongs to.
+    pub fn phase(&self) -> MessagePhase {
+        use crate::packet::PacketType::*;
+        match self {
+            Message::QcmHeader { .. } | Message::Notification(_) => MessagePhase::Election,
+            Message::Quorum(p) => match p.ty {
+                FollowerInfo | ObserverInfo | LeaderInfo | AckEpoch | Diff | Trunc | Snap
+                | NewLeader | UpToDate => MessagePhase::Sync,
+                // The ACKs of NEWLEADER and of UPTODATE carry the new epoch's zxid with
+                // counter 0; a proposal's zxid never has counter 0.
+                Ack if p.zxid.counter() == 0 => MessagePhase::Sync,
+                Ping => MessagePhase::Ping,
+                _ => MessagePhase::Broadcast,
+            },
+        }
+    }
+
     /// The name the UI and the timeline use for the message.
     pub fn kind(&self) -> &'static str {
         match self {

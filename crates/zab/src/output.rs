@@ -3,11 +3,13 @@
 //!
 //! ```text
 //!   sim ──on_connected / on_accepted / on_message / on_disconnected / on_timer──▶ QuorumPeer
-//!   sim ◀──────────── Connect / Send / Close / SetTimer / NotifyAll / Log ───────────── (Outbox)
+//!   sim ◀──────────── Connect / Send / Close / SetTimer / NotifyAll / Note ──────────── (Outbox)
 //! ```
 
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::message::Message;
+use crate::peer::{Monitor, Waiter};
+use crate::reason::{Note, ShutdownReason};
 use crate::zk_database::{Snapshot, Txn};
 use serde::{Deserialize, Serialize};
 
@@ -75,13 +77,11 @@ pub enum Effect {
     },
     /// A monitor's `notifyAll()` and the waiters it woke.
     NotifyAll {
-        monitor: String,
-        woke: Vec<String>,
+        monitor: Monitor,
+        woke: Vec<Waiter>,
     },
-    /// A line of the server's log worth showing (ZooKeeper's own wording where it has one).
-    Log {
-        text: String,
-    },
+    /// A notable line of the server's log, as data.
+    Note(Note),
     /// `writeLongToFile`: write `<file>.tmp`, fsync, rename. Durable when it returns.
     PersistEpoch {
         file: EpochFile,
@@ -106,7 +106,7 @@ pub enum Effect {
     },
     /// `ServiceUtils.requestSystemExit`: the process exits.
     Exit {
-        reason: String,
+        reason: ShutdownReason,
     },
 }
 

@@ -24,6 +24,7 @@ mod cli {
     use std::process::ExitCode;
     use std::time::Instant;
     use zab::config::BugSwitches;
+    use zab::peer::ThreadId;
     use zab::Time;
 
     #[derive(Parser)]
@@ -133,8 +134,14 @@ mod cli {
             | LogEvent::Connect { .. }
             | LogEvent::Connected { .. }
             | LogEvent::Close { .. } => true,
-            LogEvent::Phase { thread, .. } => {
-                thread == "FastLeaderElection" || thread == "SyncThread"
+            LogEvent::Thread { view, .. } => {
+                matches!(
+                    view.thread,
+                    ThreadId::FastLeaderElection | ThreadId::SyncThread
+                )
+            }
+            LogEvent::ThreadEnded { thread, .. } => {
+                matches!(thread, ThreadId::FastLeaderElection | ThreadId::SyncThread)
             }
             _ => false,
         }
@@ -173,7 +180,7 @@ mod cli {
         let mut stdout = std::io::stdout().lock();
         for e in session.log() {
             if verbose || !quiet(&e.event) {
-                let _ = writeln!(stdout, "{:>8} ms  {}", e.time.0, e.event.describe());
+                let _ = writeln!(stdout, "{:>8} ms  {}", e.time.0, describe::event(&e.event));
             }
         }
         if let Some(path) = trace {
@@ -233,7 +240,7 @@ mod cli {
         );
         println!("reachability:");
         for m in Mark::ALL {
-            println!("  {:<32} {}", m.describe(), marks.count(m));
+            println!("  {:<32} {}", describe::mark(m), marks.count(m));
         }
         match failure {
             None => {

@@ -110,7 +110,7 @@ fn test_only_arrows_crossing_the_window_are_built() {
         .arrows
         .iter()
         .filter(|a| a.sent_ms as f64 <= t1.ceil() && a.end_ms >= 100)
-        .filter(|a| KindGroup::of(a.kind) != KindGroup::Ping)
+        .filter(|a| a.group != KindGroup::Ping)
         .count();
     assert_eq!(m.in_window, want);
     assert_eq!(m.drawn, want);

@@ -1,5 +1,6 @@
 use super::*;
 use sim::SimOptions;
+use zab::peer::{ElectionPhase, Monitor, ThreadPhase, Wait};
 use zab::Time;
 
 fn sim(seed: u64, voters: u32, observers: u32) -> Simulation {
@@ -144,15 +145,30 @@ fn test_a_startup_shows_accepts_new_handlers_and_woken_rows() {
 }
 
 #[test]
-fn test_wait_spans() {
-    let l = WaitLimits::default();
-    assert_eq!(wait_span_ms("connectingFollowers", 100, l), 20_000);
-    assert_eq!(wait_span_ms("recvqueue", 150, l), 200);
-    assert_eq!(wait_span_ms("recvqueue", 350, l), 400);
-    assert_eq!(wait_span_ms("recvqueue (finalizeWait)", 10, l), 200);
-    assert_eq!(wait_span_ms("recvqueue", 90_000, l), 90_000);
-    assert_eq!(wait_span_ms("socket read (soTimeout)", 9_000, l), 10_000);
-    assert_eq!(wait_span_ms("socket read (soTimeout)", 19_000, l), 20_000);
+fn test_a_wait_spans_from_its_start_to_its_deadline() {
+    // The countdown ring's full circle is the wait's own length, whatever it waits on.
+    let t = ThreadView {
+        thread: ThreadId::FastLeaderElection,
+        phase: ThreadPhase::LookForLeader(ElectionPhase::Poll {
+            round: 1,
+            timeout_ms: 400,
+            proposal: Sid(3),
+        }),
+        wait: Some(Wait {
+            monitor: Monitor::RecvQueue,
+            since: Time(1_000),
+            deadline: Time(1_400),
+            have: vec![Sid(3)],
+            need: 2,
+            needs_self: None,
+        }),
+    };
+    let row = ThreadRow::from_view(&t, 1_300.0);
+    let b = row.blocked.expect("a wait");
+    assert_eq!(b.span_ms, 400);
+    assert!((b.left - 0.25).abs() < 1e-9, "{}", b.left);
+    assert_eq!(b.monitor, "recvqueue");
+    assert_eq!(row.name, "FastLeaderElection");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use zab::config::LearnerType;
 use zab::message::Message;
 use zab::packet::PacketType;
+use zab::reason::{Note, ShutdownReason};
 
 /// A path worth reaching.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,18 +31,6 @@ impl Mark {
         Mark::LeaderLostQuorum,
         Mark::ObserverSynced,
     ];
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Mark::Diff => "DIFF sync",
-            Mark::Trunc => "TRUNC sync",
-            Mark::Snap => "SNAP sync",
-            Mark::EpochWaitTimeout => "getEpochToPropose timed out",
-            Mark::NotifyAllWokeTwo => "a notifyAll woke ≥ 2 waiters",
-            Mark::LeaderLostQuorum => "leader lost its quorum",
-            Mark::ObserverSynced => "an observer synced",
-        }
-    }
 }
 
 /// How often each mark was hit.
@@ -82,14 +71,19 @@ impl Marks {
                 }
                 _ => {}
             },
-            LogEvent::Log { text, .. }
-                if text.contains("Timeout while waiting for epoch from quorum") =>
-            {
-                self.hit(Mark::EpochWaitTimeout)
-            }
-            LogEvent::Log { text, .. } if text.contains("Not sufficient followers synced") => {
-                self.hit(Mark::LeaderLostQuorum)
-            }
+            LogEvent::Note {
+                note:
+                    Note::LeaderShutdown(ShutdownReason::EpochTimeout)
+                    | Note::HandlerShutdown {
+                        reason: ShutdownReason::EpochTimeout,
+                        ..
+                    },
+                ..
+            } => self.hit(Mark::EpochWaitTimeout),
+            LogEvent::Note {
+                note: Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. }),
+                ..
+            } => self.hit(Mark::LeaderLostQuorum),
             LogEvent::NotifyAll { woke, .. } if woke.len() >= 2 => self.hit(Mark::NotifyAllWokeTwo),
             _ => {}
         }

@@ -16,17 +16,15 @@ impl Simulation {
         let mut out = std::mem::take(&mut self.outbox);
         f(peer, now, &mut out);
         let after = peer.state();
-        // Format the thread rows only when what they are made of changed.
-        let mut inputs = std::mem::take(&mut self.scratch);
-        inputs.clear();
-        peer.phase_inputs(&mut inputs);
-        let threads = if inputs == slot.phase_inputs {
+        // The threads as data, into a reused buffer; logged only where they changed.
+        let mut threads = std::mem::take(&mut self.scratch);
+        peer.threads_into(&mut threads);
+        let threads = if threads == slot.threads {
+            self.scratch = threads;
             None
         } else {
-            std::mem::swap(&mut slot.phase_inputs, &mut inputs);
-            Some(peer.threads())
+            Some(threads)
         };
-        self.scratch = inputs;
         for effect in out.drain(..) {
             self.apply(sid, effect);
         }
@@ -43,33 +41,32 @@ impl Simulation {
         }
     }
 
+    /// Log each thread that ended, then each that began or changed, and keep `threads` as
+    /// the server's current ones (the old buffer is kept for reuse).
     pub(super) fn log_thread_changes(&mut self, sid: Sid, threads: Vec<ThreadView>) {
         let Some(slot) = self.slots.get_mut(&sid) else {
             return;
         };
         let old = std::mem::replace(&mut slot.threads, threads);
+        let new = &self.slots[&sid].threads;
         let mut changes = Vec::new();
         for t in &old {
-            if !self.slots[&sid].threads.iter().any(|n| n.id == t.id) {
-                changes.push(LogEvent::Phase {
+            if !new.iter().any(|n| n.thread == t.thread) {
+                changes.push(LogEvent::ThreadEnded {
                     sid,
-                    thread: t.name.clone(),
-                    phase: None,
+                    thread: t.thread,
                 });
             }
         }
-        for t in &self.slots[&sid].threads {
-            if !old
-                .iter()
-                .any(|o| o.id == t.id && o.name == t.name && o.phase == t.phase)
-            {
-                changes.push(LogEvent::Phase {
+        for t in new {
+            if !old.contains(t) {
+                changes.push(LogEvent::Thread {
                     sid,
-                    thread: t.name.clone(),
-                    phase: Some(t.phase.clone()),
+                    view: t.clone(),
                 });
             }
         }
+        self.scratch = old;
         for c in changes {
             self.push_log(c);
         }
@@ -116,8 +113,8 @@ impl Simulation {
             Effect::NotifyAll { monitor, woke } => {
                 self.push_log(LogEvent::NotifyAll { sid, monitor, woke });
             }
-            Effect::Log { text } => {
-                self.push_log(LogEvent::Log { sid, text });
+            Effect::Note(note) => {
+                self.push_log(LogEvent::Note { sid, note });
             }
             Effect::PersistEpoch { file, epoch } => {
                 let d = &mut self.slot_mut(sid).disk.durable;
@@ -175,10 +172,7 @@ impl Simulation {
                 self.push_log(LogEvent::TruncateLog { sid, zxid, removed });
             }
             Effect::Exit { reason } => {
-                self.push_log(LogEvent::Log {
-                    sid,
-                    text: format!("exiting: {reason}"),
-                });
+                self.push_log(LogEvent::Exit { sid, reason });
                 self.queue.push(self.now, Event::Crash { sid });
             }
         }

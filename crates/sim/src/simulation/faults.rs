@@ -109,7 +109,7 @@ impl Simulation {
             self.push_log(LogEvent::Drop {
                 msg,
                 send_index: m.send_index,
-                reason: "dropped by hand".to_string(),
+                reason: DropCause::ByHand,
             });
         }
     }
@@ -136,6 +136,6 @@ impl Simulation {
 
     /// Break one connection now (both ends see it reset).
     pub fn break_connection(&mut self, conn: ConnId) {
-        self.break_conn(conn, "broken by hand");
+        self.break_conn(conn, BreakCause::ByHand);
     }
 }

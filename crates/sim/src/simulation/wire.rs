@@ -47,7 +47,7 @@ impl Simulation {
                 at,
                 Event::ConnectFailed {
                     conn,
-                    reason: "Connection refused",
+                    reason: ConnectFailure::Refused,
                 },
             );
             return;
@@ -98,7 +98,7 @@ impl Simulation {
         });
     }
 
-    pub(super) fn connect_failed(&mut self, conn: ConnId, reason: &'static str) {
+    pub(super) fn connect_failed(&mut self, conn: ConnId, reason: ConnectFailure) {
         let Some(c) = self.network.get_mut(conn) else {
             return;
         };
@@ -113,7 +113,7 @@ impl Simulation {
             channel,
             from,
             to,
-            reason: reason.to_string(),
+            reason,
         });
         if self.incarnation(from) == inc {
             self.input(from, |p, now, out| {
@@ -148,7 +148,7 @@ impl Simulation {
             self.push_log(LogEvent::Drop {
                 msg,
                 send_index: m.send_index,
-                reason: "connection closed".to_string(),
+                reason: DropCause::ConnectionClosed,
             });
             return;
         }
@@ -203,12 +203,12 @@ impl Simulation {
             .map(|c| c.id)
             .collect();
         for conn in conns {
-            self.break_conn(conn, "network partition");
+            self.break_conn(conn, BreakCause::Partition);
         }
     }
 
     /// Both ends see the connection reset at once; what was on the wire is lost.
-    pub(super) fn break_conn(&mut self, conn: ConnId, reason: &str) {
+    pub(super) fn break_conn(&mut self, conn: ConnId, reason: BreakCause) {
         let Some(c) = self.network.get_mut(conn) else {
             return;
         };
@@ -219,10 +219,7 @@ impl Simulation {
         c.state = ConnState::Closed;
         let c = c.clone();
         self.network.reap(conn);
-        self.push_log(LogEvent::Break {
-            conn,
-            reason: reason.to_string(),
-        });
+        self.push_log(LogEvent::Break { conn, reason });
         let ends = [
             (c.initiator, c.incarnations.0),
             (c.acceptor, c.incarnations.1),
@@ -266,7 +263,7 @@ impl Simulation {
                 at,
                 Event::ConnectFailed {
                     conn,
-                    reason: "connect timed out",
+                    reason: ConnectFailure::TimedOut,
                 },
             );
         } else {

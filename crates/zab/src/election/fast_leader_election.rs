@@ -1,8 +1,9 @@
 use crate::election::{Notification, QuorumCnxManager, Vote, NOTIFICATION_VERSION};
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::output::{Effect, Outbox, Timer};
-use crate::peer::{Blocked, ServerState, ThreadView};
+use crate::peer::{ElectionPhase, Monitor, ServerState, ThreadId, ThreadPhase, ThreadView};
 use crate::quorum::{QuorumMaj, SyncedLearnerTracker};
+use crate::reason::Note;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -60,10 +61,10 @@ struct Round {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Wait {
-    /// `recvqueue.poll(notTimeout)`.
-    Poll { deadline: Time },
+    /// `recvqueue.poll(notTimeout)`, begun at `since`.
+    Poll { since: Time, deadline: Time },
     /// A quorum agrees with my proposal: `recvqueue.poll(finalizeWait)`.
-    Finalize { deadline: Time },
+    Finalize { since: Time, deadline: Time },
 }
 
 /// The outcome of `lookForLeader`: the end vote and the state `setPeerState` chose.
@@ -157,6 +158,7 @@ impl FastLeaderElection {
             outofelection: BTreeMap::new(),
             not_timeout_ms: FINALIZE_WAIT_MS,
             wait: Wait::Poll {
+                since: now,
                 deadline: now.plus_ms(FINALIZE_WAIT_MS),
             },
         });
@@ -246,7 +248,10 @@ impl FastLeaderElection {
             if !total_order_predicate(&self.qv, theirs, proposal) {
                 // Discarded, and the loop polls again: a fresh finalizeWait.
                 let deadline = now.plus_ms(FINALIZE_WAIT_MS);
-                round.wait = Wait::Finalize { deadline };
+                round.wait = Wait::Finalize {
+                    since: now,
+                    deadline,
+                };
                 out.push(Effect::SetTimer {
                     timer: Timer::FleRecvPoll,
                     at: deadline,
@@ -254,15 +259,16 @@ impl FastLeaderElection {
                 return None;
             }
             // Put back in the queue: leave the finalize wait and handle it in the main loop.
-            round.wait = Wait::Poll { deadline: now };
+            round.wait = Wait::Poll {
+                since: now,
+                deadline: now,
+            };
         }
         if !self.qv.is_voter(n.sid) || !self.qv.is_voter(n.leader) {
-            out.push(Effect::Log {
-                text: format!(
-                    "Ignoring notification for non-cluster member sid {} from sid {}",
-                    n.leader, n.sid
-                ),
-            });
+            out.push(Effect::Note(Note::NonMemberNotification {
+                leader: n.leader,
+                sid: n.sid,
+            }));
             return self.poll_again(now, out);
         }
         let decision = match n.state {
@@ -283,7 +289,10 @@ impl FastLeaderElection {
     fn poll_again(&mut self, now: Time, out: &mut Outbox) -> Option<Decision> {
         let round = self.round.as_mut()?;
         let deadline = now.plus_ms(round.not_timeout_ms);
-        round.wait = Wait::Poll { deadline };
+        round.wait = Wait::Poll {
+            since: now,
+            deadline,
+        };
         out.push(Effect::SetTimer {
             timer: Timer::FleRecvPoll,
             at: deadline,
@@ -328,7 +337,10 @@ impl FastLeaderElection {
         let vote_set = Self::vote_tracker(&self.qv, &self.round.as_ref()?.recvset, &mine);
         if vote_set.has_all_quorums() {
             let deadline = now.plus_ms(FINALIZE_WAIT_MS);
-            self.round.as_mut()?.wait = Wait::Finalize { deadline };
+            self.round.as_mut()?.wait = Wait::Finalize {
+                since: now,
+                deadline,
+            };
             out.push(Effect::SetTimer {
                 timer: Timer::FleRecvPoll,
                 at: deadline,
@@ -483,70 +495,42 @@ impl FastLeaderElection {
         }
     }
 
-    /// Every value the thread row's phase text is made of, cheaply (no allocation): the world
-    /// formats rows only when these change.
-    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
-        let Some(round) = &self.round else {
-            out.push(0);
-            return;
-        };
-        let mine = self.get_vote();
-        let agreeing = round
-            .recvset
-            .values()
-            .filter(|v| v.zk_equals(&mine))
-            .count();
-        let finalize = matches!(round.wait, Wait::Finalize { .. });
-        out.extend([
-            1 + u64::from(finalize),
-            round.not_timeout_ms,
-            self.logicalclock as u64,
-            self.proposed_leader.0 as u64,
-            agreeing as u64,
-        ]);
-    }
-
-    /// The `lookForLeader` thread row, while a round runs.
+    /// The `lookForLeader` thread, while a round runs: its poll, and the voters whose vote
+    /// equals my proposal as the set it waits to fill.
     pub fn thread_view(&self) -> Option<ThreadView> {
         let round = self.round.as_ref()?;
         let view = self.view();
-        let (phase, blocked) = match round.wait {
-            Wait::Poll { deadline } => (
-                format!(
-                    "lookForLeader: recvqueue.poll({} ms), round {}, votes for {}: {} of {}",
-                    round.not_timeout_ms,
-                    self.logicalclock,
-                    self.proposed_leader,
-                    view.agreeing.len(),
-                    self.qv.quorum_size()
-                ),
-                Blocked {
-                    monitor: "recvqueue".to_string(),
-                    have: view.agreeing.clone(),
-                    need: self.qv.quorum_size(),
-                    needs_self: None,
-                    deadline,
+        let (phase, since, deadline) = match round.wait {
+            Wait::Poll { since, deadline } => (
+                ElectionPhase::Poll {
+                    round: self.logicalclock,
+                    timeout_ms: round.not_timeout_ms,
+                    proposal: self.proposed_leader,
                 },
+                since,
+                deadline,
             ),
-            Wait::Finalize { deadline } => (
-                format!(
-                    "lookForLeader: finalizeWait {FINALIZE_WAIT_MS} ms, quorum for {}",
-                    self.proposed_leader
-                ),
-                Blocked {
-                    monitor: "recvqueue (finalizeWait)".to_string(),
-                    have: view.agreeing.clone(),
-                    need: self.qv.quorum_size(),
-                    needs_self: None,
-                    deadline,
+            Wait::Finalize { since, deadline } => (
+                ElectionPhase::FinalizeWait {
+                    round: self.logicalclock,
+                    proposal: self.proposed_leader,
                 },
+                since,
+                deadline,
             ),
         };
-        Some(ThreadView::named(
-            "FastLeaderElection",
-            phase,
-            Some(blocked),
-        ))
+        Some(ThreadView {
+            thread: ThreadId::FastLeaderElection,
+            phase: ThreadPhase::LookForLeader(phase),
+            wait: Some(crate::peer::Wait {
+                monitor: Monitor::RecvQueue,
+                since,
+                deadline,
+                have: view.agreeing,
+                need: self.qv.quorum_size(),
+                needs_self: None,
+            }),
+        })
     }
 }
 

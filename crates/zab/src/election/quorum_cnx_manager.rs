@@ -2,6 +2,7 @@ use crate::election::Notification;
 use crate::ids::Sid;
 use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox};
+use crate::reason::Note;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// `QuorumCnxManager.cnxTO`: the election connect timeout (`zookeeper.cnxTimeout`).
@@ -108,13 +109,7 @@ impl QuorumCnxManager {
             msg: Message::QcmHeader { sid: self.myid },
         });
         if sid > self.myid {
-            out.push(Effect::Log {
-                text: format!(
-                    "Have smaller server identifier, so dropping the connection: \
-                     (myId:{} --> sid:{sid})",
-                    self.myid
-                ),
-            });
+            out.push(Effect::Note(Note::DropSmallerSidConnection { sid }));
             out.push(Effect::Close { conn });
         } else {
             self.start_workers(sid, conn, out);
@@ -162,9 +157,7 @@ impl QuorumCnxManager {
             out.push(Effect::Close { conn });
             self.connect_one(sid, out);
         } else if sid == self.myid {
-            out.push(Effect::Log {
-                text: format!("We got a connection request from a server with our own ID ({sid})"),
-            });
+            out.push(Effect::Note(Note::OwnIdConnection { sid }));
             out.push(Effect::Close { conn });
         } else {
             self.start_workers(sid, conn, out);

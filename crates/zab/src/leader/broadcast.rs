@@ -7,6 +7,7 @@ use crate::output::{Effect, Outbox};
 use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::PeerCore;
 use crate::quorum::SyncedLearnerTracker;
+use crate::reason::{Note, ShutdownReason};
 use crate::zk_database::{Txn, TxnOp};
 
 impl Leader {
@@ -19,19 +20,13 @@ impl Leader {
         out: &mut Outbox,
     ) -> RoleStep {
         if !self.zk_running {
-            out.push(Effect::Log {
-                text: format!("not serving yet; dropped request {op}"),
-            });
+            out.push(Effect::Note(Note::RequestNotServed { op }));
             return RoleStep::Continue;
         }
         let zxid = Zxid(self.last_proposed.0 + 1);
         // ZOOKEEPER-1277: the zxid whose counter is 0xffffffff is never proposed.
         if zxid.counter() == u32::MAX {
-            return RoleStep::Shutdown(
-                "zxid lower 32 bits have rolled over, forcing re-election, and therefore new \
-                 epoch start"
-                    .to_string(),
-            );
+            return RoleStep::Shutdown(ShutdownReason::ZxidRollover);
         }
         let txn = Txn { zxid, op };
         self.last_proposed = zxid;
@@ -82,9 +77,7 @@ impl Leader {
             return;
         }
         let Some(p) = self.outstanding_proposals.get_mut(&zxid) else {
-            out.push(Effect::Log {
-                text: format!("Trying to commit future proposal: zxid {zxid} from {sid}"),
-            });
+            out.push(Effect::Note(Note::AckForUnknownProposal { zxid, sid }));
             return;
         };
         p.acks.add_ack(sid);

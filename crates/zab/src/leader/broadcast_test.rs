@@ -1,7 +1,7 @@
 //! Single-state-machine tests of the leader's ping loop and broadcast (docs/protocol.md §3.7, §4.7,
 //! §7), driven through its public inputs only. The fixture is in `leader_fixture.rs`.
 
-use crate::ids::{Time, Zxid};
+use crate::ids::{Sid, Time, Zxid};
 use crate::leader::RoleStep;
 use crate::output::Effect;
 use crate::packet::{PacketData, PacketType, QuorumPacket};
@@ -12,7 +12,7 @@ use super::leader_fixture::*;
 
 // ---- The ping loop (§3.7, §4.7) ------------------------------------------------------------
 
-// Reference §3.7: a pass every tickTime/2 pings every learner with lastProposed; the tick
+// docs/protocol.md §3.7: a pass every tickTime/2 pings every learner with lastProposed; the tick
 // advances on every other pass.
 #[test]
 fn test_ping_loop_pings_every_half_tick_and_ticks_every_other_pass() {
@@ -36,7 +36,7 @@ fn test_ping_loop_pings_every_half_tick_and_ticks_every_other_pass() {
     assert_eq!(ticks, vec![0, 1, 1, 2]);
 }
 
-// Reference §3.7 step 5 and §4.6–§4.7: every packet from a learner sets its ack deadline to
+// docs/protocol.md §3.7 step 5 and §4.6–§4.7: every packet from a learner sets its ack deadline to
 // tick + syncLimit; once the tick passes it, the learner is not synced() and, without a
 // quorum, the leader shuts down on the next checking pass. A learner that keeps answering
 // keeps the quorum.
@@ -70,13 +70,15 @@ fn test_ping_loop_shuts_down_when_followers_stop_sending() {
     let (step, out) = fx.lead_timer(30 + 12 * HALF_TICK_MS);
     assert_eq!(
         step,
-        RoleStep::Shutdown("Not sufficient followers synced, only synced with sids: [ 3 ]".into())
+        RoleStep::Shutdown(ShutdownReason::NotSufficientFollowersSynced {
+            synced: vec![Sid(3)]
+        })
     );
     assert_eq!(out, vec![]);
     assert_eq!(fx.leader.tick, 6);
 }
 
-// Reference §4.7 (SyncLimitCheck): a learner whose oldest un-ACKed PROPOSAL has waited
+// docs/protocol.md §4.7 (SyncLimitCheck): a learner whose oldest un-ACKed PROPOSAL has waited
 // tickTime × syncLimit is closed by ping() ("transaction timeout"); the others are pinged.
 #[test]
 fn test_unacked_proposal_older_than_sync_limit_closes_the_handler() {
@@ -103,15 +105,16 @@ fn test_unacked_proposal_older_than_sync_limit_closes_the_handler() {
     assert_eq!(no_logs(&out), want);
     assert_eq!(
         logs(&out),
-        vec![
-            "LearnerHandler-1: Closing connection to peer due to transaction timeout.; \
-              shutting down"
-        ]
+        vec![Note::HandlerShutdown {
+            conn: conn(1),
+            learner: Some(Sid(1)),
+            reason: ShutdownReason::TransactionTimeout
+        }]
     );
     assert!(fx.handler(1).is_none());
 }
 
-// Reference §4.7 and §4.3: every PROPOSAL queued to a learner is tracked by its SyncLimitCheck
+// docs/protocol.md §4.7 and §4.3: every PROPOSAL queued to a learner is tracked by its SyncLimitCheck
 // (LearnerHandler.sendPackets → updateProposal), including one the learner's own REQUEST
 // caused (§4.6).
 #[test]
@@ -147,7 +150,7 @@ fn test_proposal_from_a_learner_request_is_tracked_by_its_sync_limit_check() {
 
 // ---- Broadcast (§7) ------------------------------------------------------------------------
 
-// Reference §7.1–§7.3: propose sends PROPOSAL to the forwarding followers only (not observers),
+// docs/protocol.md §7.1–§7.3: propose sends PROPOSAL to the forwarding followers only (not observers),
 // logs and fsyncs; the leader ACKs itself once durable; the quorum's ACK sends COMMIT to the
 // followers and INFORM (with the txn) to observers, and the leader applies it.
 #[test]
@@ -195,7 +198,7 @@ fn test_propose_ack_commit_and_inform() {
     assert_eq!(fx.leader.outstanding().count(), 0);
 }
 
-// Reference §7.3 step 1: a proposal commits only once its predecessor has; an ACK for the next
+// docs/protocol.md §7.3 step 1: a proposal commits only once its predecessor has; an ACK for the next
 // one does not carry the chain on by itself (only its own ACKs do).
 #[test]
 fn test_commits_go_out_strictly_in_zxid_order() {
@@ -244,7 +247,7 @@ fn test_commits_go_out_strictly_in_zxid_order() {
     assert_eq!(fx.leader.last_committed, z(1, 2));
 }
 
-// Reference §7.2: ACKs with counter 0, for already committed zxids, or for unknown ("future")
+// docs/protocol.md §7.2: ACKs with counter 0, for already committed zxids, or for unknown ("future")
 // proposals change nothing.
 #[test]
 fn test_acks_that_commit_nothing_are_ignored() {
@@ -270,7 +273,7 @@ fn test_acks_that_commit_nothing_are_ignored() {
     }
 }
 
-// Reference §4.6 (finally: shutdown removes the handler from the forwarding sets): a learner
+// docs/protocol.md §4.6 (finally: shutdown removes the handler from the forwarding sets): a learner
 // whose connection closes gets no more proposals.
 #[test]
 fn test_disconnected_learner_leaves_the_forwarding_set() {
@@ -285,7 +288,7 @@ fn test_disconnected_learner_leaves_the_forwarding_set() {
     assert_eq!(sent_to(&out, 1).len(), 1);
 }
 
-// Reference §7.4 / §3.1 step 15: the leader proposes only once its server runs.
+// docs/protocol.md §7.4 / §3.1 step 15: the leader proposes only once its server runs.
 #[test]
 fn test_propose_before_the_server_runs_is_refused() {
     let mut fx = Fx::start(fresh(3, 0));
@@ -295,7 +298,7 @@ fn test_propose_before_the_server_runs_is_refused() {
     assert_eq!(fx.leader.outstanding().count(), 0);
 }
 
-// Reference §1.3 (ZOOKEEPER-1277) and §7.1 step 1: "if the zxid of a request to propose has
+// docs/protocol.md §1.3 (ZOOKEEPER-1277) and §7.1 step 1: "if the zxid of a request to propose has
 // counter 0xffffffff, the leader shuts down" — that txn is never proposed.
 #[test]
 fn test_propose_refuses_the_zxid_with_counter_0xffffffff() {
@@ -305,11 +308,11 @@ fn test_propose_refuses_the_zxid_with_counter_0xffffffff() {
     let step = fx
         .leader
         .propose(&mut fx.core, op("/a"), Time(2000), &mut out);
-    assert_eq!(step, RoleStep::Shutdown(ROLLOVER.into()));
+    assert_eq!(step, RoleStep::Shutdown(ShutdownReason::ZxidRollover));
     assert_eq!(out, vec![]);
 }
 
-// Reference §1.3 and §4.6: a learner's REQUEST goes through the same Leader.propose, whose
+// docs/protocol.md §1.3 and §4.6: a learner's REQUEST goes through the same Leader.propose, whose
 // rollover check shuts the leader down (Java's propose calls shutdown itself, whoever called).
 #[test]
 fn test_learner_request_at_rollover_shuts_the_leader_down() {
@@ -321,5 +324,5 @@ fn test_learner_request_at_rollover_shuts_the_leader_down() {
         PacketData::Request(op("/a")),
     );
     let (step, _) = fx.recv_step(1, request, 2000);
-    assert_eq!(step, RoleStep::Shutdown(ROLLOVER.into()));
+    assert_eq!(step, RoleStep::Shutdown(ShutdownReason::ZxidRollover));
 }

@@ -4,13 +4,15 @@ use crate::leader::{HandlerPhase, LearnerHandler, RoleStep, StateSummary};
 use crate::message::Message;
 use crate::output::{ConnId, Effect, Outbox, Timer};
 use crate::packet::{PacketData, PacketType, QuorumPacket};
-use crate::peer::{PeerCore, ZabState};
+use crate::peer::{Monitor, PeerCore, Waiter, ZabState};
 use crate::quorum::SyncedLearnerTracker;
+use crate::reason::{Note, ShutdownReason};
 use crate::zk_database::Txn;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where `Leader.lead()` is (docs/protocol.md §3.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LeadPhase {
     /// Step 6: `getEpochToPropose(myid, acceptedEpoch)` on `connectingFollowers`.
     GetEpochToPropose { deadline: Time },
@@ -98,9 +100,7 @@ impl Leader {
             observing_learners: BTreeSet::new(),
             handlers: BTreeMap::new(),
         };
-        out.push(Effect::Log {
-            text: "LEADING - LEADER ELECTION TOOK; LearnerCnxAcceptor started".to_string(),
-        });
+        out.push(Effect::Note(Note::LeadingStarted));
         let deadline = now.plus_ms(core.init_limit_ms());
         let step = match leader.get_epoch_to_propose(
             core,
@@ -174,7 +174,7 @@ impl Leader {
                 |l| matches!(l, LeadPhase::GetEpochToPropose { .. }),
             );
             out.push(Effect::NotifyAll {
-                monitor: "connectingFollowers".to_string(),
+                monitor: Monitor::ConnectingFollowers,
                 woke,
             });
             return Some(self.epoch);
@@ -191,17 +191,16 @@ impl Leader {
         ss: StateSummary,
         caller: Caller,
         out: &mut Outbox,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, ShutdownReason> {
         if self.election_finished {
             return Ok(true);
         }
         if ss.current_epoch != Epoch(-1) {
             if ss.is_more_recent_than(&self.leader_state_summary) {
-                return Err(format!(
-                    "Follower is ahead of the leader, leader summary: {} (current epoch), {} \
-                     (last zxid)",
-                    self.leader_state_summary.current_epoch, self.leader_state_summary.last_zxid
-                ));
+                return Err(ShutdownReason::FollowerAhead {
+                    leader_epoch: self.leader_state_summary.current_epoch,
+                    leader_zxid: self.leader_state_summary.last_zxid,
+                });
             }
             if ss.last_zxid != Zxid::NONE && core.is_participant(id) {
                 self.electing_followers.insert(id);
@@ -217,7 +216,7 @@ impl Leader {
                 |l| matches!(l, LeadPhase::WaitForEpochAck { .. }),
             );
             out.push(Effect::NotifyAll {
-                monitor: "electingFollowers".to_string(),
+                monitor: Monitor::ElectingFollowers,
                 woke,
             });
             return Ok(true);
@@ -238,13 +237,11 @@ impl Leader {
         }
         if zxid != self.new_leader_zxid {
             // The root of ZOOKEEPER-4685: not counted, and no wait either.
-            out.push(Effect::Log {
-                text: format!(
-                    "NEWLEADER ACK from sid: {sid} is from a different epoch - current {} \
-                     received {zxid}",
-                    self.new_leader_zxid
-                ),
-            });
+            out.push(Effect::Note(Note::NewLeaderAckOtherEpoch {
+                sid,
+                current: self.new_leader_zxid,
+                received: zxid,
+            }));
             return true;
         }
         self.new_leader_proposal.add_ack(sid);
@@ -256,7 +253,7 @@ impl Leader {
                 |l| matches!(l, LeadPhase::WaitForNewLeaderAck { .. }),
             );
             out.push(Effect::NotifyAll {
-                monitor: "newLeaderProposal".to_string(),
+                monitor: Monitor::NewLeaderProposal,
                 woke,
             });
             return true;
@@ -270,14 +267,20 @@ impl Leader {
         caller: Caller,
         handler_waits: impl Fn(&HandlerPhase) -> bool,
         lead_waits: impl Fn(&LeadPhase) -> bool,
-    ) -> Vec<String> {
+    ) -> Vec<Waiter> {
         let mut woke = Vec::new();
         if caller != Caller::Lead && lead_waits(&self.phase) {
-            woke.push("Leader.lead".to_string());
+            woke.push(Waiter::Lead);
         }
         for h in self.handlers.values() {
             if Caller::Handler(h.conn) != caller && handler_waits(&h.phase) {
-                woke.push(h.name());
+                let learner = h
+                    .sid
+                    .expect("a handler waits on a monitor only after LearnerInfo");
+                woke.push(Waiter::Handler {
+                    conn: h.conn,
+                    learner,
+                });
             }
         }
         woke
@@ -388,16 +391,15 @@ impl Leader {
     /// The `lead()` timer: a wait's deadline passed, or a ping-loop pass is due.
     pub fn on_lead_timer(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
         match self.phase {
-            LeadPhase::GetEpochToPropose { .. } => {
-                RoleStep::Shutdown("Timeout while waiting for epoch from quorum".to_string())
+            LeadPhase::GetEpochToPropose { .. } => RoleStep::Shutdown(ShutdownReason::EpochTimeout),
+            LeadPhase::WaitForEpochAck { .. } => {
+                RoleStep::Shutdown(ShutdownReason::EpochAckTimeout)
             }
-            LeadPhase::WaitForEpochAck { .. } => RoleStep::Shutdown(
-                "Timeout while waiting for epoch to be acked by quorum".to_string(),
-            ),
-            LeadPhase::WaitForNewLeaderAck { .. } => RoleStep::Shutdown(format!(
-                "Waiting for a quorum of followers, only synced with sids: [ {} ]",
-                join(self.new_leader_proposal.ackset().iter())
-            )),
+            LeadPhase::WaitForNewLeaderAck { .. } => {
+                RoleStep::Shutdown(ShutdownReason::QuorumNotSynced {
+                    synced: self.new_leader_proposal.ackset().iter().copied().collect(),
+                })
+            }
             LeadPhase::Broadcast => self.ping_pass(core, now, out),
         }
     }
@@ -418,10 +420,9 @@ impl Leader {
             }
         }
         if !self.tick_skip && !synced.has_all_quorums() {
-            return RoleStep::Shutdown(format!(
-                "Not sufficient followers synced, only synced with sids: [ {} ]",
-                join(synced.ackset().iter())
-            ));
+            return RoleStep::Shutdown(ShutdownReason::NotSufficientFollowersSynced {
+                synced: synced.ackset().iter().copied().collect(),
+            });
         }
         self.tick_skip = !self.tick_skip;
         let conns: Vec<ConnId> = self.handlers.keys().copied().collect();
@@ -478,9 +479,11 @@ impl Leader {
                 self.handlers.insert(conn, h);
             }
             HandlerStep::Shutdown(reason) => {
-                out.push(Effect::Log {
-                    text: format!("{}: {reason}; shutting down", h.name()),
-                });
+                out.push(Effect::Note(Note::HandlerShutdown {
+                    conn,
+                    learner: h.sid,
+                    reason,
+                }));
                 self.shutdown_handler(&h, out);
             }
             HandlerStep::LeaderShutdown(reason) => {
@@ -535,26 +538,26 @@ impl Leader {
     ) -> RoleStep {
         self.with_handler(conn, core, now, out, |l, h, core, now, out| match h.phase {
             HandlerPhase::GetEpochToPropose { .. } => {
-                HandlerStep::Shutdown("Timeout while waiting for epoch from quorum".to_string())
+                HandlerStep::Shutdown(ShutdownReason::EpochTimeout)
             }
-            HandlerPhase::WaitForEpochAck { .. } => HandlerStep::Shutdown(
-                "Timeout while waiting for epoch to be acked by quorum".to_string(),
-            ),
-            HandlerPhase::WaitForNewLeaderAck { .. } => HandlerStep::Shutdown(
-                "Timeout while waiting for NEWLEADER to be acked by quorum".to_string(),
-            ),
+            HandlerPhase::WaitForEpochAck { .. } => {
+                HandlerStep::Shutdown(ShutdownReason::EpochAckTimeout)
+            }
+            HandlerPhase::WaitForNewLeaderAck { .. } => {
+                HandlerStep::Shutdown(ShutdownReason::NewLeaderAckTimeout)
+            }
             HandlerPhase::WaitForStartup => h.wait_for_startup(l, core, now, out),
-            _ => {
-                HandlerStep::Shutdown("java.net.SocketTimeoutException: Read timed out".to_string())
-            }
+            _ => HandlerStep::Shutdown(ShutdownReason::ReadTimedOut),
         })
     }
 
     pub fn on_disconnected(&mut self, conn: ConnId, out: &mut Outbox) {
         if let Some(h) = self.handlers.remove(&conn) {
-            out.push(Effect::Log {
-                text: format!("{}: connection closed by the learner (EOF)", h.name()),
-            });
+            out.push(Effect::Note(Note::HandlerShutdown {
+                conn,
+                learner: h.sid,
+                reason: ShutdownReason::ConnectionClosed,
+            }));
             self.shutdown_handler(&h, out);
         }
     }
@@ -600,9 +603,9 @@ impl Leader {
 pub(super) enum HandlerStep {
     Continue,
     /// The handler thread ends (its learner must reconnect).
-    Shutdown(String),
+    Shutdown(ShutdownReason),
     /// Something the handler did ends leadership (e.g. a zxid rollover).
-    LeaderShutdown(String),
+    LeaderShutdown(ShutdownReason),
 }
 
 pub(super) fn send(out: &mut Outbox, conn: ConnId, p: QuorumPacket) {
@@ -610,10 +613,6 @@ pub(super) fn send(out: &mut Outbox, conn: ConnId, p: QuorumPacket) {
         conn,
         msg: Message::Quorum(p),
     });
-}
-
-fn join<'a>(sids: impl Iterator<Item = &'a Sid>) -> String {
-    sids.map(|s| s.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// The config text NEWLEADER carries (`QuorumVerifier.toString()`).

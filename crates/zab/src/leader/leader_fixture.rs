@@ -12,7 +12,9 @@ use crate::leader::{HandlerPhase, LeadPhase, Leader, LearnerHandler, RoleStep};
 use crate::message::Message;
 use crate::output::{ConnId, Effect, EpochFile, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
+pub(super) use crate::peer::{Monitor, Waiter};
 use crate::peer::{PeerCore, ServerState, ZabState};
+pub(super) use crate::reason::{Note, ShutdownReason};
 use crate::test_fixtures::{op, z};
 use crate::zk_database::{Txn, ZkDatabase};
 
@@ -20,9 +22,6 @@ pub(super) const INIT_MS: u64 = 20_000;
 pub(super) const SYNC_MS: u64 = 10_000;
 pub(super) const HALF_TICK_MS: u64 = 1_000;
 pub(super) const LEADER: i64 = 3;
-/// `Leader.propose`'s message when the zxid counter would roll over (ZOOKEEPER-1277).
-pub(super) const ROLLOVER: &str =
-    "zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start";
 
 pub(super) fn conn(sid: i64) -> ConnId {
     ConnId(10 + sid as u64)
@@ -157,10 +156,18 @@ pub(super) fn persist(file: EpochFile, epoch: i64) -> Effect {
     }
 }
 
-pub(super) fn notify_all(monitor: &str, woke: &[&str]) -> Effect {
+pub(super) fn notify_all(monitor: Monitor, woke: &[Waiter]) -> Effect {
     Effect::NotifyAll {
-        monitor: monitor.to_string(),
-        woke: woke.iter().map(|s| s.to_string()).collect(),
+        monitor,
+        woke: woke.to_vec(),
+    }
+}
+
+/// The LearnerHandler of learner `sid` as a waiter a `notifyAll` wakes.
+pub(super) fn handler_of(sid: i64) -> Waiter {
+    Waiter::Handler {
+        conn: conn(sid),
+        learner: Sid(sid),
     }
 }
 
@@ -173,18 +180,18 @@ pub(super) fn closed(sid: i64) -> Vec<Effect> {
     ]
 }
 
-/// The effects without the `Log` lines.
+/// The effects without the log notes.
 pub(super) fn no_logs(out: &Outbox) -> Vec<Effect> {
     out.iter()
-        .filter(|e| !matches!(e, Effect::Log { .. }))
+        .filter(|e| !matches!(e, Effect::Note(_)))
         .cloned()
         .collect()
 }
 
-pub(super) fn logs(out: &Outbox) -> Vec<String> {
+pub(super) fn logs(out: &Outbox) -> Vec<Note> {
     out.iter()
         .filter_map(|e| match e {
-            Effect::Log { text } => Some(text.clone()),
+            Effect::Note(note) => Some(note.clone()),
             _ => None,
         })
         .collect()

@@ -6,7 +6,7 @@ use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{HandlerPhase, LeadPhase, RoleStep, StateSummary, SyncMode};
 use crate::output::{Effect, EpochFile};
 use crate::packet::{PacketData, PacketType, QuorumPacket};
-use crate::peer::{Blocked, ZabState};
+use crate::peer::{Wait, ZabState};
 use crate::test_fixtures::{txn, z};
 use crate::zk_database::{Snapshot, ZkDatabase};
 
@@ -14,7 +14,7 @@ use super::leader_fixture::*;
 
 // ---- getEpochToPropose (§3.3) --------------------------------------------------------------
 
-// Reference §3.1 steps 2–6 and §3.3 step 4: lead() snapshots, then the leader alone is not a
+// docs/protocol.md §3.1 steps 2–6 and §3.3 step 4: lead() snapshots, then the leader alone is not a
 // quorum of connecting followers, so it waits up to initLimit × tickTime.
 #[test]
 fn test_leader_alone_is_not_an_epoch_quorum() {
@@ -27,9 +27,7 @@ fn test_leader_alone_is_not_an_epoch_quorum() {
                 snapshot: Snapshot::default(),
                 supersedes_log: false,
             },
-            Effect::Log {
-                text: "LEADING - LEADER ELECTION TOOK; LearnerCnxAcceptor started".to_string()
-            },
+            Effect::Note(Note::LeadingStarted),
             lead_timer(INIT_MS),
         ]
     );
@@ -45,20 +43,22 @@ fn test_leader_alone_is_not_an_epoch_quorum() {
         "not persisted before a quorum"
     );
     assert_eq!(fx.core.zab_state, ZabState::Discovery);
-    let threads = fx.leader.threads(&fx.core);
+    let mut threads = Vec::new();
+    fx.leader.threads_into(&fx.core, &mut threads);
     assert_eq!(
-        threads[0].blocked,
-        Some(Blocked {
-            monitor: "connectingFollowers".to_string(),
+        threads[0].wait,
+        Some(Wait {
+            monitor: Monitor::ConnectingFollowers,
+            since: Time(0),
+            deadline: Time(INIT_MS),
             have: vec![Sid(LEADER)],
             need: 2,
             needs_self: Some(Sid(LEADER)),
-            deadline: Time(INIT_MS),
         })
     );
 }
 
-// Reference §3.3 step 4 and §4.1 step 8: the FOLLOWERINFO that completes the quorum persists
+// docs/protocol.md §3.3 step 4 and §4.1 step 8: the FOLLOWERINFO that completes the quorum persists
 // acceptedEpoch, wakes lead(), and the handler sends LEADERINFO(makeZxid(epoch, 0), 0x10000).
 #[test]
 fn test_followerinfo_completes_the_epoch_quorum() {
@@ -69,7 +69,7 @@ fn test_followerinfo_completes_the_epoch_quorum() {
         out,
         vec![
             persist(EpochFile::Accepted, 1),
-            notify_all("connectingFollowers", &["Leader.lead"]),
+            notify_all(Monitor::ConnectingFollowers, &[Waiter::Lead]),
             to(1, leader_info(1)),
             handler_timer(1, 10 + INIT_MS),
             lead_timer(10 + INIT_MS),
@@ -87,7 +87,7 @@ fn test_followerinfo_completes_the_epoch_quorum() {
     assert_eq!(fx.handler(1).and_then(|h| h.new_epoch), Some(Epoch(1)));
 }
 
-// Reference §3.3 step 5: handlers that waited for the epoch are named by the notifyAll and
+// docs/protocol.md §3.3 step 5: handlers that waited for the epoch are named by the notifyAll and
 // each sends its LEADERINFO once woken.
 #[test]
 fn test_epoch_quorum_wakes_every_waiting_handler() {
@@ -107,7 +107,7 @@ fn test_epoch_quorum_wakes_every_waiting_handler() {
         out,
         vec![
             persist(EpochFile::Accepted, 1),
-            notify_all("connectingFollowers", &["Leader.lead", "LearnerHandler-1"]),
+            notify_all(Monitor::ConnectingFollowers, &[Waiter::Lead, handler_of(1)]),
             to(2, leader_info(1)),
             handler_timer(2, 20 + INIT_MS),
             lead_timer(20 + INIT_MS),
@@ -117,7 +117,7 @@ fn test_epoch_quorum_wakes_every_waiting_handler() {
     );
 }
 
-// Reference §3.3 step 2: epoch = 1 + the largest acceptedEpoch of every caller before the
+// docs/protocol.md §3.3 step 2: epoch = 1 + the largest acceptedEpoch of every caller before the
 // quorum, observers included, although an observer does not count towards the quorum.
 #[test]
 fn test_epoch_is_one_more_than_the_largest_accepted_epoch_including_observers() {
@@ -133,7 +133,7 @@ fn test_epoch_is_one_more_than_the_largest_accepted_epoch_including_observers() 
         out,
         vec![
             persist(EpochFile::Accepted, 8),
-            notify_all("connectingFollowers", &["Leader.lead", "LearnerHandler-4"]),
+            notify_all(Monitor::ConnectingFollowers, &[Waiter::Lead, handler_of(4)]),
             to(1, leader_info(8)),
             handler_timer(1, 20 + INIT_MS),
             lead_timer(20 + INIT_MS),
@@ -143,7 +143,7 @@ fn test_epoch_is_one_more_than_the_largest_accepted_epoch_including_observers() 
     );
 }
 
-// Reference §3.3 step 3: only participants join connectingFollowers — leader + observer is
+// docs/protocol.md §3.3 step 3: only participants join connectingFollowers — leader + observer is
 // not a quorum, so nothing is persisted and both keep waiting.
 #[test]
 fn test_observerinfo_does_not_count_towards_the_epoch_quorum() {
@@ -162,7 +162,7 @@ fn test_observerinfo_does_not_count_towards_the_epoch_quorum() {
     ));
 }
 
-// Reference §3.3 step 1: once the epoch is settled, a late learner gets it at once, whatever
+// docs/protocol.md §3.3 step 1: once the epoch is settled, a late learner gets it at once, whatever
 // its own acceptedEpoch.
 #[test]
 fn test_late_learner_gets_the_settled_epoch_at_once() {
@@ -179,7 +179,7 @@ fn test_late_learner_gets_the_settled_epoch_at_once() {
     assert_eq!(fx.core.accepted_epoch, Epoch(1));
 }
 
-// Reference §3.3 step 5: a handler whose getEpochToPropose deadline passes throws; only that
+// docs/protocol.md §3.3 step 5: a handler whose getEpochToPropose deadline passes throws; only that
 // handler ends, the leader keeps waiting.
 #[test]
 fn test_handler_epoch_wait_timeout_closes_only_that_handler() {
@@ -191,7 +191,11 @@ fn test_handler_epoch_wait_timeout_closes_only_that_handler() {
     assert_eq!(no_logs(&out), closed(1));
     assert_eq!(
         logs(&out),
-        vec!["LearnerHandler-1: Timeout while waiting for epoch from quorum; shutting down"]
+        vec![Note::HandlerShutdown {
+            conn: conn(1),
+            learner: Some(Sid(1)),
+            reason: ShutdownReason::EpochTimeout
+        }]
     );
     assert!(fx.handler(1).is_none());
     assert!(matches!(
@@ -200,21 +204,18 @@ fn test_handler_epoch_wait_timeout_closes_only_that_handler() {
     ));
 }
 
-// Reference §3.1 step 6 and §3.3 step 5: the leader's own deadline ends lead().
+// docs/protocol.md §3.1 step 6 and §3.3 step 5: the leader's own deadline ends lead().
 #[test]
 fn test_leader_epoch_wait_timeout_shuts_down() {
     let mut fx = Fx::start(fresh(3, 0));
     let (step, out) = fx.lead_timer(INIT_MS);
-    assert_eq!(
-        step,
-        RoleStep::Shutdown("Timeout while waiting for epoch from quorum".to_string())
-    );
+    assert_eq!(step, RoleStep::Shutdown(ShutdownReason::EpochTimeout));
     assert_eq!(out, vec![]);
 }
 
 // ---- waitForEpochAck (§3.4) ----------------------------------------------------------------
 
-// Reference §3.4 steps 2–4 and §3.1 step 11: a quorum of ACKEPOCHs establishes the leader — the
+// docs/protocol.md §3.4 steps 2–4 and §3.1 step 11: a quorum of ACKEPOCHs establishes the leader — the
 // handler syncs (DIFF then NEWLEADER) and lead() persists currentEpoch and waits for the
 // NEWLEADER ACKs. (Java runs these on two threads; this is one legal interleaving.)
 #[test]
@@ -226,7 +227,7 @@ fn test_epoch_ack_quorum_establishes_the_leader_then_the_handler_syncs() {
     assert_eq!(
         no_logs(&out),
         vec![
-            notify_all("electingFollowers", &["Leader.lead"]),
+            notify_all(Monitor::ElectingFollowers, &[Waiter::Lead]),
             to(1, bare(PacketType::Diff, Zxid::ZERO)),
             to(1, new_leader(1, 3, 0)),
             handler_timer(1, 20 + INIT_MS),
@@ -248,7 +249,7 @@ fn test_epoch_ack_quorum_establishes_the_leader_then_the_handler_syncs() {
     assert_eq!(h.peer_last_zxid, Some(Zxid::ZERO));
 }
 
-// Reference §3.4 step 3: an ACKEPOCH with currentEpoch −1 ("already accepted") is not counted;
+// docs/protocol.md §3.4 step 3: an ACKEPOCH with currentEpoch −1 ("already accepted") is not counted;
 // its handler waits and is synced when someone else completes the quorum.
 #[test]
 fn test_ackepoch_with_minus_one_is_not_counted() {
@@ -276,7 +277,7 @@ fn test_ackepoch_with_minus_one_is_not_counted() {
     assert_eq!(
         no_logs(&out),
         vec![
-            notify_all("electingFollowers", &["Leader.lead", "LearnerHandler-1"]),
+            notify_all(Monitor::ElectingFollowers, &[Waiter::Lead, handler_of(1)]),
             to(2, bare(PacketType::Diff, Zxid::ZERO)),
             to(2, new_leader(1, 3, 0)),
             handler_timer(2, 40 + INIT_MS),
@@ -300,7 +301,7 @@ fn leader_with_history() -> Fx {
     fx
 }
 
-// Reference §3.4 step 2 and StateSummary.isMoreRecentThan: a follower ahead of the leader
+// docs/protocol.md §3.4 step 2 and StateSummary.isMoreRecentThan: a follower ahead of the leader
 // (higher currentEpoch, or the same epoch and a higher zxid) kills only its own handler.
 #[test]
 fn test_follower_ahead_of_the_leader_is_dropped_table() {
@@ -317,7 +318,13 @@ fn test_follower_ahead_of_the_leader_is_dropped_table() {
         if *ahead {
             assert_eq!(no_logs(&out), closed(1), "{why}");
             assert!(
-                logs(&out)[0].contains("Follower is ahead of the leader"),
+                matches!(
+                    logs(&out)[0],
+                    Note::HandlerShutdown {
+                        reason: ShutdownReason::FollowerAhead { .. },
+                        ..
+                    }
+                ),
                 "{why}: {out:?}"
             );
             assert!(fx.handler(1).is_none(), "{why}");
@@ -337,7 +344,7 @@ fn test_follower_ahead_of_the_leader_is_dropped_table() {
     }
 }
 
-// Reference §4.2–§4.3: the sync data (DIFF, TRUNC or SNAP, then any PROPOSAL/COMMIT pairs)
+// docs/protocol.md §4.2–§4.3: the sync data (DIFF, TRUNC or SNAP, then any PROPOSAL/COMMIT pairs)
 // goes out before NEWLEADER(newEpoch<<32, config).
 #[test]
 fn test_sync_data_precedes_newleader_table() {
@@ -395,7 +402,7 @@ fn test_sync_data_precedes_newleader_table() {
 
 // ---- waitForNewLeaderAck, startZkServer, waitForStartup (§3.5, §3.6, §4.5) ------------------
 
-// Reference §3.5 steps 3–4, §3.6 and §4.5 steps 3–6: the NEWLEADER ACK quorum runs
+// docs/protocol.md §3.5 steps 3–4, §3.6 and §4.5 steps 3–6: the NEWLEADER ACK quorum runs
 // startZkServer (lastCommitted and lastProcessedZxid = epoch<<32, vote's peerEpoch updated,
 // BROADCAST); the handler that was waiting for startup sends UPTODATE on its 20 ms poll.
 #[test]
@@ -405,7 +412,7 @@ fn test_newleader_ack_quorum_starts_the_server_then_uptodate_after_the_startup_p
     assert_eq!(
         out,
         vec![
-            notify_all("newLeaderProposal", &["Leader.lead"]),
+            notify_all(Monitor::NewLeaderProposal, &[Waiter::Lead]),
             handler_timer(1, 30 + 20),
             lead_timer(30 + HALF_TICK_MS),
         ]
@@ -430,7 +437,7 @@ fn test_newleader_ack_quorum_starts_the_server_then_uptodate_after_the_startup_p
     assert_eq!(fx.phase_of(1), Some(HandlerPhase::Running));
 }
 
-// Reference §3.5 step 2 (the root of ZOOKEEPER-4685): an ACK whose zxid is not NEWLEADER's is
+// docs/protocol.md §3.5 step 2 (the root of ZOOKEEPER-4685): an ACK whose zxid is not NEWLEADER's is
 // neither counted nor waited on; the real ACK that follows is never read as the NEWLEADER ACK,
 // and the leader gives up at its deadline.
 #[test]
@@ -440,10 +447,11 @@ fn test_newleader_ack_with_another_zxid_is_not_counted_and_does_not_block() {
     assert_eq!(no_logs(&out), vec![handler_timer(1, 30 + 20)]);
     assert_eq!(
         logs(&out),
-        vec![
-            "NEWLEADER ACK from sid: 1 is from a different epoch - current 0x100000000 \
-              received 0x2"
-        ]
+        vec![Note::NewLeaderAckOtherEpoch {
+            sid: Sid(1),
+            current: z(1, 0),
+            received: z(0, 2)
+        }]
     );
     assert_eq!(fx.phase_of(1), Some(HandlerPhase::WaitForStartup));
     assert!(matches!(
@@ -459,14 +467,14 @@ fn test_newleader_ack_with_another_zxid_is_not_counted_and_does_not_block() {
     let (step, out) = fx.lead_timer(20 + INIT_MS);
     assert_eq!(
         step,
-        RoleStep::Shutdown(
-            "Waiting for a quorum of followers, only synced with sids: [ 3 ]".into()
-        )
+        RoleStep::Shutdown(ShutdownReason::QuorumNotSynced {
+            synced: vec![Sid(3)]
+        })
     );
     assert_eq!(out, vec![]);
 }
 
-// Reference §3.5 step 5 and §4.5: a handler that waited in waitForNewLeaderAck is woken by the
+// docs/protocol.md §3.5 step 5 and §4.5: a handler that waited in waitForNewLeaderAck is woken by the
 // quorum; here startZkServer has run by then, so it sends UPTODATE at once, while the handler
 // whose ACK completed the quorum polls waitForStartup.
 #[test]
@@ -484,7 +492,7 @@ fn test_woken_newleader_waiter_and_the_quorum_completer() {
     assert_eq!(
         out,
         vec![
-            notify_all("newLeaderProposal", &["Leader.lead", "LearnerHandler-1"]),
+            notify_all(Monitor::NewLeaderProposal, &[Waiter::Lead, handler_of(1)]),
             handler_timer(2, 60 + 20),
             lead_timer(60 + HALF_TICK_MS),
             to(1, bare(PacketType::UpToDate, Zxid::NONE)),
@@ -494,7 +502,7 @@ fn test_woken_newleader_waiter_and_the_quorum_completer() {
     assert_eq!(fx.phase_of(2), Some(HandlerPhase::WaitForStartup));
 }
 
-// Reference §3.5 step 5: the leader's own NEWLEADER-ACK deadline ends lead() with the sids it
+// docs/protocol.md §3.5 step 5: the leader's own NEWLEADER-ACK deadline ends lead() with the sids it
 // did get.
 #[test]
 fn test_newleader_ack_timeout_shuts_the_leader_down() {
@@ -503,14 +511,14 @@ fn test_newleader_ack_timeout_shuts_the_leader_down() {
     let (step, out) = fx.lead_timer(20 + INIT_MS);
     assert_eq!(
         step,
-        RoleStep::Shutdown(
-            "Waiting for a quorum of followers, only synced with sids: [ 1,3 ]".into()
-        )
+        RoleStep::Shutdown(ShutdownReason::QuorumNotSynced {
+            synced: vec![Sid(1), Sid(3)]
+        })
     );
     assert_eq!(out, vec![]);
 }
 
-// Reference §11.2 step 11 with §4.2 and §3.6: after startZkServer the leader's lastProcessedZxid
+// docs/protocol.md §11.2 step 11 with §4.2 and §3.6: after startZkServer the leader's lastProcessedZxid
 // is epoch<<32, so a fresh learner joining late gets SNAP; every wait returns at once and
 // UPTODATE follows its NEWLEADER ACK immediately.
 #[test]

@@ -8,7 +8,8 @@ use crate::output::{Effect, Outbox};
 use crate::packet::{LearnerInfo, QuorumPacket};
 use crate::packet::{PacketData, PacketType, PROTOCOL_VERSION};
 use crate::peer::PeerCore;
-use crate::peer::{Blocked, ThreadView};
+use crate::peer::{Monitor, ThreadId, ThreadPhase, ThreadView, Wait};
+use crate::reason::{Note, ShutdownReason};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -47,8 +48,9 @@ pub struct LearnerHandler {
     pub learner_type: LearnerType,
     pub learner_info: Option<LearnerInfo>,
     pub phase: HandlerPhase,
-    /// The socket timeout of the current read: initLimit ticks until the NEWLEADER ACK,
-    /// syncLimit ticks after.
+    /// When the current read began, and its socket timeout: initLimit ticks until the
+    /// NEWLEADER ACK, syncLimit ticks after.
+    pub read_since: Time,
     pub read_deadline: Time,
     /// `tickOfNextAckDeadline`, in the leader's ticks.
     pub tick_of_next_ack_deadline: u64,
@@ -73,6 +75,7 @@ impl LearnerHandler {
             learner_type: LearnerType::Participant,
             learner_info: None,
             phase: HandlerPhase::ReadLearnerInfo,
+            read_since: now,
             read_deadline: now.plus_ms(init_limit_ms),
             tick_of_next_ack_deadline: initial_ack_deadline,
             sender_started: false,
@@ -116,85 +119,41 @@ impl LearnerHandler {
         }
     }
 
-    pub fn name(&self) -> String {
-        match self.sid {
-            Some(sid) => format!("LearnerHandler-{sid}"),
-            None => format!("LearnerHandler (conn #{})", self.conn.0),
-        }
+    /// Start a read with a socket timeout of `timeout_ms` from `now`.
+    fn read_timeout(&mut self, now: Time, timeout_ms: u64) {
+        self.read_since = now;
+        self.read_deadline = now.plus_ms(timeout_ms);
     }
 
-    /// The values its phase text is made of (see `QuorumPeer::phase_inputs`).
-    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
-        let (variant, deadline) = match self.phase {
-            HandlerPhase::ReadLearnerInfo => (0, 0),
-            HandlerPhase::GetEpochToPropose { deadline } => (1, deadline.0),
-            HandlerPhase::ReadAckEpoch => (2, 0),
-            HandlerPhase::WaitForEpochAck { deadline, .. } => (3, deadline.0),
-            HandlerPhase::ReadNewLeaderAck => (4, 0),
-            HandlerPhase::WaitForNewLeaderAck { deadline } => (5, deadline.0),
-            HandlerPhase::WaitForStartup => (6, 0),
-            HandlerPhase::Running => (7, 0),
-        };
-        out.extend([
-            self.conn.0,
-            self.sid.map_or(u64::MAX, |s| s.0 as u64),
-            variant,
-            deadline,
-            self.sync_mode as u64,
-        ]);
-    }
-
+    /// Its thread, for the views.
     pub fn thread_view(&self, monitors: &MonitorView) -> ThreadView {
-        let read = |what: &str| {
-            (
-                what.to_string(),
-                Some(Blocked::socket_read(self.read_deadline)),
-            )
-        };
-        let (phase, blocked) = match self.phase {
-            HandlerPhase::ReadLearnerInfo => read("readRecord: FOLLOWERINFO/OBSERVERINFO"),
-            HandlerPhase::GetEpochToPropose { deadline } => (
-                format!(
-                    "getEpochToPropose: {} of {}, needs self, deadline t={} ms",
-                    monitors.connecting.len(),
-                    monitors.quorum,
-                    deadline.0
-                ),
-                Some(monitors.blocked("connectingFollowers", &monitors.connecting, deadline)),
-            ),
-            HandlerPhase::ReadAckEpoch => read("LEADERINFO sent; readRecord: ACKEPOCH"),
-            HandlerPhase::WaitForEpochAck { deadline, .. } => (
-                format!(
-                    "waitForEpochAck: {} of {}, deadline t={} ms",
-                    monitors.electing.len(),
-                    monitors.quorum,
-                    deadline.0
-                ),
-                Some(monitors.blocked("electingFollowers", &monitors.electing, deadline)),
-            ),
-            HandlerPhase::ReadNewLeaderAck => read(&format!(
-                "syncFollower: {:?}; NEWLEADER sent; readRecord: ACK",
-                self.sync_mode
-            )),
-            HandlerPhase::WaitForNewLeaderAck { deadline } => (
-                format!(
-                    "waitForNewLeaderAck: {} of {}, deadline t={} ms",
-                    monitors.new_leader_acks.len(),
-                    monitors.quorum,
-                    deadline.0
-                ),
-                Some(monitors.blocked("newLeaderProposal", &monitors.new_leader_acks, deadline)),
-            ),
-            HandlerPhase::WaitForStartup => {
-                ("waitForStartup: polling every 20 ms".to_string(), None)
+        let read = Some(Wait::socket_read(self.read_since, self.read_deadline));
+        let wait = match self.phase {
+            HandlerPhase::ReadLearnerInfo
+            | HandlerPhase::ReadAckEpoch
+            | HandlerPhase::ReadNewLeaderAck
+            | HandlerPhase::Running => read,
+            HandlerPhase::GetEpochToPropose { deadline } => {
+                Some(monitors.wait(Monitor::ConnectingFollowers, &monitors.connecting, deadline))
             }
-            HandlerPhase::Running => read("UPTODATE sent; run: reading ACK/PING/REQUEST"),
+            HandlerPhase::WaitForEpochAck { deadline, .. } => {
+                Some(monitors.wait(Monitor::ElectingFollowers, &monitors.electing, deadline))
+            }
+            HandlerPhase::WaitForNewLeaderAck { deadline } => Some(monitors.wait(
+                Monitor::NewLeaderProposal,
+                &monitors.new_leader_acks,
+                deadline,
+            )),
+            HandlerPhase::WaitForStartup => None,
         };
         ThreadView {
-            id: format!("LearnerHandler#{}", self.conn.0),
-            name: self.name(),
-            phase,
-            blocked,
+            thread: ThreadId::LearnerHandler(self.conn),
+            phase: ThreadPhase::Handle {
+                learner: self.sid,
+                phase: self.phase,
+                sync_mode: self.sync_mode,
+            },
+            wait,
         }
     }
 }
@@ -215,10 +174,10 @@ impl LearnerHandler {
             HandlerPhase::ReadLearnerInfo => self.on_learner_info(leader, core, p, now, out),
             HandlerPhase::ReadAckEpoch => {
                 if p.ty != PacketType::AckEpoch {
-                    return HandlerStep::Shutdown(format!(
-                        "Next packet was supposed to be an ACKEPOCH, but received packet: {}",
-                        p.ty
-                    ));
+                    return HandlerStep::Shutdown(ShutdownReason::UnexpectedPacket {
+                        expected: PacketType::AckEpoch,
+                        got: p.ty,
+                    });
                 }
                 let current_epoch = match p.data {
                     PacketData::CurrentEpoch(e) => Epoch(e),
@@ -232,10 +191,10 @@ impl LearnerHandler {
             }
             HandlerPhase::ReadNewLeaderAck => {
                 if p.ty != PacketType::Ack {
-                    return HandlerStep::Shutdown(format!(
-                        "Next packet was supposed to be an ACK, but received packet: {}",
-                        p.ty
-                    ));
+                    return HandlerStep::Shutdown(ShutdownReason::UnexpectedPacket {
+                        expected: PacketType::Ack,
+                        got: p.ty,
+                    });
                 }
                 let sid = self.sid.expect("a handler past LEARNERINFO knows its sid");
                 if leader.wait_for_new_leader_ack(sid, p.zxid, Caller::Handler(self.conn), out) {
@@ -262,18 +221,13 @@ impl LearnerHandler {
         out: &mut Outbox,
     ) -> HandlerStep {
         if p.ty != PacketType::FollowerInfo && p.ty != PacketType::ObserverInfo {
-            return HandlerStep::Shutdown(format!(
-                "First packet {} is not FOLLOWERINFO or OBSERVERINFO!",
-                p.ty
-            ));
+            return HandlerStep::Shutdown(ShutdownReason::NotLearnerInfo { got: p.ty });
         }
         let PacketData::LearnerInfo(info) = p.data else {
-            return HandlerStep::Shutdown("FOLLOWERINFO without LearnerInfo".to_string());
+            return HandlerStep::Shutdown(ShutdownReason::MissingLearnerInfo);
         };
         if info.config_version > 0 {
-            return HandlerStep::Shutdown(
-                "Follower is ahead of the leader (has a later activated configuration)".to_string(),
-            );
+            return HandlerStep::Shutdown(ShutdownReason::LearnerConfigAhead);
         }
         self.sid = Some(info.serverid);
         self.learner_info = Some(info);
@@ -316,7 +270,7 @@ impl LearnerHandler {
             ),
         );
         self.phase = HandlerPhase::ReadAckEpoch;
-        self.read_deadline = now.plus_ms(core.init_limit_ms());
+        self.read_timeout(now, core.init_limit_ms());
         HandlerStep::Continue
     }
 
@@ -399,17 +353,16 @@ impl LearnerHandler {
         let db = &core.zk_db;
         let zk1154 = core.config.bugs.zk1154_diff_instead_of_trunc;
         let plan = sync_follower_with(peer_last_zxid, db, false, zk1154);
-        let (min, max) = db.committed_log_bounds();
-        out.push(Effect::Log {
-            text: format!(
-                "Synchronizing with Learner sid: {} maxCommittedLog={max} minCommittedLog={min} \
-                 lastProcessedZxid={} peerLastZxid={peer_last_zxid}: {:?} ({})",
-                self.sid.map_or(-1, |s| s.0),
-                db.last_processed_zxid(),
-                plan.mode(),
-                plan.reason
-            ),
-        });
+        let (min_committed, max_committed) = db.committed_log_bounds();
+        out.push(Effect::Note(Note::SyncFollower {
+            learner: self.sid.expect("a handler past LEARNERINFO knows its sid"),
+            peer_last_zxid,
+            min_committed,
+            max_committed,
+            last_processed: db.last_processed_zxid(),
+            mode: plan.mode(),
+            reason: plan.reason,
+        }));
         self.sync_mode = plan.mode();
         let forwarded = leader.start_forwarding(self, plan.current_zxid);
         if plan.need_snap {
@@ -441,7 +394,7 @@ impl LearnerHandler {
         );
         self.sender_started = true;
         self.phase = HandlerPhase::ReadNewLeaderAck;
-        self.read_deadline = now.plus_ms(core.init_limit_ms());
+        self.read_timeout(now, core.init_limit_ms());
         HandlerStep::Continue
     }
 
@@ -454,7 +407,7 @@ impl LearnerHandler {
         out: &mut Outbox,
     ) -> HandlerStep {
         self.sync_limit_check = Some(BTreeMap::new());
-        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        self.read_timeout(now, core.sync_limit_ms());
         self.phase = HandlerPhase::WaitForStartup;
         self.wait_for_startup(leader, core, now, out)
     }
@@ -475,7 +428,7 @@ impl LearnerHandler {
             QuorumPacket::bare(PacketType::UpToDate, Zxid::NONE),
         );
         self.phase = HandlerPhase::Running;
-        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        self.read_timeout(now, core.sync_limit_ms());
         self.read_inbox(leader, core, now, out)
     }
 
@@ -489,7 +442,7 @@ impl LearnerHandler {
         out: &mut Outbox,
     ) -> HandlerStep {
         self.tick_of_next_ack_deadline = leader.tick + core.config.sync_limit_ticks;
-        self.read_deadline = now.plus_ms(core.sync_limit_ms());
+        self.read_timeout(now, core.sync_limit_ms());
         let sid = self.sid.expect("a running handler knows its sid");
         match p.ty {
             PacketType::Ack => {
@@ -511,9 +464,7 @@ impl LearnerHandler {
                     }
                 }
             }
-            other => out.push(Effect::Log {
-                text: format!("unexpected quorum packet, type: {other}"),
-            }),
+            ty => out.push(Effect::Note(Note::UnexpectedQuorumPacket { ty })),
         }
         HandlerStep::Continue
     }
@@ -530,9 +481,7 @@ impl LearnerHandler {
             return HandlerStep::Continue;
         }
         if !self.sync_limit_ok(now, core.sync_limit_ms()) {
-            return HandlerStep::Shutdown(
-                "Closing connection to peer due to transaction timeout.".to_string(),
-            );
+            return HandlerStep::Shutdown(ShutdownReason::TransactionTimeout);
         }
         send(
             out,
@@ -550,19 +499,23 @@ pub const WAIT_FOR_STARTUP_POLL_MS: u64 = 20;
 pub struct MonitorView {
     pub myid: Sid,
     pub quorum: u32,
+    pub init_limit_ms: u64,
     pub connecting: Vec<Sid>,
     pub electing: Vec<Sid>,
     pub new_leader_acks: Vec<Sid>,
 }
 
 impl MonitorView {
-    pub fn blocked(&self, monitor: &str, have: &[Sid], deadline: Time) -> Blocked {
-        Blocked {
-            monitor: monitor.to_string(),
+    /// A wait on one of the leader's monitors: initLimit × tickTime from its start, for a
+    /// quorum that must include the leader itself.
+    pub fn wait(&self, monitor: Monitor, have: &[Sid], deadline: Time) -> Wait {
+        Wait {
+            monitor,
+            since: Time(deadline.0.saturating_sub(self.init_limit_ms)),
+            deadline,
             have: have.to_vec(),
             need: self.quorum,
             needs_self: Some(self.myid),
-            deadline,
         }
     }
 }

@@ -3,8 +3,10 @@
 
 use super::learner_handler::WAIT_FOR_STARTUP_POLL_MS;
 use crate::ids::{Epoch, Sid, Time, Zxid};
+use crate::leader::learner_handler::MonitorView;
 use crate::leader::{HandlerPhase, LearnerHandler, StateSummary};
 use crate::output::ConnId;
+use crate::peer::{ThreadId, Wait};
 use crate::test_fixtures::z;
 use std::collections::BTreeMap;
 
@@ -23,7 +25,7 @@ fn with_proposals(sent: &[(Zxid, u64)]) -> LearnerHandler {
     h
 }
 
-// Reference §3.2 and §4.1 step 1: a new handler reads its first packet with soTimeout =
+// docs/protocol.md §3.2 and §4.1 step 1: a new handler reads its first packet with soTimeout =
 // initLimit × tickTime, and tickOfNextAckDeadline starts at tick + initLimit + syncLimit.
 #[test]
 fn test_new_handler_reads_with_init_limit() {
@@ -34,15 +36,24 @@ fn test_new_handler_reads_with_init_limit() {
     assert_eq!(h.tick_of_next_ack_deadline, 15);
     assert_eq!((h.sid, h.sender_started), (None, false));
     assert_eq!(h.sync_limit_check, None);
-    assert_eq!(h.name(), "LearnerHandler (conn #7)");
-    let named = LearnerHandler {
-        sid: Some(Sid(2)),
-        ..handler()
+    let m = MonitorView {
+        myid: Sid(3),
+        quorum: 2,
+        init_limit_ms: INIT_MS,
+        connecting: vec![],
+        electing: vec![],
+        new_leader_acks: vec![],
     };
-    assert_eq!(named.name(), "LearnerHandler-2");
+    let view = h.thread_view(&m);
+    assert_eq!(view.thread, ThreadId::LearnerHandler(h.conn));
+    assert_eq!(
+        view.wait,
+        Some(Wait::socket_read(Time(1_000), Time(1_000 + INIT_MS))),
+        "a read bounded by initLimit from the accept"
+    );
 }
 
-// Reference §4.7: synced() holds while the leader's tick is at most tickOfNextAckDeadline.
+// docs/protocol.md §4.7: synced() holds while the leader's tick is at most tickOfNextAckDeadline.
 #[test]
 fn test_synced_until_the_tick_passes_the_ack_deadline() {
     let h = handler();
@@ -51,7 +62,7 @@ fn test_synced_until_the_tick_passes_the_ack_deadline() {
     }
 }
 
-// Reference §4.7 SyncLimitCheck.check: it passes until the oldest un-ACKed PROPOSAL has waited
+// docs/protocol.md §4.7 SyncLimitCheck.check: it passes until the oldest un-ACKed PROPOSAL has waited
 // tickTime × syncLimit; before start() (the NEWLEADER ACK) it always passes.
 #[test]
 fn test_sync_limit_check_table() {
@@ -87,7 +98,7 @@ fn test_sync_limit_check_table() {
     }
 }
 
-// Reference §4.6 / §4.7 SyncLimitCheck.updateAck: an ACK retires the proposals it covers, so
+// docs/protocol.md §4.6 / §4.7 SyncLimitCheck.updateAck: an ACK retires the proposals it covers, so
 // the next un-ACKed one is timed from its own send time.
 #[test]
 fn test_update_ack_moves_the_check_to_the_next_unacked_proposal() {
@@ -101,7 +112,7 @@ fn test_update_ack_moves_the_check_to_the_next_unacked_proposal() {
     assert!(h.sync_limit_ok(Time(1_000_000), SYNC_MS));
 }
 
-// Reference §4.7: SyncLimitCheck.updateAck before start() does nothing.
+// docs/protocol.md §4.7: SyncLimitCheck.updateAck before start() does nothing.
 #[test]
 fn test_update_ack_before_start_is_a_noop() {
     let mut h = handler();
@@ -109,7 +120,7 @@ fn test_update_ack_before_start_is_a_noop() {
     assert_eq!(h.sync_limit_check, None);
 }
 
-// Reference §3.3–§3.5 (each wait is bounded by its own deadline), §4.5 step 5 (waitForStartup
+// docs/protocol.md §3.3–§3.5 (each wait is bounded by its own deadline), §4.5 step 5 (waitForStartup
 // polls every 20 ms) and §4.7 (a read is bounded by the socket timeout).
 #[test]
 fn test_deadline_per_phase() {

@@ -17,16 +17,18 @@ mod leader_test;
 #[cfg(test)]
 mod learner_handler_test;
 
+use crate::reason::ShutdownReason;
+
 pub use leader::{LeadPhase, Leader, Proposal};
-pub use learner_handler::{HandlerPhase, LearnerHandler};
+pub use learner_handler::{HandlerPhase, LearnerHandler, WAIT_FOR_STARTUP_POLL_MS};
 pub use state_summary::StateSummary;
 pub use sync_follower::{
-    sync_follower, sync_follower_with, SyncMode, SyncPlan, SNAPSHOT_SIZE_FACTOR,
+    sync_follower, sync_follower_with, SyncMode, SyncPlan, SyncReason, SNAPSHOT_SIZE_FACTOR,
 };
 
 /// What an input did to a role: keep going, or leave it (`shutdown(reason)` → LOOKING).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RoleStep {
     Continue,
-    Shutdown(String),
+    Shutdown(ShutdownReason),
 }

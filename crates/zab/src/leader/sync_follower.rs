@@ -16,6 +16,31 @@ pub enum SyncMode {
     Trunc,
 }
 
+/// Which rule of `syncFollower` chose the mode (docs/protocol.md §4.2), for the leader's log
+/// line "Synchronizing with Learner sid …" and the app's "why?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncReason {
+    /// `forceSnapSync` is set.
+    ForcedSnap,
+    /// peerLastZxid = lastProcessedZxid: an empty DIFF.
+    InSync,
+    /// The peer is past maxCommittedLog (and its zxid is not a new epoch's): TRUNC to it.
+    PeerAheadOfCommittedLog,
+    /// minCommittedLog ≤ peerLastZxid ≤ maxCommittedLog: DIFF from the committedLog.
+    CommittedLog,
+    /// The txn log reaches the peer but leaves a gap before the committedLog: SNAP.
+    TxnLogGap,
+    /// The txn log, then the committedLog: DIFF.
+    TxnLogAndCommittedLog,
+    /// The txn log cannot serve the peer (its zxid is not in it, or the txns weigh more than
+    /// `snapshotSizeFactor` of the snapshot): SNAP.
+    TxnLogCannotServe,
+    /// None of the rules applies ("Unhandled scenario"): SNAP.
+    Unhandled,
+    /// ZOOKEEPER-1154 switched on: the historic DIFF to a peer that has txns the leader lacks.
+    Zk1154Diff,
+}
+
 /// `zookeeper.snapshotSizeFactor` (0.33) as a ratio: a txn-log sync is used only while the
 /// txns to send weigh at most a third of the last snapshot.
 pub const SNAPSHOT_SIZE_FACTOR: (u64, u64) = (33, 100);
@@ -28,8 +53,8 @@ pub struct SyncPlan {
     pub need_snap: bool,
     /// The zxid `startForwarding` starts after.
     pub current_zxid: Zxid,
-    /// Why, in the words of the leader's log.
-    pub reason: &'static str,
+    /// Which rule decided.
+    pub reason: SyncReason,
 }
 
 impl SyncPlan {
@@ -146,7 +171,7 @@ pub fn sync_follower_with(
                 packets,
                 need_snap: false,
                 current_zxid: max.max(peer_last_zxid),
-                reason: "ZOOKEEPER-1154 (bug switched on): DIFF to a peer that has txns the leader lacks",
+                reason: SyncReason::Zk1154Diff,
             };
         }
     }
@@ -161,16 +186,16 @@ pub fn sync_follower_with(
     let mut current_zxid = peer_last_zxid;
     let reason;
     if force_snap_sync {
-        reason = "Forcing snapshot sync";
+        reason = SyncReason::ForcedSnap;
     } else if last_processed == peer_last_zxid {
         q.op(PacketType::Diff, peer_last_zxid);
         need_snap = false;
-        reason = "Sending DIFF: peer is in sync with the leader";
+        reason = SyncReason::InSync;
     } else if peer_last_zxid > max_committed && !is_peer_new_epoch_zxid {
         q.op(PacketType::Trunc, max_committed);
         current_zxid = max_committed;
         need_snap = false;
-        reason = "Sending TRUNC: peer is ahead of maxCommittedLog";
+        reason = SyncReason::PeerAheadOfCommittedLog;
     } else if min_committed <= peer_last_zxid && peer_last_zxid <= max_committed {
         current_zxid = q.committed_proposals(
             db.committed_log().iter(),
@@ -179,7 +204,7 @@ pub fn sync_follower_with(
             max_committed,
         );
         need_snap = false;
-        reason = "Using committedLog";
+        reason = SyncReason::CommittedLog;
     } else if peer_last_zxid < min_committed {
         match txn_log_from(db, peer_last_zxid) {
             Some(txns) => {
@@ -192,18 +217,18 @@ pub fn sync_follower_with(
                 if z < min_committed {
                     q.packets.clear();
                     q.need_op_packet = true;
-                    reason = "Detected gap between end of txnlog and start of committedLog";
+                    reason = SyncReason::TxnLogGap;
                 } else {
                     current_zxid =
                         q.committed_proposals(db.committed_log().iter(), z, None, max_committed);
                     need_snap = false;
-                    reason = "Use txnlog and committedLog";
+                    reason = SyncReason::TxnLogAndCommittedLog;
                 }
             }
-            None => reason = "txnlog cannot serve this peer (missing start or too large)",
+            None => reason = SyncReason::TxnLogCannotServe,
         }
     } else {
-        reason = "Unhandled scenario";
+        reason = SyncReason::Unhandled;
     }
     if q.need_op_packet && !need_snap {
         // "Unhandled scenario for peer sid: N fall back to use snapshot".

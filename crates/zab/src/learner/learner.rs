@@ -5,6 +5,7 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{PeerCore, ZabState};
+use crate::reason::{Note, ShutdownReason};
 use crate::zk_database::{Txn, TxnOp};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -40,7 +41,9 @@ pub struct Learner {
     pub leader: Sid,
     pub conn: Option<ConnId>,
     pub phase: LearnerPhase,
-    /// The socket read timeout: initLimit ticks until NEWLEADER, syncLimit ticks after.
+    /// When the current read began, and its socket timeout: initLimit ticks until NEWLEADER,
+    /// syncLimit ticks after.
+    pub read_since: Time,
     pub read_deadline: Time,
     pub new_epoch: Epoch,
     pub sync_mode: SyncMode,
@@ -73,6 +76,7 @@ impl Learner {
                 start: now,
                 sleeping: false,
             },
+            read_since: now,
             read_deadline: now,
             new_epoch: Epoch(-1),
             sync_mode: SyncMode::None,
@@ -89,7 +93,7 @@ impl Learner {
         if core.config.learner_type(leader).is_none() {
             return (
                 l,
-                RoleStep::Shutdown(format!("Couldn't find the leader with id = {leader}")),
+                RoleStep::Shutdown(ShutdownReason::LeaderNotInView { leader }),
             );
         }
         l.connect(core, now, now, out);
@@ -128,7 +132,7 @@ impl Learner {
         );
         self.send(out, p);
         self.phase = LearnerPhase::RegisterWithLeader;
-        self.set_read_deadline(now.plus_ms(core.init_limit_ms()), out);
+        self.set_read_timeout(now, core.init_limit_ms(), out);
     }
 
     /// A connect attempt failed: sleep 100 ms and retry, up to 5 tries within initLimit.
@@ -138,10 +142,10 @@ impl Learner {
         };
         let remaining = (start.0 + core.init_limit_ms()).saturating_sub(now.0);
         if tries >= MAX_CONNECT_TRIES || remaining <= LEADER_CONNECT_DELAY_DURING_RETRY_MS {
-            return RoleStep::Shutdown(format!(
-                "Failed connect to leader {} after {tries} tries",
-                self.leader
-            ));
+            return RoleStep::Shutdown(ShutdownReason::ConnectFailed {
+                leader: self.leader,
+                tries,
+            });
         }
         self.phase = LearnerPhase::ConnectToLeader {
             tries,
@@ -174,15 +178,17 @@ impl Learner {
             LearnerPhase::ConnectToLeader { .. } | LearnerPhase::NewLeaderFsync => {
                 RoleStep::Continue
             }
-            _ => RoleStep::Shutdown("java.net.SocketTimeoutException: Read timed out".to_string()),
+            _ => RoleStep::Shutdown(ShutdownReason::ReadTimedOut),
         }
     }
 
     pub fn on_disconnected(&mut self) -> RoleStep {
-        RoleStep::Shutdown("Connection to the leader closed (EOF)".to_string())
+        RoleStep::Shutdown(ShutdownReason::ConnectionClosed)
     }
 
-    fn set_read_deadline(&mut self, at: Time, out: &mut Outbox) {
+    fn set_read_timeout(&mut self, now: Time, timeout_ms: u64, out: &mut Outbox) {
+        self.read_since = now;
+        let at = now.plus_ms(timeout_ms);
         self.read_deadline = at;
         out.push(Effect::SetTimer {
             timer: Timer::Learner,
@@ -215,7 +221,7 @@ impl Learner {
             LearnerPhase::SyncWithLeader if !newleader_acked => core.init_limit_ms(),
             _ => core.sync_limit_ms(),
         };
-        self.set_read_deadline(now.plus_ms(timeout), out);
+        self.set_read_timeout(now, timeout, out);
         match self.phase {
             LearnerPhase::RegisterWithLeader => self.on_leader_info(core, p, now, out),
             LearnerPhase::SyncWithLeader | LearnerPhase::NewLeaderFsync => {
@@ -235,10 +241,7 @@ impl Learner {
         out: &mut Outbox,
     ) -> RoleStep {
         if p.ty != PacketType::LeaderInfo {
-            return RoleStep::Shutdown(format!(
-                "First packet should have been LEADERINFO, got {}",
-                p.ty
-            ));
+            return RoleStep::Shutdown(ShutdownReason::NotLeaderInfo { got: p.ty });
         }
         let new_epoch = p.zxid.epoch();
         let epoch_bytes = if new_epoch > core.accepted_epoch {
@@ -252,10 +255,10 @@ impl Learner {
             // "I already accepted this epoch, don't count me" — but sync me.
             -1
         } else {
-            return RoleStep::Shutdown(format!(
-                "Leaders epoch, {new_epoch} is less than accepted epoch, {}",
-                core.accepted_epoch
-            ));
+            return RoleStep::Shutdown(ShutdownReason::LeaderEpochBelowAccepted {
+                leader_epoch: new_epoch,
+                accepted: core.accepted_epoch,
+            });
         };
         self.send(
             out,
@@ -265,14 +268,10 @@ impl Learner {
                 PacketData::CurrentEpoch(epoch_bytes),
             ),
         );
-        // followLeader's sanity check.
-        if new_epoch < core.accepted_epoch {
-            return RoleStep::Shutdown("Error: Epoch of leader is lower".to_string());
-        }
         self.new_epoch = new_epoch;
         core.zab_state = ZabState::Synchronization;
         self.phase = LearnerPhase::SyncWithLeader;
-        self.set_read_deadline(now.plus_ms(core.init_limit_ms()), out);
+        self.set_read_timeout(now, core.init_limit_ms(), out);
         RoleStep::Continue
     }
 
@@ -298,11 +297,10 @@ impl Learner {
                     && txn.zxid.epoch() <= self.last_queued.epoch()
                     && txn.zxid.0 != self.last_queued.0 + 1
                 {
-                    return RoleStep::Shutdown(format!(
-                        "Got unexpected zxid {}, expected {}",
-                        txn.zxid,
-                        Zxid(self.last_queued.0 + 1)
-                    ));
+                    return RoleStep::Shutdown(ShutdownReason::UnexpectedZxid {
+                        got: txn.zxid,
+                        expected: Zxid(self.last_queued.0 + 1),
+                    });
                 }
                 self.last_queued = txn.zxid;
                 self.packets_not_logged.push_back(txn);
@@ -314,9 +312,7 @@ impl Learner {
                             let t = self.packets_not_logged.pop_front().expect("front exists");
                             core.zk_db.apply_committed(t);
                         }
-                        _ => out.push(Effect::Log {
-                            text: format!("Committing {} out of order", p.zxid),
-                        }),
+                        _ => out.push(Effect::Note(Note::CommitOutOfOrder { zxid: p.zxid })),
                     }
                 } else {
                     self.packets_committed.push_back(p.zxid);
@@ -337,9 +333,7 @@ impl Learner {
             PacketType::UpToDate => return self.on_up_to_date(core, now, out),
             // syncWithLeader's loop has no case for PING: it is read and ignored.
             PacketType::Ping => {}
-            other => out.push(Effect::Log {
-                text: format!("unexpected packet during sync: {other}"),
-            }),
+            ty => out.push(Effect::Note(Note::UnexpectedSyncPacket { ty })),
         }
         RoleStep::Continue
     }
@@ -364,10 +358,11 @@ impl Learner {
                 core.zk_db.set_last_processed_zxid(p.zxid);
             }
             (ty, _) => {
+                let reason = ShutdownReason::UnexpectedFirstSyncPacket { got: ty };
                 out.push(Effect::Exit {
-                    reason: format!("Got unexpected packet from leader: {ty}, exiting ... "),
+                    reason: reason.clone(),
                 });
-                return RoleStep::Shutdown(format!("unexpected first sync packet {ty}"));
+                return RoleStep::Shutdown(reason);
             }
         }
         self.write_to_txn_log = !self.snapshot_needed;
@@ -401,9 +396,7 @@ impl Learner {
                         core.zk_db.apply_committed(t);
                         appended = true;
                     }
-                    _ => out.push(Effect::Log {
-                        text: format!("Committing {zxid}, but the next proposal is not it"),
-                    }),
+                    _ => out.push(Effect::Note(Note::CommitNotNextProposal { zxid })),
                 }
             }
         }
@@ -426,7 +419,7 @@ impl Learner {
         core.set_current_epoch(self.new_epoch, out);
         self.sync_mode = SyncMode::None;
         self.phase = LearnerPhase::SyncWithLeader;
-        self.set_read_deadline(now.plus_ms(core.sync_limit_ms()), out);
+        self.set_read_timeout(now, core.sync_limit_ms(), out);
         self.send(
             out,
             QuorumPacket::bare(PacketType::Ack, Zxid::make(self.new_epoch, 0)),
@@ -442,7 +435,7 @@ impl Learner {
         core.update_election_vote(self.new_epoch);
         core.zab_state = ZabState::Broadcast;
         self.phase = LearnerPhase::Broadcast;
-        self.set_read_deadline(now.plus_ms(core.sync_limit_ms()), out);
+        self.set_read_timeout(now, core.sync_limit_ms(), out);
         match self.learner_type {
             LearnerType::Participant => {
                 while let Some(t) = self.packets_not_logged.pop_front() {
@@ -486,7 +479,10 @@ impl Learner {
             }
             other => {
                 let first = other.map_or(Zxid::NONE, |t| t.zxid);
-                let reason = format!("Committing zxid {zxid} but next pending txn {first}");
+                let reason = ShutdownReason::CommitMismatch {
+                    zxid,
+                    pending: first,
+                };
                 out.push(Effect::Exit {
                     reason: reason.clone(),
                 });
@@ -507,13 +503,10 @@ impl Learner {
             (LearnerType::Participant, PacketType::Proposal) => {
                 if let PacketData::Txn(txn) = p.data {
                     if self.last_queued != Zxid::NONE && txn.zxid.0 != self.last_queued.0 + 1 {
-                        out.push(Effect::Log {
-                            text: format!(
-                                "Got zxid {} expected {}",
-                                txn.zxid,
-                                Zxid(self.last_queued.0 + 1)
-                            ),
-                        });
+                        out.push(Effect::Note(Note::ProposalGap {
+                            got: txn.zxid,
+                            expected: Zxid(self.last_queued.0 + 1),
+                        }));
                     }
                     self.last_queued = txn.zxid;
                     self.log_request(core, txn, out);
@@ -529,9 +522,7 @@ impl Learner {
                     core.request_fsync(out);
                 }
             }
-            (_, ty) => out.push(Effect::Log {
-                text: format!("Ignoring {ty} in broadcast"),
-            }),
+            (_, ty) => out.push(Effect::Note(Note::IgnoredInBroadcast { ty })),
         }
         RoleStep::Continue
     }

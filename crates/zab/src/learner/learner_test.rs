@@ -13,6 +13,7 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{PeerCore, ServerState, ZabState};
+use crate::reason::ShutdownReason;
 use crate::test_fixtures::{txn, z};
 use crate::zk_database::{DataTree, Snapshot, Txn, TxnOp, ZkDatabase};
 
@@ -175,7 +176,7 @@ fn broadcasting(myid: i64) -> Lx {
 
 // ---- connectToLeader (§5.1–§5.2) -----------------------------------------------------------
 
-// Reference §5.1 steps 1–3: followLeader enters DISCOVERY and connects to the voted leader with
+// docs/protocol.md §5.1 steps 1–3: followLeader enters DISCOVERY and connects to the voted leader with
 // the initLimit budget.
 #[test]
 fn test_follow_leader_connects_to_the_voted_leader() {
@@ -186,7 +187,7 @@ fn test_follow_leader_connects_to_the_voted_leader() {
     assert_eq!(lx.l.leader, LEADER);
 }
 
-// Reference §5.1 step 2: a vote for a sid outside the config cannot be followed.
+// docs/protocol.md §5.1 step 2: a vote for a sid outside the config cannot be followed.
 #[test]
 fn test_follow_leader_of_an_unknown_sid_fails() {
     let mut core = learner_core(1, (0, 0), ZkDatabase::default());
@@ -196,7 +197,7 @@ fn test_follow_leader_of_an_unknown_sid_fails() {
     assert_eq!(out, vec![]);
 }
 
-// Reference §5.2: up to 5 tries, 100 ms apart, each bounded by what is left of the budget;
+// docs/protocol.md §5.2: up to 5 tries, 100 ms apart, each bounded by what is left of the budget;
 // the fifth failure gives up.
 #[test]
 fn test_connect_to_leader_retries_five_times_100_ms_apart() {
@@ -219,12 +220,15 @@ fn test_connect_to_leader_retries_five_times_100_ms_apart() {
     let step = lx.l.on_connect_failed(&lx.core, Time(now), &mut out);
     assert_eq!(
         step,
-        RoleStep::Shutdown("Failed connect to leader 3 after 5 tries".to_string())
+        RoleStep::Shutdown(ShutdownReason::ConnectFailed {
+            leader: Sid(3),
+            tries: 5
+        })
     );
     assert_eq!(out, vec![]);
 }
 
-// Reference §5.2: a failure with no more than leaderConnectDelayDuringRetryMs (100 ms) of the
+// docs/protocol.md §5.2: a failure with no more than leaderConnectDelayDuringRetryMs (100 ms) of the
 // budget left is final, whatever the try count.
 #[test]
 fn test_connect_gives_up_when_the_budget_is_spent() {
@@ -238,7 +242,7 @@ fn test_connect_gives_up_when_the_budget_is_spent() {
 
 // ---- registerWithLeader (§5.3) -------------------------------------------------------------
 
-// Reference §5.3 step 2: FOLLOWERINFO carries makeZxid(acceptedEpoch, 0) and LearnerInfo(sid,
+// docs/protocol.md §5.3 step 2: FOLLOWERINFO carries makeZxid(acceptedEpoch, 0) and LearnerInfo(sid,
 // 0x10000, configVersion 0); the read that follows is bounded by initLimit.
 #[test]
 fn test_registration_sends_followerinfo_with_the_accepted_epoch() {
@@ -263,7 +267,7 @@ fn test_registration_sends_followerinfo_with_the_accepted_epoch() {
     assert_eq!(lx.l.phase, LearnerPhase::RegisterWithLeader);
 }
 
-// Reference §5.1 (Observer.observeLeader) and §5.3 step 2: an observer sends OBSERVERINFO.
+// docs/protocol.md §5.1 (Observer.observeLeader) and §5.3 step 2: an observer sends OBSERVERINFO.
 #[test]
 fn test_observer_registers_with_observerinfo() {
     let (mut lx, _, _) = Lx::follow(learner_core(4, (0, 0), ZkDatabase::default()));
@@ -283,7 +287,7 @@ fn test_observer_registers_with_observerinfo() {
     );
 }
 
-// Reference §5.3 step 4: a larger LEADERINFO epoch is persisted as acceptedEpoch before
+// docs/protocol.md §5.3 step 4: a larger LEADERINFO epoch is persisted as acceptedEpoch before
 // ACKEPOCH(lastLoggedZxid, currentEpoch); an equal one is acked with −1 ("don't count me").
 #[test]
 fn test_leaderinfo_newer_or_equal_epoch_is_acked() {
@@ -333,7 +337,7 @@ fn test_leaderinfo_newer_or_equal_epoch_is_acked() {
     }
 }
 
-// Reference §5.3 step 4: a LEADERINFO epoch below acceptedEpoch is refused, with no ACKEPOCH.
+// docs/protocol.md §5.3 step 4: a LEADERINFO epoch below acceptedEpoch is refused, with no ACKEPOCH.
 #[test]
 fn test_leaderinfo_with_a_lower_epoch_is_refused() {
     let (mut lx, _, _) = Lx::follow(learner_core(1, (1, 2), ZkDatabase::default()));
@@ -341,7 +345,10 @@ fn test_leaderinfo_with_a_lower_epoch_is_refused() {
     let (step, out) = lx.recv_step(leader_info(1), 10);
     assert_eq!(
         step,
-        RoleStep::Shutdown("Leaders epoch, 1 is less than accepted epoch, 2".to_string())
+        RoleStep::Shutdown(ShutdownReason::LeaderEpochBelowAccepted {
+            leader_epoch: Epoch(1),
+            accepted: Epoch(2)
+        })
     );
     assert_eq!(out, vec![read_timer(10 + INIT_MS)]);
     assert_eq!(lx.core.accepted_epoch, Epoch(2));
@@ -349,7 +356,7 @@ fn test_leaderinfo_with_a_lower_epoch_is_refused() {
 
 // ---- syncWithLeader (§5.4) -----------------------------------------------------------------
 
-// Reference §5.4 (DIFF, then NEWLEADER steps 4–7; ZOOKEEPER-4643/4646/4785): committed diff
+// docs/protocol.md §5.4 (DIFF, then NEWLEADER steps 4–7; ZOOKEEPER-4643/4646/4785): committed diff
 // txns are appended and fsynced at NEWLEADER, and only once durable are currentEpoch written
 // and the NEWLEADER ACK sent.
 #[test]
@@ -398,7 +405,7 @@ fn test_diff_sync_makes_committed_txns_durable_before_epoch_and_ack() {
     assert_eq!(lx.l.sync_mode, SyncMode::None);
 }
 
-// Reference §5.2/§10 ("Learner socket timeout: tickTime*initLimit; tickTime*syncLimit from
+// docs/protocol.md §5.2/§10 ("Learner socket timeout: tickTime*initLimit; tickTime*syncLimit from
 // NEWLEADER on") and §5.4 NEWLEADER step 6: sync packets before NEWLEADER are read with
 // initLimit, in a DIFF sync as in the others.
 #[test]
@@ -414,7 +421,7 @@ fn test_diff_sync_reads_with_init_limit_until_newleader() {
     );
 }
 
-// Reference §5.4 NEWLEADER steps 4–7: with nothing committed to persist, currentEpoch and the
+// docs/protocol.md §5.4 NEWLEADER steps 4–7: with nothing committed to persist, currentEpoch and the
 // ACK follow NEWLEADER at once, and the socket timeout becomes syncLimit.
 #[test]
 fn test_newleader_without_committed_txns_acks_at_once() {
@@ -431,7 +438,7 @@ fn test_newleader_without_committed_txns_acks_at_once() {
     );
 }
 
-// Reference §5.4 (SNAP): the snapshot replaces the database and sets lastProcessedZxid; commits
+// docs/protocol.md §5.4 (SNAP): the snapshot replaces the database and sets lastProcessedZxid; commits
 // before NEWLEADER are applied in memory; NEWLEADER takes the snapshot before currentEpoch and
 // the ACK (no fsync of txns needed).
 #[test]
@@ -482,7 +489,7 @@ fn test_snap_sync_takes_the_snapshot_at_newleader() {
     );
 }
 
-// Reference §5.4 (TRUNC): the log is cut at the TRUNC zxid and lastProcessedZxid set to it;
+// docs/protocol.md §5.4 (TRUNC): the log is cut at the TRUNC zxid and lastProcessedZxid set to it;
 // NEWLEADER takes a snapshot before currentEpoch and the ACK.
 #[test]
 fn test_trunc_sync_truncates_then_snapshots_at_newleader() {
@@ -524,7 +531,7 @@ fn test_trunc_sync_truncates_then_snapshots_at_newleader() {
     );
 }
 
-// Reference §5.4 "Anything else: the process exits" for the first sync packet.
+// docs/protocol.md §5.4 "Anything else: the process exits" for the first sync packet.
 #[test]
 fn test_unexpected_first_sync_packet_exits() {
     let mut lx = registered(learner_core(1, (0, 0), ZkDatabase::default()), 1);
@@ -536,7 +543,7 @@ fn test_unexpected_first_sync_packet_exits() {
     );
 }
 
-// Reference §5.4 enforceContinuousProposal: during sync a gap within an epoch is fatal, a jump
+// docs/protocol.md §5.4 enforceContinuousProposal: during sync a gap within an epoch is fatal, a jump
 // into a newer epoch is allowed.
 #[test]
 fn test_enforce_continuous_proposal_table() {
@@ -559,7 +566,7 @@ fn test_enforce_continuous_proposal_table() {
     }
 }
 
-// Reference §5.4 UPTODATE and "After the loop" (ZOOKEEPER-4685's fix): UPTODATE is ACKed with
+// docs/protocol.md §5.4 UPTODATE and "After the loop" (ZOOKEEPER-4685's fix): UPTODATE is ACKed with
 // newEpoch<<32; proposals still uncommitted are logged only now, and each is ACKed only after
 // its fsync.
 #[test]
@@ -591,7 +598,7 @@ fn test_uptodate_acks_then_logs_remaining_proposals_acked_after_fsync() {
     assert_eq!(lx.fsync_done(50), vec![ack(z(1, 2))]);
 }
 
-// Reference §9.10 (ZOOKEEPER-4394) and §5.4: DIFF, PROPOSAL(a), COMMIT(a), PROPOSAL(b),
+// docs/protocol.md §9.10 (ZOOKEEPER-4394) and §5.4: DIFF, PROPOSAL(a), COMMIT(a), PROPOSAL(b),
 // NEWLEADER, COMMIT(b), UPTODATE — only a is persisted at NEWLEADER; b stays buffered, is
 // logged after UPTODATE and its late COMMIT applies it.
 #[test]
@@ -629,7 +636,7 @@ fn test_commit_after_newleader_is_applied_after_uptodate() {
 
 // ---- Broadcast (§5.5) ----------------------------------------------------------------------
 
-// Reference §5.5 Follower PROPOSAL and §7.4: logRequest appends, SyncRequestProcessor fsyncs,
+// docs/protocol.md §5.5 Follower PROPOSAL and §7.4: logRequest appends, SyncRequestProcessor fsyncs,
 // and SendAckRequestProcessor ACKs only once the txn is durable.
 #[test]
 fn test_broadcast_proposal_is_acked_only_after_fsync() {
@@ -650,7 +657,7 @@ fn test_broadcast_proposal_is_acked_only_after_fsync() {
     assert_eq!(lx.core.zk_db.last_processed_zxid(), z(1, 1));
 }
 
-// Reference §7.4 (SyncRequestProcessor batches): a proposal logged while an fsync runs is
+// docs/protocol.md §7.4 (SyncRequestProcessor batches): a proposal logged while an fsync runs is
 // covered by the next fsync, and ACKed after it.
 #[test]
 fn test_proposal_during_an_fsync_is_acked_after_the_next_one() {
@@ -668,7 +675,7 @@ fn test_proposal_during_an_fsync_is_acked_after_the_next_one() {
     assert_eq!(lx.fsync_done(120), vec![ack(z(1, 2))]);
 }
 
-// Reference §5.5 Follower COMMIT: the head of pendingTxns must be the committed zxid, otherwise
+// docs/protocol.md §5.5 Follower COMMIT: the head of pendingTxns must be the committed zxid, otherwise
 // the process exits (UNMATCHED_TXN_COMMIT).
 #[test]
 fn test_commit_not_at_the_head_of_pending_exits() {
@@ -676,7 +683,10 @@ fn test_commit_not_at_the_head_of_pending_exits() {
     lx.recv(proposal(&txn(1, 1)), 100);
     lx.recv(proposal(&txn(1, 2)), 101);
     let (step, out) = lx.recv_step(bare(PacketType::Commit, z(1, 2)), 110);
-    let reason = "Committing zxid 0x100000002 but next pending txn 0x100000001".to_string();
+    let reason = ShutdownReason::CommitMismatch {
+        zxid: z(1, 2),
+        pending: z(1, 1),
+    };
     assert_eq!(step, RoleStep::Shutdown(reason.clone()));
     assert_eq!(
         out,
@@ -684,7 +694,7 @@ fn test_commit_not_at_the_head_of_pending_exits() {
     );
 }
 
-// Reference §5.5 Follower COMMIT with nothing pending: also an exit.
+// docs/protocol.md §5.5 Follower COMMIT with nothing pending: also an exit.
 #[test]
 fn test_commit_with_nothing_pending_exits() {
     let mut lx = broadcasting(1);
@@ -696,7 +706,7 @@ fn test_commit_with_nothing_pending_exits() {
     );
 }
 
-// Reference §5.5 PING: the learner answers with a PING carrying the same zxid.
+// docs/protocol.md §5.5 PING: the learner answers with a PING carrying the same zxid.
 #[test]
 fn test_ping_is_answered_with_the_same_zxid() {
     for myid in [1, 4] {
@@ -713,7 +723,7 @@ fn test_ping_is_answered_with_the_same_zxid() {
     }
 }
 
-// Reference §5.5 Observer: INFORM is logged and applied, and an observer never ACKs; PROPOSAL
+// docs/protocol.md §5.5 Observer: INFORM is logged and applied, and an observer never ACKs; PROPOSAL
 // and COMMIT are ignored.
 #[test]
 fn test_observer_applies_inform_and_never_acks() {
@@ -739,7 +749,7 @@ fn test_observer_applies_inform_and_never_acks() {
     );
 }
 
-// Reference §7.4 (Learner.request): a client write at a learner is forwarded as REQUEST, only
+// docs/protocol.md §7.4 (Learner.request): a client write at a learner is forwarded as REQUEST, only
 // once it serves (after UPTODATE).
 #[test]
 fn test_request_is_forwarded_only_in_broadcast() {
@@ -763,7 +773,7 @@ fn test_request_is_forwarded_only_in_broadcast() {
     );
 }
 
-// Reference §9.4 (ZOOKEEPER-3642) and §1.4: a learner shut down before its SNAP sync finished
+// docs/protocol.md §9.4 (ZOOKEEPER-3642) and §1.4: a learner shut down before its SNAP sync finished
 // drops the in-memory snapshot and reloads from disk; otherwise it fast-forwards its log.
 #[test]
 fn test_shutdown_during_snap_sync_reloads_from_disk() {

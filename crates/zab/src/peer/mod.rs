@@ -8,4 +8,6 @@ mod thread_view;
 pub use peer_core::PeerCore;
 pub use quorum_peer::{DurableState, QuorumPeer, StartupError};
 pub use server_state::{ServerState, ZabState};
-pub use thread_view::{Blocked, ThreadView};
+pub use thread_view::{
+    ElectionPhase, LearnerStep, Monitor, ThreadId, ThreadPhase, ThreadView, Wait, Waiter,
+};

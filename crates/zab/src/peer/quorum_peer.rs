@@ -7,9 +7,9 @@ use crate::leader::{Leader, RoleStep};
 use crate::learner::Learner;
 use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
-use crate::peer::{PeerCore, ServerState, ThreadView, ZabState};
+use crate::peer::{PeerCore, ServerState, ThreadId, ThreadPhase, ThreadView, ZabState};
+use crate::reason::Note;
 use crate::zk_database::{Snapshot, Txn, TxnOp, ZkDatabase};
-use core::fmt;
 use serde::{Deserialize, Serialize};
 
 /// What a server finds on its disk at start: the `currentEpoch` and `acceptedEpoch` files
@@ -33,7 +33,7 @@ impl DurableState {
 }
 
 /// Why `QuorumPeer.start()` refuses to start (`loadDataBase`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StartupError {
     /// "My id N not in the peer list".
     NotInView { myid: Sid },
@@ -44,25 +44,6 @@ pub enum StartupError {
     },
     /// "The accepted epoch, X is less than the current epoch, Y".
     AcceptedEpochLessThanCurrent { accepted: Epoch, current: Epoch },
-}
-
-impl fmt::Display for StartupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StartupError::NotInView { myid } => write!(f, "My id {myid} not in the peer list"),
-            StartupError::CurrentEpochOlderThanLastZxid {
-                current_epoch,
-                last_zxid,
-            } => write!(
-                f,
-                "The current epoch, {current_epoch}, is older than the last zxid, {last_zxid}"
-            ),
-            StartupError::AcceptedEpochLessThanCurrent { accepted, current } => write!(
-                f,
-                "The accepted epoch, {accepted} is less than the current epoch, {current}"
-            ),
-        }
-    }
 }
 
 /// The role `run()` is in, with the state of its thread(s).
@@ -369,16 +350,12 @@ impl QuorumPeer {
         };
         match std::mem::replace(&mut self.role, Role::Looking) {
             Role::Leading(mut leader) => {
-                out.push(Effect::Log {
-                    text: format!("Shutting down: {reason}"),
-                });
+                out.push(Effect::Note(Note::LeaderShutdown(reason)));
                 leader.shutdown(out);
                 self.core.zk_db.fast_forward();
             }
             Role::Learning(mut l) => {
-                out.push(Effect::Log {
-                    text: format!("Exception when following the leader: {reason}"),
-                });
+                out.push(Effect::Note(Note::LearnerShutdown(reason)));
                 l.shutdown(&mut self.core, out);
             }
             Role::Looking => return,
@@ -450,56 +427,40 @@ impl QuorumPeer {
         self.qcm.connected_peers().collect()
     }
 
-    /// Every value the threads' phase texts are made of, written without allocating: equal
-    /// inputs mean equal phases, so the world formats `threads()` only when these change.
-    pub fn phase_inputs(&self, out: &mut Vec<u64>) {
-        out.push(self.state as u64);
-        out.push(self.core.zab_state as u64);
-        self.fle.phase_inputs(out);
+    /// The server's threads, QuorumPeer's main loop first, written into `out` (cleared
+    /// first) so the world can reuse one buffer and compare with what it logged last.
+    pub fn threads_into(&self, out: &mut Vec<ThreadView>) {
+        out.clear();
+        out.push(ThreadView {
+            thread: ThreadId::QuorumPeer,
+            phase: ThreadPhase::Run {
+                state: self.state,
+                zab_state: self.core.zab_state,
+            },
+            wait: None,
+        });
+        out.extend(self.fle.thread_view());
         match &self.role {
-            Role::Leading(l) => {
-                out.push(1);
-                l.phase_inputs(out);
-            }
-            Role::Learning(l) => {
-                out.push(2);
-                l.phase_inputs(out);
-            }
-            Role::Looking => out.push(0),
+            Role::Leading(l) => l.threads_into(&self.core, out),
+            Role::Learning(l) => out.push(l.thread_view(&self.core)),
+            Role::Looking => {}
         }
-        match &self.core.fsync_in_flight {
-            Some(batch) => out.extend([batch.len() as u64, batch.last().map_or(0, |z| z.0 as u64)]),
-            None => out.push(u64::MAX),
+        if let Some(batch) = &self.core.fsync_in_flight {
+            out.push(ThreadView {
+                thread: ThreadId::SyncThread,
+                phase: ThreadPhase::Fsync {
+                    txns: batch.len() as u32,
+                    upto: batch.last().copied(),
+                },
+                wait: None,
+            });
         }
     }
 
     /// The server's threads, QuorumPeer's main loop first.
     pub fn threads(&self) -> Vec<ThreadView> {
-        let phase = match self.state {
-            ServerState::Looking => "run: LOOKING → lookForLeader()",
-            ServerState::Following => "run: FOLLOWING → followLeader()",
-            ServerState::Leading => "run: LEADING → lead()",
-            ServerState::Observing => "run: OBSERVING → observeLeader()",
-        };
-        let mut threads = vec![ThreadView::named(
-            "QuorumPeer",
-            format!("{phase} [{}]", self.core.zab_state),
-            None,
-        )];
-        threads.extend(self.fle.thread_view());
-        match &self.role {
-            Role::Leading(l) => threads.extend(l.threads(&self.core)),
-            Role::Learning(l) => threads.push(l.thread_view(&self.core)),
-            Role::Looking => {}
-        }
-        if let Some(batch) = &self.core.fsync_in_flight {
-            let upto = batch.last().map_or(String::new(), |z| z.short());
-            let phase = format!(
-                "SyncRequestProcessor: fsync of {} txn(s) up to {upto}",
-                batch.len()
-            );
-            threads.push(ThreadView::named("SyncThread", phase, None));
-        }
-        threads
+        let mut out = Vec::new();
+        self.threads_into(&mut out);
+        out
     }
 }

@@ -53,7 +53,7 @@ mod tests {
         s.iter().map(|i| Sid(*i)).collect()
     }
 
-    /// Reference §0: 3 voters need 2, 4 need 3, 5 need 3; observers never count.
+    /// docs/protocol.md §0: 3 voters need 2, 4 need 3, 5 need 3; observers never count.
     #[test]
     fn test_contains_quorum_table() {
         let cases: &[(&[i64], &[i64], bool)] = &[

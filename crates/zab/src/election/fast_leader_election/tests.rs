@@ -125,7 +125,7 @@ impl Peer {
 
 // ---- totalOrderPredicate (§2.4) ----------------------------------------------------------
 
-// Reference §2.4: epoch first, then zxid, then sid; weight 0 (a non-voter) never wins.
+// docs/protocol.md §2.4: epoch first, then zxid, then sid; weight 0 (a non-voter) never wins.
 #[test]
 fn test_total_order_predicate_table() {
     let q = qv(3);
@@ -199,7 +199,7 @@ fn test_total_order_predicate_table() {
     }
 }
 
-// Reference §2.4 / STYLE SG-19: among voters totalOrderPredicate is a strict total order —
+// docs/protocol.md §2.4 / STYLE SG-19: among voters totalOrderPredicate is a strict total order —
 // irreflexive, asymmetric, transitive, and any two distinct votes are comparable.
 #[test]
 fn test_total_order_predicate_is_a_strict_total_order() {
@@ -230,7 +230,7 @@ fn test_total_order_predicate_is_a_strict_total_order() {
 
 // ---- Vote.equals (§2.2) --------------------------------------------------------------------
 
-// Reference §2.2: a LOOKING vote on either side compares id, zxid, electionEpoch and peerEpoch;
+// docs/protocol.md §2.2: a LOOKING vote on either side compares id, zxid, electionEpoch and peerEpoch;
 // two FOLLOWING/LEADING votes compare only id and peerEpoch (ZOOKEEPER-1805/1732/1818).
 #[test]
 fn test_vote_zk_equals_table() {
@@ -320,7 +320,7 @@ fn test_vote_zk_equals_table() {
 
 // ---- lookForLeader (§2.3, §2.5, §2.7) ------------------------------------------------------
 
-// Reference §2.3/§2.5: a new round increments logicalclock, votes for itself and notifies every
+// docs/protocol.md §2.3/§2.5: a new round increments logicalclock, votes for itself and notifies every
 // voter, itself through the loopback; the first poll waits minNotificationInterval (200 ms).
 #[test]
 fn test_look_for_leader_votes_for_itself_and_notifies_every_voter() {
@@ -338,7 +338,7 @@ fn test_look_for_leader_votes_for_itself_and_notifies_every_voter() {
     assert_eq!(p.fle.get_vote(), Vote::new(Sid(2), z(1, 7), 1, Epoch(1)));
 }
 
-// Reference §2.3: a non-participant proposes Long.MIN_VALUE for id, zxid and epoch, and is not
+// docs/protocol.md §2.3: a non-participant proposes Long.MIN_VALUE for id, zxid and epoch, and is not
 // among the voters it notifies.
 #[test]
 fn test_observer_proposes_nobody() {
@@ -364,7 +364,7 @@ fn test_observer_proposes_nobody() {
     assert!(qcm.loopback.is_empty());
 }
 
-// Reference §2.7(c)4 and §2.5 case 3: a same-round LOOKING notification with a better vote is
+// docs/protocol.md §2.7(c)4 and §2.5 case 3: a same-round LOOKING notification with a better vote is
 // adopted and re-sent to every voter; the poll restarts.
 #[test]
 fn test_better_vote_is_adopted_and_resent() {
@@ -386,7 +386,7 @@ fn test_better_vote_is_adopted_and_resent() {
     assert_eq!(p.recvset(), vec![(Sid(2), Sid(2))]);
 }
 
-// Reference §2.7(c)4: a same-round notification that does not beat my proposal is recorded in
+// docs/protocol.md §2.7(c)4: a same-round notification that does not beat my proposal is recorded in
 // recvset but nothing is re-sent.
 #[test]
 fn test_worse_vote_is_recorded_but_not_adopted() {
@@ -400,7 +400,7 @@ fn test_worse_vote_is_recorded_but_not_adopted() {
     assert_eq!(p.recvset(), vec![(Sid(1), Sid(1))]);
 }
 
-// Reference §2.7(c)6–7: when recvset holds a quorum for my proposal, the loop enters the
+// docs/protocol.md §2.7(c)6–7: when recvset holds a quorum for my proposal, the loop enters the
 // finalize wait: one poll of finalizeWait = 200 ms.
 #[test]
 fn test_quorum_in_recvset_starts_the_finalize_wait() {
@@ -436,7 +436,7 @@ fn in_finalize_for_3(myid: i64) -> Peer {
     p
 }
 
-// Reference §2.7(c)7: a notification that does not beat my proposal is discarded during the
+// docs/protocol.md §2.7(c)7: a notification that does not beat my proposal is discarded during the
 // finalize wait (not added to recvset), and the wait still ends in a decision.
 #[test]
 fn test_finalize_wait_discards_a_worse_notification() {
@@ -466,7 +466,7 @@ fn test_finalize_wait_discards_a_worse_notification() {
     );
 }
 
-// Reference §2.7(c)7: "repeatedly poll(finalizeWait = 200 ms)" — a discarded notification ends
+// docs/protocol.md §2.7(c)7: "repeatedly poll(finalizeWait = 200 ms)" — a discarded notification ends
 // one poll, and the next poll waits another 200 ms before the peer decides.
 #[test]
 fn test_finalize_wait_polls_again_after_a_discarded_notification() {
@@ -477,7 +477,7 @@ fn test_finalize_wait_polls_again_after_a_discarded_notification() {
     assert_eq!(out, vec![poll_timer(now.plus_ms(FINALIZE_WAIT_MS))]);
 }
 
-// Reference §2.7(c)7: a better notification during the finalize wait is put back and handled by
+// docs/protocol.md §2.7(c)7: a better notification during the finalize wait is put back and handled by
 // the main loop: adopted, re-sent, and the wait is left.
 #[test]
 fn test_better_notification_leaves_the_finalize_wait() {
@@ -504,7 +504,7 @@ fn test_better_notification_leaves_the_finalize_wait() {
     assert_eq!(p.fle.get_vote().id, Sid(3));
 }
 
-// Reference §2.7(c)7 and §2.9: when the finalize poll times out the peer decides: LEADING if
+// docs/protocol.md §2.7(c)7 and §2.9: when the finalize poll times out the peer decides: LEADING if
 // the proposal is itself, FOLLOWING for another participant, OBSERVING for an observer.
 #[test]
 fn test_finalize_timeout_decides_the_state() {
@@ -554,7 +554,7 @@ fn test_finalize_timeout_decides_the_state() {
     );
 }
 
-// Reference §2.7(a) and §10: each empty poll re-sends and doubles notTimeout from 200 ms up to
+// docs/protocol.md §2.7(a) and §10: each empty poll re-sends and doubles notTimeout from 200 ms up to
 // maxNotificationInterval = 60000 ms; it is never reset within one lookForLeader call.
 #[test]
 fn test_notification_timeout_backoff_doubles_to_the_cap_and_never_resets() {
@@ -592,7 +592,7 @@ fn test_notification_timeout_backoff_doubles_to_the_cap_and_never_resets() {
     assert_eq!(out.last(), Some(&poll_timer(now.plus_ms(200))));
 }
 
-// Reference §2.7(a)1 and §2.10: with nothing delivered (every send queue still holds its
+// docs/protocol.md §2.7(a)1 and §2.10: with nothing delivered (every send queue still holds its
 // notification) an empty poll calls connectAll instead of re-sending.
 #[test]
 fn test_timeout_without_delivery_reconnects() {
@@ -621,7 +621,7 @@ fn test_timeout_without_delivery_reconnects() {
     );
 }
 
-// Reference §2.7(c)2: a higher electionEpoch moves logicalclock, clears recvset and compares the
+// docs/protocol.md §2.7(c)2: a higher electionEpoch moves logicalclock, clears recvset and compares the
 // notification with my INITIAL vote, not my current proposal; then re-sends.
 #[test]
 fn test_higher_election_epoch_clears_recvset_and_compares_with_initial_vote() {
@@ -647,7 +647,7 @@ fn test_higher_election_epoch_clears_recvset_and_compares_with_initial_vote() {
     assert_eq!(p.recvset(), vec![(Sid(1), Sid(1))]);
 }
 
-// Reference §2.7(c)2: with a higher electionEpoch, a vote that beats my initial vote is adopted
+// docs/protocol.md §2.7(c)2: with a higher electionEpoch, a vote that beats my initial vote is adopted
 // even when it is worse than the proposal I had adopted in the older round.
 #[test]
 fn test_higher_election_epoch_adopts_a_vote_better_than_the_initial_one() {
@@ -671,7 +671,7 @@ fn test_higher_election_epoch_adopts_a_vote_better_than_the_initial_one() {
     assert_eq!(p.recvset(), vec![(Sid(2), Sid(2))]);
 }
 
-// Reference §2.6 and §2.7(c)3: a LOOKING notification from an older round is dropped by the
+// docs/protocol.md §2.6 and §2.7(c)3: a LOOKING notification from an older round is dropped by the
 // loop, and the receiver thread answers the laggard with my proposal at my logicalclock.
 #[test]
 fn test_lower_election_epoch_is_dropped_and_the_laggard_gets_a_reply() {
@@ -694,7 +694,7 @@ fn test_lower_election_epoch_is_dropped_and_the_laggard_gets_a_reply() {
     assert_eq!(p.recvset(), vec![]);
 }
 
-// Reference §2.7(c)1 (ZOOKEEPER-261): a notification carrying zxid −1 is ignored.
+// docs/protocol.md §2.7(c)1 (ZOOKEEPER-261): a notification carrying zxid −1 is ignored.
 #[test]
 fn test_notification_with_wiped_database_zxid_is_ignored() {
     let mut p = Peer::new(1, 3);
@@ -706,7 +706,7 @@ fn test_notification_with_wiped_database_zxid_is_ignored() {
     assert_eq!(p.recvset(), vec![]);
 }
 
-// Reference §2.7(d): an OBSERVING notification is ignored by the loop.
+// docs/protocol.md §2.7(d): an OBSERVING notification is ignored by the loop.
 #[test]
 fn test_observing_notification_is_ignored() {
     let mut p = Peer::new(1, 3);
@@ -718,7 +718,7 @@ fn test_observing_notification_is_ignored() {
     assert_eq!(p.recvset(), vec![]);
 }
 
-// Reference §2.7(e) and checkLeader: out-of-election FOLLOWING votes alone never decide, even
+// docs/protocol.md §2.7(e) and checkLeader: out-of-election FOLLOWING votes alone never decide, even
 // from a quorum; the decision comes when the named leader itself says LEADING. logicalclock
 // takes the leader's electionEpoch and there is no finalize wait.
 #[test]
@@ -753,7 +753,7 @@ fn test_out_of_election_votes_decide_only_when_the_leader_says_leading() {
     assert_eq!(p.fle.logicalclock(), 7);
 }
 
-// Reference §2.7(e) checkLeader: the leader alone saying LEADING is not enough without a quorum
+// docs/protocol.md §2.7(e) checkLeader: the leader alone saying LEADING is not enough without a quorum
 // of matching (id, peerEpoch) votes; a follower reporting another peerEpoch does not count.
 #[test]
 fn test_leading_vote_without_a_matching_quorum_does_not_decide() {
@@ -768,7 +768,7 @@ fn test_leading_vote_without_a_matching_quorum_does_not_decide() {
     assert_eq!((d, out), (None, vec![poll_timer(now.plus_ms(200))]));
 }
 
-// Reference §2.7(e)1 checkLeader: a same-round quorum that agrees on leader 3 does not decide
+// docs/protocol.md §2.7(e)1 checkLeader: a same-round quorum that agrees on leader 3 does not decide
 // while 3's own vote in recvset is a LOOKING one — the leader must itself have said LEADING.
 #[test]
 fn test_leader_still_looking_is_not_followed() {
@@ -791,7 +791,7 @@ fn test_leader_still_looking_is_not_followed() {
     );
 }
 
-// Reference §2.7(e) checkLeader with leader == myid: votes naming me from another round do not
+// docs/protocol.md §2.7(e) checkLeader with leader == myid: votes naming me from another round do not
 // make me lead (logicalclock must equal their electionEpoch).
 #[test]
 fn test_out_of_election_votes_for_me_from_another_round_do_not_decide() {
@@ -809,7 +809,7 @@ fn test_out_of_election_votes_for_me_from_another_round_do_not_decide() {
     }
 }
 
-// Reference §2.7(e)1 checkLeader with leader == myid: same-round FOLLOWING votes for me make me
+// docs/protocol.md §2.7(e)1 checkLeader with leader == myid: same-round FOLLOWING votes for me make me
 // lead at once, without a finalize wait.
 #[test]
 fn test_same_round_following_votes_for_me_decide_leading() {
@@ -834,7 +834,7 @@ fn test_same_round_following_votes_for_me_decide_leading() {
     );
 }
 
-// Reference §2.6: a notification from a non-voter (an observer) gets an immediate reply with my
+// docs/protocol.md §2.6: a notification from a non-voter (an observer) gets an immediate reply with my
 // current vote, my logicalclock and my state, and never reaches the loop.
 #[test]
 fn test_observer_notification_gets_an_immediate_reply() {
@@ -854,7 +854,7 @@ fn test_observer_notification_gets_an_immediate_reply() {
     assert_eq!(p.recvset(), vec![]);
 }
 
-// Reference §2.6: a peer out of the election answers a LOOKING voter with its current vote
+// docs/protocol.md §2.6: a peer out of the election answers a LOOKING voter with its current vote
 // (its electionEpoch, not a logicalclock) and its real state; two non-LOOKING peers do not talk.
 #[test]
 fn test_peer_out_of_election_replies_to_looking_peers_only() {

@@ -70,7 +70,7 @@ fn check(rows: Vec<Row>) {
     }
 }
 
-// Reference §4.2, cases 2–6 in Java's order, over a committedLog window.
+// docs/protocol.md §4.2, cases 2–6 in Java's order, over a committedLog window.
 #[test]
 fn test_sync_follower_decision_table() {
     check(vec![
@@ -158,7 +158,7 @@ fn test_sync_follower_decision_table() {
     ]);
 }
 
-// Reference §4.2 worked example / §9.15 (ZOOKEEPER-1154): committedLog 7:1,7:2,7:3,8:1 and a
+// docs/protocol.md §4.2 worked example / §9.15 (ZOOKEEPER-1154): committedLog 7:1,7:2,7:3,8:1 and a
 // peer with the never-committed 7:4.
 #[test]
 fn test_zookeeper_1154_trunc_across_an_epoch_becomes_snap() {
@@ -182,7 +182,7 @@ fn test_zookeeper_1154_trunc_across_an_epoch_becomes_snap() {
     ]);
 }
 
-// Reference §4.2 case 5: a peer below minCommittedLog is served from the on-disk txn log when
+// docs/protocol.md §4.2 case 5: a peer below minCommittedLog is served from the on-disk txn log when
 // the log holds its zxid and the rest weighs at most snapshotSizeFactor × the snapshot.
 #[test]
 fn test_sync_follower_txn_log_table() {
@@ -217,7 +217,7 @@ fn test_sync_follower_txn_log_table() {
     ]);
 }
 
-// Reference §4.2 case 5: "if this leaves a gap before minCommittedLog, clear the queue and fall
+// docs/protocol.md §4.2 case 5: "if this leaves a gap before minCommittedLog, clear the queue and fall
 // back to SNAP".
 #[test]
 fn test_gap_between_txn_log_and_committed_log_falls_back_to_snap() {
@@ -229,10 +229,10 @@ fn test_gap_between_txn_log_and_committed_log_falls_back_to_snap() {
     assert_eq!(render(&plan), "SNAP");
     assert_eq!(plan.current_zxid, z(1, 5));
     // The Java log line: "Detected gap between end of txnlog and start of committedLog".
-    assert!(plan.reason.contains("gap"), "{}", plan.reason);
+    assert_eq!(plan.reason, SyncReason::TxnLogGap);
 }
 
-// Reference §4.2: "If committedLog is empty, set min = max = lastProcessedZxid".
+// docs/protocol.md §4.2: "If committedLog is empty, set min = max = lastProcessedZxid".
 #[test]
 fn test_empty_committed_log_uses_last_processed_zxid_as_min_and_max() {
     let empty_log = || ZkDatabase::load(&snapshot((1, 5), 10), &[]);
@@ -265,7 +265,7 @@ fn test_empty_committed_log_uses_last_processed_zxid_as_min_and_max() {
     ]);
 }
 
-// Reference §3.6 step 5 with §4.2: startZkServer sets the leader's lastProcessedZxid to
+// docs/protocol.md §3.6 step 5 with §4.2: startZkServer sets the leader's lastProcessedZxid to
 // epoch<<32, so a fresh learner joining afterwards gets SNAP, one syncing before gets DIFF(0).
 #[test]
 fn test_fresh_peer_before_and_after_start_zk_server() {
@@ -292,7 +292,7 @@ fn test_fresh_peer_before_and_after_start_zk_server() {
     ]);
 }
 
-// Reference §4.2 case 1: forceSnapSync wins over everything, even an in-sync peer.
+// docs/protocol.md §4.2 case 1: forceSnapSync wins over everything, even an in-sync peer.
 #[test]
 fn test_force_snap_sync() {
     let leader_db = db(&[(1, 1), (1, 2)]);
@@ -301,7 +301,7 @@ fn test_force_snap_sync() {
     assert_eq!(plan.current_zxid, z(1, 2));
 }
 
-// Reference §4.2 queueCommittedProposals step 5: each PROPOSAL carries the committed txn
+// docs/protocol.md §4.2 queueCommittedProposals step 5: each PROPOSAL carries the committed txn
 // itself, and is followed by the COMMIT of the same zxid.
 #[test]
 fn test_diff_proposals_carry_the_committed_txns() {
