@@ -108,3 +108,139 @@ fn test_the_repository_stands_alone() {
         hits.join("\n")
     );
 }
+
+/// The number of a numbered heading of docs/protocol.md: `## 3. Leader side` gives "3",
+/// `### 3.3 getEpochToPropose` gives "3.3". Other lines give nothing.
+fn heading_number(line: &str) -> Option<String> {
+    let rest = line.trim_start_matches('#');
+    if rest.len() == line.len() || !rest.starts_with(' ') {
+        return None;
+    }
+    let token = rest.trim_start().split_whitespace().next()?;
+    let number = token.strip_suffix('.').unwrap_or(token);
+    let well_formed = !number.is_empty()
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
+    well_formed.then(|| number.to_string())
+}
+
+/// The comment text of a Rust source file: what follows `//` on a line, and what lies inside
+/// `/* … */`. One string per source line, so that hits keep their line numbers.
+fn comment_lines(text: &str) -> Vec<String> {
+    let mut in_block = false;
+    text.lines()
+        .map(|line| {
+            let mut comment = String::new();
+            let mut rest = line;
+            loop {
+                if in_block {
+                    match rest.find("*/") {
+                        Some(end) => {
+                            comment.push_str(&rest[..end]);
+                            rest = &rest[end + 2..];
+                            in_block = false;
+                        }
+                        None => {
+                            comment.push_str(rest);
+                            break;
+                        }
+                    }
+                } else {
+                    let line_comment = rest.find("//");
+                    let block = rest.find("/*");
+                    match (line_comment, block) {
+                        (Some(l), b) if b.is_none_or(|b| l < b) => {
+                            comment.push_str(&rest[l + 2..]);
+                            break;
+                        }
+                        (_, Some(b)) => {
+                            rest = &rest[b + 2..];
+                            in_block = true;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            comment
+        })
+        .collect()
+}
+
+/// Each `§N` or `§N.M` in `comment`, as "N" or "N.M" (a trailing full stop is not part of it).
+fn cited_sections(comment: &str) -> Vec<String> {
+    let mut cited = Vec::new();
+    for (i, _) in comment.match_indices('§') {
+        let after = &comment[i + '§'.len_utf8()..];
+        let major: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if major.is_empty() {
+            continue;
+        }
+        let tail = &after[major.len()..];
+        let minor: String = tail
+            .strip_prefix('.')
+            .map(|t| t.chars().take_while(char::is_ascii_digit).collect())
+            .unwrap_or_default();
+        if minor.is_empty() {
+            cited.push(major);
+        } else {
+            cited.push(format!("{major}.{minor}"));
+        }
+    }
+    cited
+}
+
+#[test]
+fn test_every_cited_section_exists() {
+    // Comments cite the protocol notes by section number: "docs/protocol.md" and a section sign
+    // with the number, or the sign and number alone. Each number must be a heading there.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let notes =
+        std::fs::read_to_string(root.join("docs/protocol.md")).expect("docs/protocol.md readable");
+    let mut in_fence = false;
+    let headings: std::collections::BTreeSet<String> = notes
+        .lines()
+        .filter(|line| {
+            if line.trim_start().starts_with("```") {
+                in_fence = !in_fence;
+            }
+            !in_fence
+        })
+        .filter_map(heading_number)
+        .collect();
+    assert!(
+        headings.contains("0") && headings.contains("11"),
+        "docs/protocol.md should number its sections 0 to 11, found {headings:?}"
+    );
+
+    let mut files = Vec::new();
+    repo_files(&root, &mut files);
+    files.retain(|p| p.extension().is_some_and(|e| e == "rs"));
+    files.sort();
+    let mut citations = 0;
+    let mut missing = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("source readable");
+        for (n, comment) in comment_lines(&text).iter().enumerate() {
+            for section in cited_sections(comment) {
+                citations += 1;
+                if !headings.contains(&section) {
+                    missing.push(format!(
+                        "{}:{}: cites section {section}",
+                        path.display(),
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        citations > 0,
+        "no section citations found: is the walk broken?"
+    );
+    assert!(
+        missing.is_empty(),
+        "sections cited in comments but absent from docs/protocol.md:\n{}",
+        missing.join("\n")
+    );
+}
