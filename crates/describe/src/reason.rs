@@ -178,6 +178,7 @@ pub fn note(sid: Sid, n: &Note) -> String {
         }
         Note::UnexpectedQuorumPacket { ty } => format!("unexpected quorum packet, type: {ty}"),
         Note::CommitOutOfOrder { zxid } => format!("Committing {zxid} out of order"),
+        Note::CommitWithoutTxn { zxid } => format!("Committing {zxid} without seeing txn"),
         Note::CommitNotNextProposal { zxid } => {
             format!("Committing {zxid}, but the next proposal is not it")
         }

@@ -116,6 +116,9 @@ pub enum Note {
     UnexpectedQuorumPacket { ty: PacketType },
     /// `syncWithLeader`: a COMMIT that is not for the next buffered proposal.
     CommitOutOfOrder { zxid: Zxid },
+    /// `FollowerZooKeeperServer.commit` with nothing pending: "Committing … without seeing
+    /// txn" (a warning; the follower goes on).
+    CommitWithoutTxn { zxid: Zxid },
     /// NEWLEADER: a committed zxid that is not the next buffered proposal.
     CommitNotNextProposal { zxid: Zxid },
     /// `syncWithLeader` read a packet it has no case for.

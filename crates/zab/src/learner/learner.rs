@@ -470,18 +470,23 @@ impl Learner {
     }
 
     /// `fzk.commit(zxid)`: the head of pendingTxns must be it, or the process exits.
+    /// With nothing pending, ZooKeeper only warns ("Committing … without seeing txn") and
+    /// goes on, in 3.8.0 as on master; a COMMIT for another zxid than the head exits.
     fn commit(&mut self, core: &mut PeerCore, zxid: Zxid, out: &mut Outbox) -> RoleStep {
         match self.pending_txns.front() {
+            None => {
+                out.push(Effect::Note(Note::CommitWithoutTxn { zxid }));
+                RoleStep::Continue
+            }
             Some(t) if t.zxid == zxid => {
                 let t = self.pending_txns.pop_front().expect("front exists");
                 core.zk_db.apply_committed(t);
                 RoleStep::Continue
             }
-            other => {
-                let first = other.map_or(Zxid::NONE, |t| t.zxid);
+            Some(first) => {
                 let reason = ShutdownReason::CommitMismatch {
                     zxid,
-                    pending: first,
+                    pending: first.zxid,
                 };
                 out.push(Effect::Exit {
                     reason: reason.clone(),

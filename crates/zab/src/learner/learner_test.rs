@@ -13,7 +13,7 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{PeerCore, ServerState, ZabState};
-use crate::reason::ShutdownReason;
+use crate::reason::{Note, ShutdownReason};
 use crate::test_fixtures::{txn, z};
 use crate::zk_database::{DataTree, Snapshot, Txn, TxnOp, ZkDatabase};
 
@@ -694,15 +694,19 @@ fn test_commit_not_at_the_head_of_pending_exits() {
     );
 }
 
-// docs/protocol.md §5.5 Follower COMMIT with nothing pending: also an exit.
+// docs/protocol.md §5.5 Follower COMMIT with nothing pending: a warning, not an exit
+// (FollowerZooKeeperServer.commit, 3.8.0 and master).
 #[test]
-fn test_commit_with_nothing_pending_exits() {
+fn test_commit_with_nothing_pending_only_warns() {
     let mut lx = broadcasting(1);
     let (step, out) = lx.recv_step(bare(PacketType::Commit, z(1, 1)), 110);
-    assert!(matches!(step, RoleStep::Shutdown(_)), "{step:?}");
-    assert!(
-        matches!(out.as_slice(), [_, Effect::Exit { .. }]),
-        "{out:?}"
+    assert_eq!(step, RoleStep::Continue);
+    assert_eq!(
+        out,
+        vec![
+            read_timer(110 + SYNC_MS),
+            Effect::Note(Note::CommitWithoutTxn { zxid: z(1, 1) })
+        ]
     );
 }
 
