@@ -116,7 +116,7 @@ fn heading_number(line: &str) -> Option<String> {
     if rest.len() == line.len() || !rest.starts_with(' ') {
         return None;
     }
-    let token = rest.trim_start().split_whitespace().next()?;
+    let token = rest.split_whitespace().next()?;
     let number = token.strip_suffix('.').unwrap_or(token);
     let well_formed = !number.is_empty()
         && number

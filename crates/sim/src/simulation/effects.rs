@@ -15,6 +15,8 @@ impl Simulation {
         let before = peer.state();
         let mut out = std::mem::take(&mut self.outbox);
         f(peer, now, &mut out);
+        #[cfg(debug_assertions)]
+        peer.check_invariants();
         let after = peer.state();
         // The threads as data, into a reused buffer; logged only where they changed.
         let mut threads = std::mem::take(&mut self.scratch);

@@ -45,26 +45,26 @@ pub(super) enum Caller {
 pub struct Leader {
     pub phase: LeadPhase,
     /// `epoch`: −1 until the first `getEpochToPropose`.
-    pub(super) epoch: Epoch,
-    pub(super) waiting_for_new_epoch: bool,
-    pub(super) connecting_followers: BTreeSet<Sid>,
-    pub(super) electing_followers: BTreeSet<Sid>,
-    pub(super) election_finished: bool,
-    pub(super) leader_state_summary: StateSummary,
-    pub(super) new_leader_proposal: SyncedLearnerTracker,
-    pub(super) new_leader_zxid: Zxid,
-    pub(super) quorum_formed: bool,
+    pub(crate) epoch: Epoch,
+    pub(crate) waiting_for_new_epoch: bool,
+    pub(crate) connecting_followers: BTreeSet<Sid>,
+    pub(crate) electing_followers: BTreeSet<Sid>,
+    pub(crate) election_finished: bool,
+    pub(crate) leader_state_summary: StateSummary,
+    pub(crate) new_leader_proposal: SyncedLearnerTracker,
+    pub(crate) new_leader_zxid: Zxid,
+    pub(crate) quorum_formed: bool,
     /// `zk.isRunning()`: `startZkServer` has run.
-    pub(super) zk_running: bool,
+    pub(crate) zk_running: bool,
     /// `self.tick`: advanced by the ping loop once per tickTime.
     pub tick: u64,
-    pub(super) tick_skip: bool,
+    pub(crate) tick_skip: bool,
     pub last_proposed: Zxid,
     pub last_committed: Zxid,
-    pub(super) outstanding_proposals: BTreeMap<Zxid, Proposal>,
-    pub(super) forwarding_followers: BTreeSet<ConnId>,
-    pub(super) observing_learners: BTreeSet<ConnId>,
-    pub(super) handlers: BTreeMap<ConnId, LearnerHandler>,
+    pub(crate) outstanding_proposals: BTreeMap<Zxid, Proposal>,
+    pub(crate) forwarding_followers: BTreeSet<ConnId>,
+    pub(crate) observing_learners: BTreeSet<ConnId>,
+    pub(crate) handlers: BTreeMap<ConnId, LearnerHandler>,
 }
 
 impl Leader {

@@ -224,6 +224,7 @@ impl Fx {
         let mut core = core;
         let mut out = Vec::new();
         let (leader, step) = Leader::lead(&mut core, Time(now), &mut out);
+        leader.check_invariants(&core);
         (Fx { core, leader }, step, out)
     }
 
@@ -251,6 +252,7 @@ impl Fx {
         let step = self
             .leader
             .on_packet(&mut self.core, conn(sid), p, Time(now), &mut out);
+        self.leader.check_invariants(&self.core);
         (step, out)
     }
 
@@ -266,6 +268,7 @@ impl Fx {
         let step = self
             .leader
             .on_handler_timer(&mut self.core, conn(sid), Time(now), &mut out);
+        self.leader.check_invariants(&self.core);
         (step, out)
     }
 
@@ -274,6 +277,7 @@ impl Fx {
         let step = self
             .leader
             .on_lead_timer(&mut self.core, Time(now), &mut out);
+        self.leader.check_invariants(&self.core);
         (step, out)
     }
 
@@ -282,6 +286,7 @@ impl Fx {
         let step = self
             .leader
             .propose(&mut self.core, op(path), Time(now), &mut out);
+        self.leader.check_invariants(&self.core);
         assert_eq!(step, RoleStep::Continue);
         out
     }
@@ -291,6 +296,7 @@ impl Fx {
         let mut out = Vec::new();
         let synced = self.core.fsync_done();
         self.leader.on_fsync_done(&mut self.core, synced, &mut out);
+        self.leader.check_invariants(&self.core);
         out
     }
 

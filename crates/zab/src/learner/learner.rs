@@ -48,17 +48,17 @@ pub struct Learner {
     pub new_epoch: Epoch,
     pub sync_mode: SyncMode,
     /// `lastLoggedZxid` captured by `registerWithLeader` before anything is sent.
-    last_logged_zxid: Zxid,
-    pub(super) packets_not_logged: VecDeque<Txn>,
-    packets_committed: VecDeque<Zxid>,
-    snapshot_needed: bool,
-    write_to_txn_log: bool,
-    pub(super) first_sync_packet: bool,
+    pub(crate) last_logged_zxid: Zxid,
+    pub(crate) packets_not_logged: VecDeque<Txn>,
+    pub(crate) packets_committed: VecDeque<Zxid>,
+    pub(crate) snapshot_needed: bool,
+    pub(crate) write_to_txn_log: bool,
+    pub(crate) first_sync_packet: bool,
     pub last_queued: Zxid,
     /// `FollowerZooKeeperServer.pendingTxns`: logged, waiting for COMMIT.
-    pub(super) pending_txns: VecDeque<Txn>,
+    pub(crate) pending_txns: VecDeque<Txn>,
     /// Proposals whose ACK `SendAckRequestProcessor` sends once they are durable.
-    ack_after_sync: BTreeSet<Zxid>,
+    pub(crate) ack_after_sync: BTreeSet<Zxid>,
 }
 
 impl Learner {

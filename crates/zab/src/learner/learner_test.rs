@@ -134,6 +134,9 @@ impl Lx {
     fn recv_step(&mut self, p: QuorumPacket, now: u64) -> (RoleStep, Outbox) {
         let mut out = Vec::new();
         let step = self.l.on_packet(&mut self.core, p, Time(now), &mut out);
+        if step == RoleStep::Continue {
+            self.l.check_invariants(&self.core);
+        }
         (step, out)
     }
 
@@ -150,6 +153,7 @@ impl Lx {
         let synced = self.core.fsync_done();
         self.l
             .on_fsync_done(&mut self.core, synced, Time(now), &mut out);
+        self.l.check_invariants(&self.core);
         out
     }
 }

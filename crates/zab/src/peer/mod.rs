@@ -1,5 +1,6 @@
 //! `QuorumPeer`: one ZooKeeper server's quorum side.
 
+mod invariants;
 mod peer_core;
 mod quorum_peer;
 mod server_state;

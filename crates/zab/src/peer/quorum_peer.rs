@@ -363,6 +363,10 @@ impl QuorumPeer {
         self.enter_looking(now, out);
     }
 
+    pub(crate) fn core(&self) -> &PeerCore {
+        &self.core
+    }
+
     pub fn myid(&self) -> Sid {
         self.core.myid
     }
