@@ -12,11 +12,12 @@
 //! plain view-models built from it. Only `apply` mutates it.
 
 use crate::run_params::RunParams;
+use crate::time_travel::{TravelAction, TravelState};
 use crate::view_model::keys::{KeyCommand, SPEED_KEY_STEP};
 use crate::view_model::log_model::LogKinds;
 use crate::view_model::speed::Speed;
 use sim::session::{RunSpec, Session, UserAction};
-use sim::Simulation;
+use sim::{MsgId, Simulation};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use zab::{Sid, Time};
@@ -42,39 +43,17 @@ pub enum Action {
         voters: u32,
         observers: u32,
     },
-    Crash(Sid),
-    Restart(Sid),
+    /// A fault or a client write by hand: it goes through `Session::act`, so it is recorded
+    /// and a link reproduces it.
+    Act(UserAction),
     /// Select a server for the inspector (`None` clears).
     Select(Option<Sid>),
-    /// Select a message on the wire to read its full summary.
-    SelectMessage(Option<(u64, String)>),
+    /// Pick a message (a pill on the wire, an arrow of the diagram): every view shows it.
+    SelectMessage(Option<MsgId>),
     /// Show only the log entries concerning this server.
     FilterLog(Option<Sid>),
     /// The page became hidden or visible; the driver does not run while hidden.
     SetHidden(bool),
-    // ---- Faults by hand (issue 5): each goes through `Session::act`, so it is recorded. ----
-    /// Partition two servers: both ways, or only `from` → `to` when `one_way`.
-    Partition {
-        from: Sid,
-        to: Sid,
-        one_way: bool,
-    },
-    /// Heal every partition.
-    Heal,
-    /// Break every connection between two servers (both channels).
-    Break {
-        a: Sid,
-        b: Sid,
-    },
-    /// Drop a message in flight (its `MsgId`).
-    DropMessage(u64),
-    /// Hold a message in flight `extra_ms` longer.
-    DelayMessage {
-        msg: u64,
-        extra_ms: u64,
-    },
-    /// A client write at this server.
-    Write(Sid),
     /// A keyboard shortcut, resolved against the current state.
     Key(KeyCommand),
     /// Show only these kinds of entries in the event log.
@@ -82,7 +61,13 @@ pub enum Action {
     /// Open or close the keyboard help.
     ShowHelp(bool),
     /// Time travel, scenarios, links and imports (issue 6; see `crate::time_travel`).
-    Travel(crate::time_travel::TravelAction),
+    Travel(TravelAction),
+}
+
+impl From<TravelAction> for Action {
+    fn from(a: TravelAction) -> Action {
+        Action::Travel(a)
+    }
 }
 
 /// The run the state holds: a session (the simulation with its past), or why there is none.
@@ -106,14 +91,14 @@ pub struct UiState {
     pub hidden: bool,
     pub speed: Speed,
     pub selected: Option<Sid>,
-    pub selected_msg: Option<(u64, String)>,
+    pub selected_msg: Option<MsgId>,
     pub log_filter: Option<Sid>,
     /// The kinds of entries the event log shows.
     pub log_kinds: LogKinds,
     /// The keyboard help overlay is open.
     pub help_open: bool,
-    /// Time travel (issue 6): the timeline/diagram cache and the diagram's view settings.
-    pub travel: crate::time_travel::TravelState,
+    /// Time travel (issue 6): the timeline and diagram cache.
+    pub travel: TravelState,
 }
 
 impl UiState {
@@ -228,30 +213,18 @@ impl UiState {
                     ..UiState::from_spec(spec)
                 };
             }
-            Action::Crash(sid) => self.fault(UserAction::Crash(sid)),
-            Action::Restart(sid) => self.fault(UserAction::Restart(sid)),
+            Action::Act(a) => self.fault(a),
             Action::Select(sid) => self.selected = sid,
             Action::SelectMessage(m) => self.selected_msg = m,
             Action::FilterLog(sid) => self.log_filter = sid,
             Action::SetHidden(hidden) => self.hidden = hidden,
-            Action::Partition { from, to, one_way } => {
-                self.fault(UserAction::Partition { from, to, one_way })
-            }
-            Action::Heal => self.fault(UserAction::Heal),
-            Action::Break { a, b } => self.fault(UserAction::Break { a, b }),
-            Action::DropMessage(msg) => self.fault(UserAction::Drop(sim::MsgId(msg))),
-            Action::DelayMessage { msg, extra_ms } => self.fault(UserAction::Delay {
-                msg: sim::MsgId(msg),
-                extra_ms,
-            }),
-            Action::Write(sid) => self.fault(UserAction::Write(sid)),
             Action::Key(cmd) => self.key(cmd),
             Action::SetLogKinds(kinds) => self.log_kinds = kinds,
             Action::ShowHelp(open) => self.help_open = open,
-            Action::Travel(a) => crate::time_travel::apply(self, a),
+            Action::Travel(a) => self.travel(a),
         }
         // Time travel: keep the timeline's index in step with whatever the action did.
-        crate::time_travel::after_apply(self);
+        self.sync_travel();
     }
 
     /// A shortcut means what the matching button would do now; one that does not apply
@@ -267,15 +240,15 @@ impl UiState {
             KeyCommand::Faster => Action::SetSpeed(Speed::clamped(self.speed.0 + SPEED_KEY_STEP)),
             KeyCommand::Slower => Action::SetSpeed(Speed::clamped(self.speed.0 - SPEED_KEY_STEP)),
             KeyCommand::CrashSelected => match (self.selected, selected_up) {
-                (Some(sid), Some(true)) => Action::Crash(sid),
+                (Some(sid), Some(true)) => Action::Act(UserAction::Crash(sid)),
                 _ => return,
             },
             KeyCommand::RestartSelected => match (self.selected, selected_up) {
-                (Some(sid), Some(false)) => Action::Restart(sid),
+                (Some(sid), Some(false)) => Action::Act(UserAction::Restart(sid)),
                 _ => return,
             },
             KeyCommand::WriteSelected => match (self.selected, selected_up) {
-                (Some(sid), Some(true)) => Action::Write(sid),
+                (Some(sid), Some(true)) => Action::Act(UserAction::Write(sid)),
                 _ => return,
             },
             KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
@@ -375,5 +348,11 @@ impl yew::Reducible for UiState {
     }
 }
 
+mod travel;
+
+pub use travel::{state_for_link, state_for_query};
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod travel_tests;

@@ -280,7 +280,10 @@ async fn test_export_then_import_round_trips() {
         .expect("a string");
     let header = trace.lines().next().unwrap_or_default();
     assert!(
-        header.contains("\"zabscope_trace\":1") && header.contains("\"steps\":400"),
+        header.contains(&format!(
+            "\"zabscope_trace\":{}",
+            sim::trace_file::TRACE_VERSION
+        )) && header.contains("\"steps\":400"),
         "{header}"
     );
     assert!(header.contains("150:c2"), "{header}");

@@ -44,7 +44,7 @@ pub struct AppProps {
 /// The state a query string asks for: its run (a random seed when it has none; scenario,
 /// faults, speed and position from the link), or the error.
 pub fn initial_state(query: &str) -> UiState {
-    time_travel::state_for_query(query)
+    crate::state::state_for_query(query)
 }
 
 #[component]
@@ -83,7 +83,7 @@ pub fn App(props: &AppProps) -> Html {
     {
         let sync = props.sync_url && state.error().is_none();
         // The whole link (scenario, faults, speed; the position while paused) lives in the URL.
-        let link = time_travel::link_of(&state, false).map(|l| l.to_query());
+        let link = state.link(false).map(|l| l.to_query());
         use_effect_with((state.params(), link), move |(p, link)| {
             browser::note_run(p.seed.unwrap_or(0), p.voters, p.observers);
             if let (true, Some(q)) = (sync, link) {
@@ -111,7 +111,40 @@ pub fn App(props: &AppProps) -> Html {
         )
     };
 
-    let Some(sim) = state.sim() else {
+    // The drawing is rebuilt only when what it shows changed: the simulation (version), the
+    // display clock, the selections, the layout. Other renders (a log filter, a diagram
+    // hover, the help dialog) reuse it.
+    let cluster = {
+        let options = ClusterOptions {
+            display_ms: state.display_ms,
+            reduced_motion,
+            selected: state.selected,
+            selected_msg: state.selected_msg,
+            portrait,
+            fresh_ms: fresh_window_ms(state.speed.factor()),
+        };
+        let deps = (
+            state.version,
+            options.display_ms.to_bits(),
+            options.selected,
+            options.selected_msg,
+            portrait,
+            cluster_aspect.map(f64::to_bits),
+            options.fresh_ms.to_bits(),
+        );
+        let state = state.clone();
+        use_memo(deps, move |_| {
+            let sim = state.sim()?;
+            let session = state.session()?;
+            Some(Rc::new(ClusterModel::build_fitted(
+                &sim,
+                session.log(),
+                &options,
+                cluster_aspect,
+            )))
+        })
+    };
+    let (Some(sim), Some(cluster)) = (state.sim(), cluster.as_ref().clone()) else {
         let message = state.error().unwrap_or("No run").to_string();
         return html! {
             <div class="app app--error">
@@ -122,23 +155,9 @@ pub fn App(props: &AppProps) -> Html {
     };
     let session = state.session();
     let full_log = session.as_ref().map_or(&[][..], |s| s.log());
-    let cluster = Rc::new(ClusterModel::build_fitted(
-        &sim,
-        full_log,
-        &ClusterOptions {
-            display_ms: state.display_ms,
-            reduced_motion,
-            selected: state.selected,
-            selected_msg: state.selected_msg.as_ref().map(|(id, _)| *id),
-            portrait,
-            fresh_ms: fresh_window_ms(state.speed.factor()),
-        },
-        cluster_aspect,
-    ));
     let message = state
         .selected_msg
-        .as_ref()
-        .and_then(|(id, _)| MessageDetail::build(&sim, full_log, *id, state.display_ms));
+        .and_then(|id| MessageDetail::build(&sim, full_log, id, state.display_ms));
     drop(session);
     let partitioned = !cluster.cuts.is_empty();
     let inspector = state
@@ -170,7 +189,7 @@ pub fn App(props: &AppProps) -> Html {
                 </section>
                 <aside class="app__side">
                     if let Some(detail) = message {
-                        <MessagePanel key={detail.id} detail={detail.clone()} on_action={on_action.clone()} />
+                        <MessagePanel key={detail.id.0} detail={detail.clone()} on_action={on_action.clone()} />
                     }
                     <Inspector model={inspector} on_action={on_action.clone()} />
                     <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} on_action={on_action.clone()} />
@@ -181,7 +200,7 @@ pub fn App(props: &AppProps) -> Html {
             }
             <section class="app__travel" aria-label="Space-time diagram">
                 if let Some(model) = travel.diagram.clone() {
-                    <SpaceTime {model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
+                    <SpaceTime source={model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
                 }
             </section>
             if state.help_open {
@@ -206,7 +225,7 @@ fn Header() -> Html {
 /// What the time-travel views need from the state, built once per render.
 struct TravelViews {
     timeline: Option<Rc<time_travel::timeline::TimelineModel>>,
-    diagram: Option<Rc<time_travel::diagram::DiagramModel>>,
+    diagram: Option<time_travel::DiagramSource>,
     link: AttrValue,
     file_stem: AttrValue,
     export_trace: Callback<(), String>,
@@ -214,17 +233,15 @@ struct TravelViews {
 
 impl TravelViews {
     fn of(state: &UseReducerHandle<UiState>, app_url: Option<&str>) -> TravelViews {
-        let query = time_travel::link_of(state, true)
-            .map(|l| l.to_query())
-            .unwrap_or_default();
+        let query = state.link(true).map(|l| l.to_query()).unwrap_or_default();
         let base = app_url.map_or_else(crate::share::page_base, str::to_string);
         let export_trace = {
             let state = state.clone();
-            Callback::from(move |_: ()| time_travel::trace_text(&state).unwrap_or_default())
+            Callback::from(move |_: ()| state.trace_text().unwrap_or_default())
         };
         TravelViews {
-            timeline: time_travel::timeline_model(state).map(Rc::new),
-            diagram: time_travel::diagram_model(state).map(Rc::new),
+            timeline: state.timeline_model().map(Rc::new),
+            diagram: state.diagram_source(),
             link: format!("{base}?{query}").into(),
             file_stem: format!("zabscope-seed{}", state.seed).into(),
             export_trace,

@@ -66,7 +66,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             </g>
             <g class="cluster__messages">
                 { for m.messages.iter().map(|msg| html! {
-                    <MessagePill key={msg.id} message={msg.clone()} on_action={on_action.clone()} />
+                    <MessagePill key={msg.id.0} message={msg.clone()} on_action={on_action.clone()} />
                 }) }
             </g>
         </svg>

@@ -6,6 +6,7 @@
 
 use crate::state::Action;
 use crate::view_model::cluster_model::LinkModel;
+use sim::session::UserAction;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +32,7 @@ pub fn ConnectionLine(props: &ConnectionLineProps) -> Html {
     let (a, b) = (l.a, l.b);
     let onclick = props.on_action.reform(move |e: MouseEvent| {
         e.stop_propagation();
-        Action::Break { a, b }
+        Action::Act(UserAction::Break { a, b })
     });
     let (x1, y1, x2, y2) = (
         format!("{:.1}", l.from.x),

@@ -7,7 +7,7 @@ use crate::browser;
 use crate::components::cluster_view::ClusterView;
 use crate::hooks::use_sim_driver;
 use crate::state::Action;
-use crate::time_travel::{self, TravelAction};
+use crate::time_travel::TravelAction;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
 use crate::view_model::labels::clock_label;
 use crate::view_model::recent::fresh_window_ms;
@@ -26,7 +26,7 @@ pub struct EmbedAppProps {
 #[component]
 pub fn EmbedApp(props: &EmbedAppProps) -> Html {
     let query = props.query.clone();
-    let state = use_reducer(move || time_travel::state_for_query(&query));
+    let state = use_reducer(move || crate::state::state_for_query(&query));
     let reduced_motion = *use_memo((), |_| browser::prefers_reduced_motion());
     use_sim_driver(state.wants_frames(), state.dispatcher());
     let on_action = {
@@ -50,7 +50,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             display_ms: state.display_ms,
             reduced_motion,
             selected: state.selected,
-            selected_msg: state.selected_msg.as_ref().map(|(id, _)| *id),
+            selected_msg: state.selected_msg,
             portrait: false,
             fresh_ms: fresh_window_ms(state.speed.factor()),
         },
@@ -73,9 +73,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             .app_url
             .as_ref()
             .map_or_else(String::new, |u| u.to_string());
-        let query = time_travel::link_of(&state, true)
-            .map(|l| l.to_query())
-            .unwrap_or_default();
+        let query = state.link(true).map(|l| l.to_query()).unwrap_or_default();
         format!("{base}?{query}")
     };
     let playing = state.playing;
@@ -83,7 +81,8 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         on_action.reform(move |_: MouseEvent| if playing { Action::Pause } else { Action::Play });
     let step = on_action.reform(|_: MouseEvent| Action::Step);
     let restart = {
-        let spec = time_travel::link_of(&state, false)
+        let spec = state
+            .link(false)
             .map(|l| l.spec(state.seed))
             .unwrap_or_else(|| {
                 sim::session::RunSpec::new(state.seed, state.voters, state.observers)

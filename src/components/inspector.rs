@@ -6,6 +6,7 @@
 use crate::state::Action;
 use crate::view_model::cluster_model::ThreadRow;
 use crate::view_model::inspector_model::InspectorModel;
+use sim::session::UserAction;
 use yew::prelude::*;
 use zab::Sid;
 
@@ -30,21 +31,23 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         };
     };
     let sid = m.sid;
-    let crash = on_action.reform(move |_: MouseEvent| Action::Crash(sid));
-    let restart = on_action.reform(move |_: MouseEvent| Action::Restart(sid));
-    let write = on_action.reform(move |_: MouseEvent| Action::Write(sid));
+    let crash = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Crash(sid)));
+    let restart = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Restart(sid)));
+    let write = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Write(sid)));
     let close = on_action.reform(|_: MouseEvent| Action::Select(None));
-    let heal = on_action.reform(|_: MouseEvent| Action::Heal);
+    let heal = on_action.reform(|_: MouseEvent| Action::Act(UserAction::Heal));
     let toggle_way = {
         let one_way = one_way.clone();
         Callback::from(move |_: MouseEvent| one_way.set(!*one_way))
     };
     let partition_buttons = m.others.iter().map(|&to| {
         let way = *one_way;
-        let onclick = on_action.reform(move |_: MouseEvent| Action::Partition {
-            from: sid,
-            to,
-            one_way: way,
+        let onclick = on_action.reform(move |_: MouseEvent| {
+            Action::Act(UserAction::Partition {
+                from: sid,
+                to,
+                one_way: way,
+            })
         });
         let label = if way {
             format!("{sid} ↛ {to}")
@@ -62,7 +65,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     linked.sort();
     linked.dedup();
     let break_buttons = linked.into_iter().map(|other| {
-        let onclick = on_action.reform(move |_: MouseEvent| Action::Break { a: sid, b: other });
+        let onclick = on_action
+            .reform(move |_: MouseEvent| Action::Act(UserAction::Break { a: sid, b: other }));
         html! {
             <button class="btn btn--small inspector__break" {onclick} data-to={other.to_string()}
                 title={format!("Reset every TCP connection between {sid} and {other}")}>

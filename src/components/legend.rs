@@ -2,6 +2,7 @@
 //! control: heal every partition.
 
 use crate::state::Action;
+use sim::session::UserAction;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,7 +17,9 @@ pub struct LegendProps {
 #[component]
 pub fn Legend(props: &LegendProps) -> Html {
     let states = ["looking", "following", "leading", "observing", "crashed"];
-    let heal = props.on_action.reform(|_: MouseEvent| Action::Heal);
+    let heal = props
+        .on_action
+        .reform(|_: MouseEvent| Action::Act(UserAction::Heal));
     html! {
         <div class="legend-bar">
             <ul class="legend" aria-label="Legend">

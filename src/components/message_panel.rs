@@ -7,6 +7,7 @@ use crate::state::Action;
 use crate::view_model::message_detail::{
     MessageDetail, DELAY_DEFAULT_MS, DELAY_MAX_MS, DELAY_MIN_MS,
 };
+use sim::session::UserAction;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -25,12 +26,12 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
         .reform(|_: MouseEvent| Action::SelectMessage(None));
     let drop = props
         .on_action
-        .reform(move |_: MouseEvent| Action::DropMessage(id));
+        .reform(move |_: MouseEvent| Action::Act(UserAction::Drop(id)));
     let hold = {
         let extra_ms = *delay;
         props
             .on_action
-            .reform(move |_: MouseEvent| Action::DelayMessage { msg: id, extra_ms })
+            .reform(move |_: MouseEvent| Action::Act(UserAction::Delay { msg: id, extra_ms }))
     };
     let on_delay = {
         let delay = delay.clone();
@@ -51,7 +52,7 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
             <div class="message-panel__head">
                 <h2 class="message-panel__title">
                     <span class="message-panel__kind">{ &d.kind }</span>
-                    <span class="message-panel__id">{ format!("#{}", d.id) }</span>
+                    <span class="message-panel__id">{ format!("#{}", d.id.0) }</span>
                 </h2>
                 <button class="btn btn--small" onclick={close} aria-label="Close message">{ "×" }</button>
             </div>

@@ -39,10 +39,10 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
     let w = pill_width(&m.kind, &m.lines);
     let h = pill_height(m.lines.len());
     let onclick = {
-        let pick = (!m.selected).then(|| (m.id, m.summary.clone()));
+        let pick = (!m.selected).then_some(m.id);
         props.on_action.reform(move |e: MouseEvent| {
             e.stop_propagation();
-            Action::SelectMessage(pick.clone())
+            Action::SelectMessage(pick)
         })
     };
     let class = classes!(
@@ -62,8 +62,8 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
     });
     html! {
         <g {class} transform={format!("translate({:.1} {:.1})", m.at.x, m.at.y)} {onclick}
-            data-kind={m.kind.clone()} data-msg={m.id.to_string()}>
-            <title>{ format!("#{}: {} (click for every field)", m.id, m.summary) }</title>
+            data-kind={m.kind.clone()} data-msg={m.id.0.to_string()}>
+            <title>{ format!("#{}: {} (click for every field)", m.id.0, m.summary) }</title>
             <rect class="message-pill__box" x={(-w / 2.0).to_string()} y={top.to_string()}
                 width={w.to_string()} height={h.to_string()} rx="7" />
             <text class="message-pill__kind" y={format!("{:.1}", top + KIND_LINE_H)}

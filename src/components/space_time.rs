@@ -7,9 +7,10 @@
 use crate::hooks::{use_visible, use_width};
 use crate::share;
 use crate::state::Action;
-use crate::time_travel::diagram::{DiagramModel, GUTTER};
+use crate::time_travel::diagram::{DiagramAction, DiagramSettings, GUTTER};
 use crate::time_travel::log_index::{Fate, KindGroup};
-use crate::time_travel::TravelAction;
+use crate::time_travel::{DiagramSource, TravelAction};
+use sim::MsgId;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -17,7 +18,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SpaceTimeProps {
-    pub model: Rc<DiagramModel>,
+    /// The run, the cache, the cursor and the picked message.
+    pub source: DiagramSource,
     /// The file name for the SVG export, e.g. `zabscope-seed7.svg`.
     pub file_name: AttrValue,
     pub on_action: Callback<Action>,
@@ -27,23 +29,38 @@ type WheelClosure = Closure<dyn FnMut(web_sys::WheelEvent)>;
 
 #[component]
 pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
-    let m = &props.model;
+    // How the diagram is looked at is this component's own state (SG-21: view state stays
+    // in its view); what it shows comes from the source, and the model is rebuilt only when
+    // one of the two changed.
+    let view = use_reducer(DiagramView::default);
+    let model = {
+        let settings = view.settings.clone();
+        use_memo((props.source.clone(), settings), |(source, settings)| {
+            source.model(settings)
+        })
+    };
+    let m = &*model;
+    let cursor_ms = props.source.cursor_ms;
+    let on_view = {
+        let view = view.dispatcher();
+        Callback::from(move |a: DiagramAction| view.dispatch((a, cursor_ms)))
+    };
     let on_action = &props.on_action;
     let frame = use_node_ref();
     let drag = use_mut_ref(|| None::<(f64, f64)>);
     let moved = use_mut_ref(|| 0.0_f64);
-    let travel = |a: TravelAction| on_action.reform(move |_: MouseEvent| Action::Travel(a.clone()));
+    let act = |a: DiagramAction| on_view.reform(move |_: MouseEvent| a);
 
     // Off screen (below the fold while the drawing plays), the arrows are not drawn at all.
     let on_screen = use_visible(frame.clone());
     use_width(
         frame.clone(),
-        on_action.reform(|w: f64| Action::Travel(TravelAction::SetWidth(w.round()))),
+        on_view.reform(|w: f64| DiagramAction::SetWidth(w.round())),
     );
     // The wheel zooms the diagram, so its listener must be able to cancel the page's scroll:
     // Yew's are passive, this one is not. It acts only while the pointer is over the diagram.
     {
-        let on_action = on_action.clone();
+        let on_view = on_view.clone();
         use_effect_with(frame.clone(), move |frame| {
             let el = frame.cast::<web_sys::HtmlElement>();
             let closure: Option<WheelClosure> = el.as_ref().map(|_| {
@@ -52,12 +69,12 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     let (dx, dy) = (e.delta_x(), e.delta_y());
                     if e.shift_key() || dx.abs() > dy.abs() {
                         let d = if dx.abs() > dy.abs() { dx } else { dy };
-                        on_action.emit(Action::Travel(TravelAction::Pan { dx_px: d }));
+                        on_view.emit(DiagramAction::Pan { dx_px: d });
                     } else {
-                        on_action.emit(Action::Travel(TravelAction::Zoom {
+                        on_view.emit(DiagramAction::Zoom {
                             factor: (dy * 0.0015).exp(),
                             anchor_px: Some(f64::from(e.offset_x())),
-                        }));
+                        });
                     }
                 })
             });
@@ -104,8 +121,8 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let on_pointer_move = {
         let drag = drag.clone();
         let moved = moved.clone();
-        let on_action = on_action.clone();
-        let model = props.model.clone();
+        let on_view = on_view.clone();
+        let model = model.clone();
         let local = local.clone();
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
@@ -116,12 +133,12 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                 let mut m = moved.borrow_mut();
                 *m += dx.abs();
                 if *m > 3.0 && dx != 0.0 {
-                    on_action.emit(Action::Travel(TravelAction::Pan { dx_px: dx }));
+                    on_view.emit(DiagramAction::Pan { dx_px: dx });
                 }
             } else if let Some((x, y)) = local(&e) {
                 let near = model.nearest(x, y, HIT_PX);
                 if near != model.hovered.as_ref().map(|h| h.msg) {
-                    on_action.emit(Action::Travel(TravelAction::Hover(near)));
+                    on_view.emit(DiagramAction::Hover(near));
                 }
             }
         })
@@ -130,7 +147,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         let drag = drag.clone();
         let moved = moved.clone();
         let on_action = on_action.clone();
-        let model = props.model.clone();
+        let model = model.clone();
         Callback::from(move |e: PointerEvent| {
             let Some((_, x)) = drag.borrow_mut().take() else {
                 return;
@@ -140,52 +157,52 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             }
             let y = local(&e).map_or(0.0, |p| p.1);
             let action = match model.nearest(x, y, HIT_PX) {
-                Some(msg) => TravelAction::SelectArrow(Some(msg)),
+                Some(msg) => Action::SelectMessage(Some(MsgId(msg))),
                 None if x >= GUTTER => {
                     let t = (model.t0_ms + (x - GUTTER) * model.ms_per_px).max(0.0);
-                    TravelAction::SeekToTime(t as u64)
+                    Action::Travel(TravelAction::SeekToTime(t as u64))
                 }
                 None => return,
             };
-            on_action.emit(Action::Travel(action));
+            on_action.emit(action);
         })
     };
     let on_leave = {
         let drag = drag.clone();
-        let on_action = on_action.clone();
+        let on_view = on_view.clone();
         let hovering = m.hovered.is_some();
         Callback::from(move |_: PointerEvent| {
             *drag.borrow_mut() = None;
             if hovering {
-                on_action.emit(Action::Travel(TravelAction::Hover(None)));
+                on_view.emit(DiagramAction::Hover(None));
             }
         })
     };
     let on_key = {
-        let on_action = on_action.clone();
+        let on_view = on_view.clone();
         Callback::from(move |e: KeyboardEvent| {
             let a = match e.key().as_str() {
-                "ArrowLeft" => TravelAction::Pan { dx_px: -80.0 },
-                "ArrowRight" => TravelAction::Pan { dx_px: 80.0 },
-                "+" | "=" => TravelAction::Zoom {
+                "ArrowLeft" => DiagramAction::Pan { dx_px: -80.0 },
+                "ArrowRight" => DiagramAction::Pan { dx_px: 80.0 },
+                "+" | "=" => DiagramAction::Zoom {
                     factor: 0.5,
                     anchor_px: None,
                 },
-                "-" | "_" => TravelAction::Zoom {
+                "-" | "_" => DiagramAction::Zoom {
                     factor: 2.0,
                     anchor_px: None,
                 },
-                "f" => TravelAction::Follow,
+                "f" => DiagramAction::Follow,
                 _ => return,
             };
             e.prevent_default();
             // The diagram is focused: these keys are not the page's shortcuts.
             e.stop_propagation();
-            on_action.emit(Action::Travel(a));
+            on_view.emit(a);
         })
     };
     let export_svg = {
-        let model = props.model.clone();
+        let model = model.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(a) = share::target::<web_sys::Element>(&e)
                 .and_then(|el| el.closest("a").ok().flatten())
@@ -204,7 +221,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         let on = m.show.get(i).copied().unwrap_or(true);
         html! {
             <button class={classes!("space-time__filter", format!("space-time__filter--{}", g.modifier()))}
-                aria-pressed={on.to_string()} onclick={travel(TravelAction::Toggle(*g))}
+                aria-pressed={on.to_string()} onclick={act(DiagramAction::Toggle(*g))}
                 title={format!("Show or hide {} messages", g.label())}>
                 <span class="space-time__swatch" aria-hidden="true"></span>{ g.label() }
             </button>
@@ -245,11 +262,11 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                 <h2 class="panel__title">{ "Space-time diagram" }</h2>
                 <div class="space-time__filters" role="group" aria-label="Message families">{ for filters }</div>
                 <div class="space-time__zoom" role="group" aria-label="Zoom">
-                    <button class="btn space-time__zoom-out" onclick={travel(TravelAction::Zoom { factor: 2.0, anchor_px: None })} title="Zoom out (−)">{ "−" }</button>
+                    <button class="btn space-time__zoom-out" onclick={act(DiagramAction::Zoom { factor: 2.0, anchor_px: None })} title="Zoom out (−)">{ "−" }</button>
                     <span class="space-time__scale" title="Simulated milliseconds per pixel">{ scale_label(m.ms_per_px) }</span>
-                    <button class="btn space-time__zoom-in" onclick={travel(TravelAction::Zoom { factor: 0.5, anchor_px: None })} title="Zoom in (+)">{ "+" }</button>
+                    <button class="btn space-time__zoom-in" onclick={act(DiagramAction::Zoom { factor: 0.5, anchor_px: None })} title="Zoom in (+)">{ "+" }</button>
                     <button class={classes!("btn", "space-time__follow")} aria-pressed={m.follow.to_string()}
-                        onclick={travel(TravelAction::Follow)} title="Keep the cursor in view (f)">{ "Follow" }</button>
+                        onclick={act(DiagramAction::Follow)} title="Keep the cursor in view (f)">{ "Follow" }</button>
                     <a class="btn space-time__export" href="#" download={props.file_name.clone()} onclick={export_svg}
                         title="Download what is drawn as an SVG file">{ "⤓ SVG" }</a>
                 </div>
@@ -294,7 +311,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                         d.end_ms
                     ) }</span>
                     if m.details.as_ref() == Some(d) {
-                        <button class="space-time__details-close" onclick={travel(TravelAction::SelectArrow(None))}
+                        <button class="space-time__details-close" onclick={on_action.reform(|_: MouseEvent| Action::SelectMessage(None))}
                             aria-label="Close" title="Close">{ "×" }</button>
                     }
                 </div>
@@ -302,6 +319,23 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                 <p class="space-time__details space-time__details--empty">{ "Point at an arrow for its fields; click it to keep them." }</p>
             }
         </section>
+    }
+}
+
+/// The diagram's view state, as a small reducer of its own.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DiagramView {
+    settings: DiagramSettings,
+}
+
+impl Reducible for DiagramView {
+    /// The action, and where the run's cursor stands (zoom and scroll keep it in place).
+    type Action = (DiagramAction, f64);
+
+    fn reduce(self: Rc<Self>, (action, cursor_ms): Self::Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.settings.apply(action, cursor_ms);
+        Rc::new(next)
     }
 }
 

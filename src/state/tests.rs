@@ -87,12 +87,12 @@ fn test_election_through_steps_then_crash_and_restart() {
         });
         leader.expect("an election finishes within 5000 events")
     };
-    s.apply(Action::Crash(leader));
+    s.apply(Action::Act(UserAction::Crash(leader)));
     assert!(
         s.sim().expect("running").peer(leader).is_none(),
         "crash applies at once"
     );
-    s.apply(Action::Restart(leader));
+    s.apply(Action::Act(UserAction::Restart(leader)));
     assert!(
         s.sim().expect("running").peer(leader).is_some(),
         "restart applies at once"
@@ -184,31 +184,25 @@ fn test_faults_by_hand_are_recorded_in_the_session() {
         .sids()
         .find(|&x| x != leader)
         .expect("three servers");
-    s.apply(Action::Write(leader));
-    s.apply(Action::Partition {
+    s.apply(Action::Act(UserAction::Write(leader)));
+    s.apply(Action::Act(UserAction::Partition {
         from: leader,
         to: other,
         one_way: true,
-    });
-    s.apply(Action::Heal);
-    s.apply(Action::Break {
+    }));
+    s.apply(Action::Act(UserAction::Heal));
+    s.apply(Action::Act(UserAction::Break {
         a: leader,
         b: other,
-    });
+    }));
     let msg = loop {
-        if let Some(m) = s
-            .sim()
-            .expect("running")
-            .in_flight()
-            .next()
-            .map(|m| m.msg.0)
-        {
+        if let Some(m) = s.sim().expect("running").in_flight().next().map(|m| m.msg) {
             break m;
         }
         s.apply(Action::Step);
     };
-    s.apply(Action::DelayMessage { msg, extra_ms: 700 });
-    s.apply(Action::DropMessage(msg));
+    s.apply(Action::Act(UserAction::Delay { msg, extra_ms: 700 }));
+    s.apply(Action::Act(UserAction::Drop(msg)));
     assert_eq!(
         recorded(&s),
         vec![
@@ -223,11 +217,8 @@ fn test_faults_by_hand_are_recorded_in_the_session() {
                 a: leader,
                 b: other
             },
-            UserAction::Delay {
-                msg: sim::MsgId(msg),
-                extra_ms: 700
-            },
-            UserAction::Drop(sim::MsgId(msg)),
+            UserAction::Delay { msg, extra_ms: 700 },
+            UserAction::Drop(msg),
         ]
     );
     let log = s.session().expect("running").log().to_vec();
@@ -278,7 +269,7 @@ fn test_keys_act_on_the_selection_and_the_clock() {
 
     s.apply(Action::Key(KeyCommand::ToggleHelp));
     assert!(s.help_open);
-    s.apply(Action::SelectMessage(Some((1, "x".to_string()))));
+    s.apply(Action::SelectMessage(Some(sim::MsgId(1))));
     s.apply(Action::Key(KeyCommand::Escape));
     assert!(!s.help_open && s.selected_msg.is_some() && s.selected.is_some());
     s.apply(Action::Key(KeyCommand::Escape));

@@ -15,7 +15,7 @@
 //! does not change as the window moves either.
 
 use super::log_index::{Fate, KindGroup, LogIndex};
-use sim::trace::{LogEntry, LogEvent};
+use sim::trace::{LogEntry, LogEvent, MsgId};
 use zab::peer::ServerState;
 use zab::Sid;
 
@@ -32,7 +32,9 @@ pub const LANE_BOTTOM: f64 = 14.0;
 /// The lane labels' column.
 pub const GUTTER: f64 = 62.0;
 
-/// How the diagram is looked at: zoom, scroll, filters. Lives in the reducer.
+/// How the diagram is looked at: zoom, scroll, filters, the arrow under the pointer. View
+/// state only: it lives in the diagram's component, not in the app's reducer (which holds the
+/// picked message every view shares).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiagramSettings {
     pub ms_per_px: f64,
@@ -44,9 +46,25 @@ pub struct DiagramSettings {
     pub show: [bool; 4],
     /// The drawing's width in CSS pixels, as last measured.
     pub width_px: f64,
-    pub selected: Option<u64>,
     /// The arrow under the pointer.
     pub hovered: Option<u64>,
+}
+
+/// What the diagram's own controls do to its view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DiagramAction {
+    /// Zoom (factor > 1 zooms out) around a point of the drawing.
+    Zoom {
+        factor: f64,
+        anchor_px: Option<f64>,
+    },
+    Pan {
+        dx_px: f64,
+    },
+    Follow,
+    Toggle(KindGroup),
+    SetWidth(f64),
+    Hover(Option<u64>),
 }
 
 impl Default for DiagramSettings {
@@ -58,13 +76,32 @@ impl Default for DiagramSettings {
             // PINGs are hidden by default: a leader sends one per learner every tick.
             show: [true, true, true, false],
             width_px: 960.0,
-            selected: None,
             hovered: None,
         }
     }
 }
 
 impl DiagramSettings {
+    /// Apply one of the diagram's own actions; `cursor_ms` is where the run stands.
+    pub fn apply(&mut self, action: DiagramAction, cursor_ms: f64) {
+        match action {
+            DiagramAction::Zoom { factor, anchor_px } => self.zoom(factor, anchor_px, cursor_ms),
+            DiagramAction::Pan { dx_px } => self.pan(dx_px, cursor_ms),
+            DiagramAction::Follow => self.follow = true,
+            DiagramAction::Toggle(g) => {
+                if let Some(i) = KindGroup::ALL.iter().position(|x| *x == g) {
+                    self.show[i] = !self.show[i];
+                }
+            }
+            DiagramAction::SetWidth(px) => {
+                if px.is_finite() {
+                    self.width_px = px.clamp(240.0, 8_000.0);
+                }
+            }
+            DiagramAction::Hover(m) => self.hovered = m,
+        }
+    }
+
     /// The plotting width (right of the lane labels).
     pub fn plot_px(&self) -> f64 {
         (self.width_px - GUTTER).max(100.0)
@@ -240,8 +277,10 @@ impl DiagramModel {
         log: &[LogEntry],
         sids: &[Sid],
         settings: &DiagramSettings,
+        selected: Option<MsgId>,
         cursor_ms: f64,
     ) -> DiagramModel {
+        let selected = selected.map(|m| m.0);
         let plot = settings.plot_px();
         let mpp = settings.ms_per_px;
         let t0 = settings.t0(cursor_ms);
@@ -274,7 +313,7 @@ impl DiagramModel {
         let stride = in_window.div_ceil(MAX_ARROWS).max(1).next_power_of_two() as u64;
         let span = (4.0 * plot * mpp).max(1.0).log2().ceil().exp2();
         let origin = (t0 / span).floor() * span;
-        let marked = |msg: u64| Some(msg) == settings.selected || Some(msg) == settings.hovered;
+        let marked = |msg: u64| Some(msg) == selected || Some(msg) == settings.hovered;
         let arrows: Vec<ArrowView> = candidates
             .iter()
             .filter_map(|i| index.arrows.get(*i))
@@ -291,7 +330,7 @@ impl DiagramModel {
                     group: a.group,
                     fate: a.fate,
                     future: a.sent_ms as f64 > cursor_ms,
-                    selected: Some(a.msg) == settings.selected,
+                    selected: Some(a.msg) == selected,
                     hovered: Some(a.msg) == settings.hovered,
                 })
             })
@@ -334,7 +373,7 @@ impl DiagramModel {
             in_window,
             drawn,
             total: index.arrows.len(),
-            details: settings.selected.and_then(details_of),
+            details: selected.and_then(details_of),
             hovered: settings.hovered.and_then(details_of),
         }
     }

@@ -1,15 +1,16 @@
 //! Time travel: the timeline, the space-time diagram, seeking, forks, scenarios and links.
 //!
 //! ```text
-//!   UiState.travel ─ cache: StepTable (position → log length, time)
-//!                  │        LogIndex  (arrows, phases, markers; from the explored log)
-//!                  │        fork notice
-//!                  └ diagram: zoom, scroll, filters, selection
+//!   TravelCache ─ StepTable (position → log length, time)
+//!               ├ LogIndex  (arrows, phases, markers; from the explored log)
+//!               └ fork notice
 //!
-//!   TravelAction ──apply──▶ Session::seek / a fresh session (scenario, link, import)
-//!   every Action ──after_apply──▶ cache.sync(session)   (records, densifies, indexes)
+//!   the reducer (crate::state) ──▶ TravelCache::seek / sync / next_phase
 //!   render ──▶ TimelineModel, DiagramModel (plain data for the components)
 //! ```
+//!
+//! This module knows the session and nothing of the reducer: `crate::state` drives it, and
+//! the diagram's component keeps how the diagram is looked at (zoom, scroll, filters, hover).
 //!
 //! The session keeps one master log and replays from checkpoints; this module adds what the
 //! views need on top of it and nothing the simulation depends on, so losing it (a new cache)
@@ -20,16 +21,13 @@ pub mod log_index;
 pub mod step_table;
 pub mod timeline;
 
-use crate::link::Link;
-use crate::state::{Action, Run, UiState};
-use diagram::{DiagramModel, DiagramSettings};
-use log_index::{KindGroup, LogIndex};
+use log_index::LogIndex;
 use sim::session::{RunSpec, Session};
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 use step_table::StepTable;
-use timeline::{phase_target, TimelineModel};
+use timeline::phase_target;
 
 /// How far "next phase" runs ahead of the explored range looking for a boundary.
 pub const MAX_RUN_AHEAD: u64 = 100_000;
@@ -156,18 +154,15 @@ impl TravelCache {
     }
 }
 
-/// The reducer's time-travel part: the cache and the diagram's view settings.
+/// The reducer's time-travel part: the cache, shared with the views that read it.
 #[derive(Clone, Default)]
 pub struct TravelState {
     pub cache: Rc<RefCell<TravelCache>>,
-    pub diagram: DiagramSettings,
 }
 
 impl fmt::Debug for TravelState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TravelState")
-            .field("diagram", &self.diagram)
-            .finish_non_exhaustive()
+        f.debug_struct("TravelState").finish_non_exhaustive()
     }
 }
 
@@ -194,6 +189,58 @@ impl fmt::Debug for SharedSession {
     }
 }
 
+/// What the space-time diagram is drawn from: the session and the cache as they stand, the
+/// cursor and the picked message. Equal while none of those changed, so the diagram's
+/// component rebuilds its model only then (or when its own view settings change).
+#[derive(Clone)]
+pub struct DiagramSource {
+    pub session: Rc<RefCell<Session>>,
+    pub cache: Rc<RefCell<TravelCache>>,
+    /// The reducer's count of simulation changes.
+    pub version: u64,
+    pub cursor_ms: f64,
+    pub selected: Option<sim::MsgId>,
+}
+
+impl PartialEq for DiagramSource {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.cache, &other.cache)
+            && self.version == other.version
+            && self.cursor_ms == other.cursor_ms
+            && self.selected == other.selected
+    }
+}
+
+impl fmt::Debug for DiagramSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiagramSource")
+            .field("version", &self.version)
+            .field("cursor_ms", &self.cursor_ms)
+            .field("selected", &self.selected)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DiagramSource {
+    /// The visible part of the diagram under these view settings.
+    pub fn model(&self, settings: &diagram::DiagramSettings) -> diagram::DiagramModel {
+        let s = self.session.borrow();
+        let cache = self.cache.borrow();
+        let sids: Vec<zab::Sid> = s.sim().sids().collect();
+        diagram::DiagramModel::build(
+            &cache.index,
+            s.full_log(),
+            &sids,
+            settings,
+            self.selected,
+            self.cursor_ms,
+        )
+    }
+}
+
+/// What the reducer does about time: where to stand, which run to show. How the diagram is
+/// looked at (zoom, scroll, filters, hover) is the diagram's own state, not the reducer's.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TravelAction {
     /// Stand after this many events.
@@ -211,206 +258,4 @@ pub enum TravelAction {
     /// Show an imported run, standing where it ends.
     Import(SharedSession),
     DismissFork,
-    /// Zoom the diagram (factor > 1 zooms out) around a point of the drawing.
-    Zoom {
-        factor: f64,
-        anchor_px: Option<f64>,
-    },
-    Pan {
-        dx_px: f64,
-    },
-    Follow,
-    Toggle(KindGroup),
-    SetWidth(f64),
-    SelectArrow(Option<u64>),
-    /// The arrow under the pointer (its fields show under the diagram).
-    Hover(Option<u64>),
 }
-
-impl From<TravelAction> for Action {
-    fn from(a: TravelAction) -> Action {
-        Action::Travel(a)
-    }
-}
-
-/// Apply a time-travel action to the state.
-pub fn apply(state: &mut UiState, action: TravelAction) {
-    let cursor = state.display_ms;
-    let d = &mut state.travel.diagram;
-    match action {
-        TravelAction::SeekTo(p) => seek(state, p),
-        TravelAction::SeekToTime(t) => {
-            let step = state.travel.cache.borrow().table.step_at_time(t);
-            seek(state, step);
-        }
-        TravelAction::StepBack => {
-            if let Some(p) = state.session().map(|s| s.position()) {
-                seek(state, p.saturating_sub(1));
-            }
-        }
-        TravelAction::PhaseBack => {
-            let target = state.session().and_then(|s| {
-                let cache = state.travel.cache.borrow();
-                phase_target(&cache.table, &cache.index, s.position(), false)
-            });
-            seek(state, target.unwrap_or(0));
-        }
-        TravelAction::PhaseForward => {
-            let target = match &state.run {
-                Run::Running { session } => state
-                    .travel
-                    .cache
-                    .borrow_mut()
-                    .next_phase(&mut session.borrow_mut()),
-                Run::Failed { .. } => None,
-            };
-            match target {
-                Some(t) => seek(state, t),
-                // Nothing happened within the bound: stand at the end of what ran.
-                None => {
-                    let end = state.session().map_or(0, |s| s.explored());
-                    seek(state, end);
-                }
-            }
-        }
-        TravelAction::Start { spec, pos } => {
-            *state = fresh(state, UiState::from_spec(spec));
-            if let Some(p) = pos {
-                seek(state, p);
-            }
-        }
-        TravelAction::Import(SharedSession(session)) => {
-            let spec = session.borrow().spec().clone();
-            let mut next = fresh(state, UiState::from_spec(spec));
-            next.display_ms = session.borrow().sim().now().0 as f64;
-            next.run = Run::Running { session };
-            *state = next;
-        }
-        TravelAction::DismissFork => state.travel.cache.borrow_mut().fork = None,
-        TravelAction::Zoom { factor, anchor_px } => d.zoom(factor, anchor_px, cursor),
-        TravelAction::Pan { dx_px } => d.pan(dx_px, cursor),
-        TravelAction::Follow => d.follow = true,
-        TravelAction::Toggle(g) => {
-            if let Some(i) = KindGroup::ALL.iter().position(|x| *x == g) {
-                d.show[i] = !d.show[i];
-            }
-        }
-        TravelAction::SetWidth(px) => {
-            if px.is_finite() {
-                d.width_px = px.clamp(240.0, 8_000.0);
-            }
-        }
-        TravelAction::SelectArrow(m) => d.selected = m,
-        TravelAction::Hover(m) => d.hovered = m,
-    }
-}
-
-/// A new run in place of the old one, keeping how the page is looked at.
-fn fresh(old: &UiState, mut next: UiState) -> UiState {
-    next.speed = old.speed;
-    next.hidden = old.hidden;
-    next.version = old.version + 1;
-    next.travel.diagram = DiagramSettings {
-        selected: None,
-        hovered: None,
-        follow: true,
-        ..old.travel.diagram.clone()
-    };
-    next
-}
-
-/// Seek the session to `target` and stand the display clock at its time.
-pub fn seek(state: &mut UiState, target: u64) {
-    let Run::Running { session } = &state.run else {
-        return;
-    };
-    let mut s = session.borrow_mut();
-    state.travel.cache.borrow_mut().seek(&mut s, target);
-    state.display_ms = s.sim().now().0 as f64;
-    drop(s);
-    state.version += 1;
-}
-
-/// Called by the reducer after every action: keep the cache in step with the session.
-pub fn after_apply(state: &mut UiState) {
-    if let Run::Running { session } = &state.run {
-        state
-            .travel
-            .cache
-            .borrow_mut()
-            .sync(&mut session.borrow_mut());
-    }
-}
-
-/// The state a link asks for: its run (with `seed` when the link has none), its speed, its
-/// position, playing if it says so.
-pub fn state_for_link(link: &Link, seed: u64) -> UiState {
-    let mut state = UiState::from_spec(link.spec(link.seed.unwrap_or(seed)));
-    if let Some(speed) = link.speed {
-        state.speed = speed;
-    }
-    if let Some(t) = link.at_ms {
-        state = state.starting_at(t);
-    }
-    after_apply(&mut state);
-    if let Some(pos) = link.pos {
-        seek(&mut state, pos);
-    }
-    if link.play {
-        state.apply(Action::Play);
-    }
-    state
-}
-
-/// The state a query string asks for, or the page that says what is wrong with it.
-pub fn state_for_query(query: &str) -> UiState {
-    match Link::parse(query) {
-        Ok(link) => {
-            let seed = link.seed.unwrap_or_else(crate::browser::random_seed);
-            state_for_link(&link, seed)
-        }
-        Err(e) => UiState::failed(e.to_string(), crate::run_params::RunParams::default()),
-    }
-}
-
-/// The link to what is on screen. The position is left out while playing (it changes every
-/// frame) unless `with_pos`.
-pub fn link_of(state: &UiState, with_pos: bool) -> Option<Link> {
-    let s = state.session()?;
-    let pos = (with_pos || !state.playing).then(|| s.position());
-    Some(Link::of_spec(s.spec(), state.speed, pos))
-}
-
-/// The event log up to the position as a trace file (JSON lines with a header naming the run).
-pub fn trace_text(state: &UiState) -> Option<String> {
-    state.session().map(|s| sim::trace_file::write_trace(&s))
-}
-
-pub fn timeline_model(state: &UiState) -> Option<TimelineModel> {
-    let s = state.session()?;
-    let cache = state.travel.cache.borrow();
-    Some(TimelineModel::build(
-        &cache.table,
-        &cache.index,
-        s.position(),
-        s.explored(),
-        &s.spec().actions,
-        cache.fork,
-    ))
-}
-
-pub fn diagram_model(state: &UiState) -> Option<DiagramModel> {
-    let s = state.session()?;
-    let cache = state.travel.cache.borrow();
-    let sids: Vec<zab::Sid> = s.sim().sids().collect();
-    Some(DiagramModel::build(
-        &cache.index,
-        s.full_log(),
-        &sids,
-        &state.travel.diagram,
-        state.display_ms,
-    ))
-}
-
-#[cfg(test)]
-mod tests;

@@ -25,7 +25,7 @@ use crate::view_model::ring_layout::{
     ROW_TEXT_X, SANS_BOLD_ROW,
 };
 use sim::network::ConnState;
-use sim::{LogEntry, Simulation};
+use sim::{LogEntry, MsgId, Simulation};
 use std::collections::BTreeMap;
 use zab::config::LearnerType;
 use zab::output::Channel;
@@ -295,7 +295,7 @@ pub struct AcceptFlash {
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageModel {
-    pub id: u64,
+    pub id: MsgId,
     pub kind: String,
     /// The fields after the kind, shortened to fit a pill (the first of `lines`).
     pub fields: String,
@@ -340,7 +340,7 @@ pub struct ClusterOptions {
     /// `prefers-reduced-motion`: messages sit mid-lane instead of gliding.
     pub reduced_motion: bool,
     pub selected: Option<Sid>,
-    pub selected_msg: Option<u64>,
+    pub selected_msg: Option<MsgId>,
     /// The phone layout (two columns) instead of the ring.
     pub portrait: bool,
     /// How long (simulated ms) an event counts as just-happened.
@@ -367,7 +367,7 @@ impl ClusterModel {
         display_ms: f64,
         reduced_motion: bool,
         selected: Option<Sid>,
-        selected_msg: Option<u64>,
+        selected_msg: Option<MsgId>,
     ) -> ClusterModel {
         let o = ClusterOptions {
             reduced_motion,
@@ -511,7 +511,7 @@ impl ClusterModel {
                     .map(|l| truncate(l, MESSAGE_LINE_CHARS))
                     .collect();
                 Some(MessageModel {
-                    id: m.msg.0,
+                    id: m.msg,
                     fields: message_fields(&kind, &summary, MESSAGE_FIELD_CHARS),
                     lines,
                     summary: format!(
@@ -521,7 +521,7 @@ impl ClusterModel {
                     kind,
                     quorum,
                     at: from.lerp(to, t),
-                    selected: o.selected_msg == Some(m.msg.0),
+                    selected: o.selected_msg == Some(m.msg),
                 })
             })
             .collect();

@@ -12,7 +12,7 @@
 use crate::view_model::labels::message_fields_full;
 use crate::view_model::motion::progress;
 use sim::trace::DropCause;
-use sim::{LogEntry, LogEvent, Simulation};
+use sim::{LogEntry, LogEvent, MsgId, Simulation};
 use zab::output::Channel;
 use zab::Sid;
 
@@ -37,7 +37,7 @@ pub enum MessageStatus {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageDetail {
-    pub id: u64,
+    pub id: MsgId,
     pub kind: String,
     pub from: Sid,
     pub to: Sid,
@@ -61,7 +61,7 @@ impl MessageDetail {
     pub fn build(
         sim: &Simulation,
         log: &[LogEntry],
-        id: u64,
+        id: MsgId,
         display_ms: f64,
     ) -> Option<MessageDetail> {
         let (send_at, entry) = log
@@ -69,7 +69,7 @@ impl MessageDetail {
             .enumerate()
             .rev()
             .take(MAX_SEARCH)
-            .find(|(_, e)| matches!(&e.event, LogEvent::Send { msg, .. } if msg.0 == id))?;
+            .find(|(_, e)| matches!(&e.event, LogEvent::Send { msg, .. } if *msg == id))?;
         let LogEvent::Send {
             conn,
             channel,
@@ -81,7 +81,7 @@ impl MessageDetail {
         else {
             return None;
         };
-        let status = match sim.in_flight().find(|m| m.msg.0 == id) {
+        let status = match sim.in_flight().find(|m| m.msg == id) {
             Some(m) => MessageStatus::InFlight {
                 percent: (progress(display_ms, m.sent_at.0, m.deliver_at.0, false) * 100.0).round()
                     as u32,
@@ -90,10 +90,10 @@ impl MessageDetail {
             None => log[send_at + 1..]
                 .iter()
                 .find_map(|e| match &e.event {
-                    LogEvent::Deliver { msg, .. } if msg.0 == id => {
+                    LogEvent::Deliver { msg, .. } if *msg == id => {
                         Some(MessageStatus::Delivered { at_ms: e.time.0 })
                     }
-                    LogEvent::Drop { msg, reason, .. } if msg.0 == id => {
+                    LogEvent::Drop { msg, reason, .. } if *msg == id => {
                         Some(MessageStatus::Dropped {
                             at_ms: e.time.0,
                             reason: *reason,
@@ -156,7 +156,7 @@ mod tests {
             id = s
                 .in_flight()
                 .find(|m| m.message.kind() == "FOLLOWERINFO")
-                .map(|m| m.msg.0);
+                .map(|m| m.msg);
             if id.is_some() {
                 break;
             }
@@ -175,7 +175,7 @@ mod tests {
         let d = MessageDetail::build(&s, s.log(), id, 3_000.0).expect("still in the log");
         assert!(matches!(d.status, MessageStatus::Delivered { .. }), "{d:?}");
         assert!(!d.can_act);
-        assert!(MessageDetail::build(&s, s.log(), u64::MAX, 3_000.0).is_none());
+        assert!(MessageDetail::build(&s, s.log(), MsgId(u64::MAX), 3_000.0).is_none());
     }
 
     #[test]
@@ -186,7 +186,7 @@ mod tests {
         }
         let id = s.in_flight().next().map(|m| m.msg).expect("one");
         s.drop_message(id);
-        let d = MessageDetail::build(&s, s.log(), id.0, s.now().0 as f64).expect("found");
+        let d = MessageDetail::build(&s, s.log(), id, s.now().0 as f64).expect("found");
         assert!(
             matches!(
                 &d.status,

@@ -32,10 +32,10 @@ fn test_panning_keeps_arrow_coordinates_and_the_thinned_set() {
         t0_ms: 100_000.0,
         ..DiagramSettings::default()
     };
-    let a = DiagramModel::build(&ix, s.full_log(), &sids, &d, 0.0);
+    let a = DiagramModel::build(&ix, s.full_log(), &sids, &d, None, 0.0);
     assert!(a.drawn < a.in_window, "thinned");
     d.pan(30.0, 0.0);
-    let b = DiagramModel::build(&ix, s.full_log(), &sids, &d, 0.0);
+    let b = DiagramModel::build(&ix, s.full_log(), &sids, &d, None, 0.0);
     assert_eq!(a.origin_ms, b.origin_ms);
     assert_ne!(a.transform(), b.transform());
     let same: Vec<&ArrowView> = b
@@ -104,7 +104,7 @@ fn test_only_arrows_crossing_the_window_are_built() {
         ms_per_px: 0.5,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &settings, 3_000.0);
+    let m = DiagramModel::build(&ix, s.full_log(), &sids, &settings, None, 3_000.0);
     let t1 = 100.0 + settings.plot_px() * 0.5;
     let want = ix
         .arrows
@@ -130,20 +130,20 @@ fn test_filters_and_pings_hidden_by_default() {
         ms_per_px: 20.0,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &all, 8_000.0);
+    let m = DiagramModel::build(&ix, s.full_log(), &sids, &all, None, 8_000.0);
     assert!(m.arrows.iter().any(|a| a.kind == "PING"));
     let default = DiagramSettings {
         ms_per_px: 20.0,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &default, 8_000.0);
+    let m = DiagramModel::build(&ix, s.full_log(), &sids, &default, None, 8_000.0);
     assert!(m.arrows.iter().all(|a| a.kind != "PING"));
     let only_election = DiagramSettings {
         show: [true, false, false, false],
         ms_per_px: 20.0,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &only_election, 8_000.0);
+    let m = DiagramModel::build(&ix, s.full_log(), &sids, &only_election, None, 8_000.0);
     assert!(!m.arrows.is_empty());
     assert!(m.arrows.iter().all(|a| a.group == KindGroup::Election));
 }
@@ -161,7 +161,7 @@ fn test_many_arrows_are_thinned_to_the_cap() {
         follow: false,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &wide, 0.0);
+    let m = DiagramModel::build(&ix, s.full_log(), &sids, &wide, None, 0.0);
     assert!(m.in_window > MAX_ARROWS, "{}", m.in_window);
     assert!(m.drawn <= MAX_ARROWS);
 }
@@ -171,11 +171,17 @@ fn test_selected_arrow_has_details_and_svg_is_well_formed() {
     let (s, ix, sids) = run(7, 2_000);
     let msg = ix.arrows.first().map(|a| a.msg);
     let settings = DiagramSettings {
-        selected: msg,
         follow: false,
         ..DiagramSettings::default()
     };
-    let m = DiagramModel::build(&ix, s.full_log(), &sids, &settings, 2_000.0);
+    let m = DiagramModel::build(
+        &ix,
+        s.full_log(),
+        &sids,
+        &settings,
+        msg.map(sim::MsgId),
+        2_000.0,
+    );
     let d = m.details.clone().expect("details of the selected message");
     assert!(!d.summary.is_empty());
     let svg = m.to_svg("seed 7 <3 servers>");
@@ -188,4 +194,33 @@ fn test_selected_arrow_has_details_and_svg_is_well_formed() {
     let (x, y) = ((m.x_of(a.t1) + m.x_of(a.t2)) / 2.0, (a.y1 + a.y2) / 2.0);
     assert!(m.nearest(x, y, 6.0).is_some());
     assert_eq!(m.nearest(-500.0, -500.0, 6.0), None);
+}
+
+// The diagram's own controls: width, scroll, follow, zoom bounds and filters, natively.
+#[test]
+fn test_diagram_actions() {
+    let mut d = DiagramSettings::default();
+    d.apply(DiagramAction::SetWidth(1200.0), 0.0);
+    assert_eq!(d.width_px, 1200.0);
+    d.apply(DiagramAction::SetWidth(f64::NAN), 0.0);
+    assert_eq!(d.width_px, 1200.0, "a bad measurement changes nothing");
+    d.apply(DiagramAction::Pan { dx_px: -100.0 }, 5_000.0);
+    assert!(!d.follow, "scrolling stops following");
+    d.apply(DiagramAction::Follow, 5_000.0);
+    assert!(d.follow);
+    for _ in 0..100 {
+        d.apply(
+            DiagramAction::Zoom {
+                factor: 2.0,
+                anchor_px: None,
+            },
+            0.0,
+        );
+    }
+    assert_eq!(d.ms_per_px, MAX_MS_PER_PX);
+    assert!(!d.shows(KindGroup::Ping), "PINGs are hidden by default");
+    d.apply(DiagramAction::Toggle(KindGroup::Ping), 0.0);
+    assert!(d.shows(KindGroup::Ping));
+    d.apply(DiagramAction::Hover(Some(3)), 0.0);
+    assert_eq!(d.hovered, Some(3));
 }

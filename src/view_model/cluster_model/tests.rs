@@ -34,7 +34,7 @@ fn test_messages_sit_on_their_lane_between_the_cards() {
         for msg in &m.messages {
             seen = true;
             assert!(msg.summary.contains(&msg.kind), "{msg:?}");
-            let inflight = s.in_flight().find(|f| f.msg.0 == msg.id).expect("listed");
+            let inflight = s.in_flight().find(|f| f.msg == msg.id).expect("listed");
             let a = m
                 .peers
                 .iter()

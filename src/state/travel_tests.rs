@@ -4,9 +4,12 @@
 
 use super::*;
 use crate::link::Link;
-use crate::state::{Action, UiState};
+use crate::time_travel::diagram::{DiagramAction, DiagramSettings};
+use crate::time_travel::log_index::KindGroup;
+use crate::time_travel::{SharedSession, TravelAction};
 use crate::view_model::speed::Speed;
 use sim::scenario::Scenario;
+use sim::session::{RunSpec, Session, UserAction};
 use sim::trace_file::{read_trace, write_trace};
 use zab::Sid;
 
@@ -79,7 +82,7 @@ fn test_table_matches_a_replay_whichever_way_the_run_went() {
     // A fault runs events inside `fault` without per-event recording: densified afterwards.
     s.apply(Action::Pause);
     s.display_ms += 300.0;
-    s.apply(Action::Crash(Sid(1)));
+    s.apply(Action::Act(UserAction::Crash(Sid(1))));
     travel(&mut s, TravelAction::SeekTo(100));
     let further = position(&s) + 2_500;
     travel(&mut s, TravelAction::SeekTo(further));
@@ -95,14 +98,14 @@ fn test_acting_in_the_past_forks_and_says_where() {
         s.travel.cache.borrow().fork.is_none(),
         "seeking is not forking"
     );
-    s.apply(Action::Crash(Sid(2)));
+    s.apply(Action::Act(UserAction::Crash(Sid(2))));
     let fork = s.travel.cache.borrow().fork.expect("a fork");
     let explored = s.session().expect("running").explored();
     assert_eq!(fork.at, explored);
     assert!(fork.at >= 900 && fork.at < 2_000, "{fork:?}");
     assert_eq!(fork.at + fork.dropped, 2_000);
     assert_table_matches_replay(&s);
-    let tl = timeline_model(&s).expect("running");
+    let tl = s.timeline_model().expect("running");
     assert_eq!(tl.fork, Some(fork));
     assert!(tl.actions.iter().any(|(_, a)| a == "crash 2"));
     travel(&mut s, TravelAction::DismissFork);
@@ -136,7 +139,7 @@ fn test_phase_jumps_land_where_a_boundary_just_happened() {
     }
     travel(&mut s, TravelAction::PhaseBack);
     assert_eq!(position(&s), seen[6]);
-    let tl = timeline_model(&s).expect("running");
+    let tl = s.timeline_model().expect("running");
     assert_eq!(tl.prev_phase, Some(seen[5]));
     assert_eq!(tl.next_phase, Some(seen[7]));
 }
@@ -146,9 +149,9 @@ fn test_a_link_rebuilds_the_same_view_and_the_view_gives_the_link_back() {
     let mut s = UiState::new(9, 3, 1);
     s.apply(Action::SetSpeed(Speed(-20)));
     travel(&mut s, TravelAction::SeekTo(700));
-    s.apply(Action::Write(Sid(1)));
+    s.apply(Action::Act(UserAction::Write(Sid(1))));
     travel(&mut s, TravelAction::SeekTo(1_300));
-    let link = link_of(&s, true).expect("running");
+    let link = s.link(true).expect("running");
     assert_eq!(link.pos, Some(1_300));
     let parsed = Link::parse(&link.to_query()).expect("a valid link");
     assert_eq!(parsed, link);
@@ -164,15 +167,14 @@ fn test_a_link_rebuilds_the_same_view_and_the_view_gives_the_link_back() {
     assert_table_matches_replay(&opened);
     // While playing the link leaves the position out; a copied link keeps it.
     s.apply(Action::Play);
-    assert_eq!(link_of(&s, false).and_then(|l| l.pos), None);
-    assert_eq!(link_of(&s, true).and_then(|l| l.pos), Some(1_300));
+    assert_eq!(s.link(false).and_then(|l| l.pos), None);
+    assert_eq!(s.link(true).and_then(|l| l.pos), Some(1_300));
 }
 
 #[test]
 fn test_scenarios_start_fresh_keep_the_speed_and_survive_reset() {
     let mut s = UiState::new(1, 5, 0);
     s.apply(Action::SetSpeed(Speed(10)));
-    travel(&mut s, TravelAction::Toggle(KindGroup::Ping));
     travel(
         &mut s,
         TravelAction::Start {
@@ -183,7 +185,6 @@ fn test_scenarios_start_fresh_keep_the_speed_and_survive_reset() {
     assert_eq!(s.scenario(), Some(Scenario::LeaderCrash));
     assert_eq!((s.seed, s.voters, s.observers), (4, 3, 0));
     assert_eq!(s.speed, Speed(10));
-    assert!(s.travel.diagram.shows(KindGroup::Ping), "filters are kept");
     assert_eq!(position(&s), 50);
     s.apply(Action::Reset {
         seed: 4,
@@ -208,7 +209,7 @@ fn test_scenarios_start_fresh_keep_the_speed_and_survive_reset() {
 fn test_an_imported_trace_stands_at_its_end_and_can_be_scrubbed() {
     let mut s = UiState::new(5, 3, 1);
     travel(&mut s, TravelAction::SeekTo(300));
-    s.apply(Action::Crash(Sid(3)));
+    s.apply(Action::Act(UserAction::Crash(Sid(3))));
     travel(&mut s, TravelAction::SeekTo(1_200));
     let text = write_trace(&s.session().expect("running"));
     let session = read_trace(&text).expect("reads back");
@@ -221,41 +222,26 @@ fn test_an_imported_trace_stands_at_its_end_and_can_be_scrubbed() {
     assert_eq!(hash(&t), hash(&s));
     assert_eq!(t.display_ms, s.display_ms);
     assert_table_matches_replay(&t);
-    let tl = timeline_model(&t).expect("running");
+    let tl = t.timeline_model().expect("running");
     assert_eq!((tl.position, tl.explored), (1_200, 1_200));
     assert!(tl
         .markers
         .iter()
-        .any(|m| m.kind == log_index::MarkerKind::Crash));
+        .any(|m| m.kind == crate::time_travel::log_index::MarkerKind::Crash));
     travel(&mut t, TravelAction::SeekTo(10));
     assert_eq!(position(&t), 10);
 }
 
 #[test]
-fn test_diagram_settings_through_the_reducer() {
+fn test_a_message_picked_in_the_diagram_is_picked_everywhere() {
     let mut s = UiState::new(7, 3, 0);
     travel(&mut s, TravelAction::SeekTo(600));
-    travel(&mut s, TravelAction::SetWidth(1200.0));
-    assert_eq!(s.travel.diagram.width_px, 1200.0);
-    travel(&mut s, TravelAction::SetWidth(f64::NAN));
-    assert_eq!(s.travel.diagram.width_px, 1200.0);
-    travel(&mut s, TravelAction::Pan { dx_px: -100.0 });
-    assert!(!s.travel.diagram.follow);
-    travel(&mut s, TravelAction::Follow);
-    assert!(s.travel.diagram.follow);
-    let before = s.travel.diagram.ms_per_px;
-    travel(
-        &mut s,
-        TravelAction::Zoom {
-            factor: 2.0,
-            anchor_px: None,
-        },
-    );
-    assert_eq!(s.travel.diagram.ms_per_px, before * 2.0);
     // At event 600 the ensemble is long established: only PINGs are in view.
-    travel(&mut s, TravelAction::Toggle(KindGroup::Ping));
-    let m = diagram_model(&s).expect("running");
-    let first = m.arrows.first().map(|a| a.msg);
+    let mut view = DiagramSettings::default();
+    view.apply(DiagramAction::Toggle(KindGroup::Ping), s.display_ms);
+    let source = s.diagram_source().expect("running");
+    let m = source.model(&view);
+    let first = m.arrows.first().map(|a| sim::MsgId(a.msg));
     assert!(
         first.is_some(),
         "{} arrows, t0 {}, cursor {}",
@@ -263,9 +249,14 @@ fn test_diagram_settings_through_the_reducer() {
         m.t0_ms,
         s.display_ms
     );
-    travel(&mut s, TravelAction::SelectArrow(first));
-    let m = diagram_model(&s).expect("running");
-    assert!(m.details.is_some());
+    s.apply(Action::SelectMessage(first));
+    let again = s.diagram_source().expect("running");
+    assert_ne!(again, source, "a new pick is a new source");
+    assert!(again.model(&view).details.is_some());
+    assert_eq!(
+        s.selected_msg, first,
+        "the cluster and the panel see the same pick"
+    );
     // A click on the diagram seeks to that time.
     travel(&mut s, TravelAction::SeekToTime(0));
     assert!(position(&s) <= 3, "the start: {}", position(&s));
@@ -278,5 +269,5 @@ fn test_failed_runs_ignore_time_travel() {
     travel(&mut s, TravelAction::SeekTo(10));
     travel(&mut s, TravelAction::PhaseForward);
     travel(&mut s, TravelAction::StepBack);
-    assert!(timeline_model(&s).is_none() && diagram_model(&s).is_none());
+    assert!(s.timeline_model().is_none() && s.diagram_source().is_none());
 }
