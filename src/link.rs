@@ -419,3 +419,6 @@ pub fn speed_text(speed: Speed) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;
