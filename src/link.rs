@@ -14,7 +14,9 @@
 //! A link reproduces a view exactly: the app builds the session from [`Link::spec`] and seeks
 //! to `pos`. The base parameters (`seed`, `voters`, `observers`, `t`, `play`) are parsed by
 //! [`RunParams`], so their messages stay as they were; every other malformed parameter gets a
-//! [`LinkError`] that names it and says what it accepts. Plain Rust, tested natively.
+//! [`LinkError`] that names it and says what it accepts. Each parameter may appear once
+//! (`embed` and `compact` are one), and `pos` and fault steps stop at [`MAX_POS`]. Plain
+//! Rust, tested natively (and by property tests in `link/props.rs`).
 
 use crate::run_params::{flag, known_pairs, number, pairs, Known, ParamError, RunParams};
 use crate::view_model::speed::{Speed, STEPS_PER_DECADE};
