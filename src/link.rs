@@ -14,17 +14,34 @@
 //! A link reproduces a view exactly: the app builds the session from [`Link::spec`] and seeks
 //! to `pos`. The base parameters (`seed`, `voters`, `observers`, `t`, `play`) are parsed by
 //! [`RunParams`], so their messages stay as they were; every other malformed parameter gets a
-//! [`LinkError`] that names it and says what it accepts. Plain Rust, tested natively.
+//! [`LinkError`] that names it and says what it accepts. Each parameter may appear once
+//! (`embed` and `compact` are one), and `pos` and fault steps stop at [`MAX_POS`]. Plain
+//! Rust, tested natively (and by property tests in `link/props.rs`).
 
-use crate::run_params::{flag, number, pairs, ParamError, RunParams};
+use crate::run_params::{flag, known_pairs, number, pairs, Known, ParamError, RunParams};
 use crate::view_model::speed::{Speed, STEPS_PER_DECADE};
 use core::fmt;
 use sim::scenario::Scenario;
 use sim::session::{RunSpec, UserAction};
 use sim::trace_file::{decode_actions, encode_actions};
 
-/// The furthest position (events from the start) a link may ask for.
-pub const MAX_POS: u64 = 5_000_000;
+/// The furthest position (events from the start) a link may ask for, and the latest step a
+/// fault may name: beyond this the browser takes too long and too much memory to build the run.
+pub const MAX_POS: u64 = 1_000_000;
+
+/// Every parameter a link reads, with its aliases: a parameter may appear once.
+pub(crate) const LINK_PARAMS: [Known; 10] = [
+    ("seed", &[]),
+    ("voters", &[]),
+    ("observers", &[]),
+    ("t", &[]),
+    ("play", &[]),
+    ("scenario", &[]),
+    ("speed", &[]),
+    ("f", &[]),
+    ("pos", &[]),
+    ("embed", &["compact"]),
+];
 
 /// Everything a link says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,20 +72,112 @@ impl Default for Link {
 
 /// A query parameter the app cannot use: which, its value, and what it accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkError {
-    pub param: &'static str,
-    pub value: String,
-    /// What the parameter accepts (or why this value is refused), as a sentence fragment.
-    pub problem: String,
+pub enum LinkError {
+    /// A base parameter (`seed`, `voters`, `observers`, `t`, `play`), a malformed number or
+    /// flag, or any parameter given twice: [`RunParams`]' error, with its message.
+    Param(ParamError),
+    /// `scenario` names none of [`Scenario::ALL`].
+    UnknownScenario { value: String },
+    /// `speed` is not a number from 0.01 to 10 (optionally followed by `x`).
+    Speed { value: String },
+    /// `f` is not a list of `step:action` items; `problem` names the bad item.
+    FaultsUnreadable { value: String, problem: String },
+    /// An item of `f` cannot happen in this ensemble (it names a server it lacks).
+    FaultsInvalid { value: String, problem: String },
+    /// The item `item` of `f` is at `step`, after [`MAX_POS`].
+    FaultBeyondLimit {
+        value: String,
+        item: String,
+        step: u64,
+    },
+    /// `voters` or `observers` contradict the scenario's own shape.
+    ShapeConflict {
+        param: &'static str,
+        value: u32,
+        scenario: Scenario,
+    },
+    /// `pos` is a whole number after [`MAX_POS`].
+    PosBeyondLimit { value: String },
+}
+
+impl LinkError {
+    /// The URL parameter at fault.
+    pub fn param(&self) -> &'static str {
+        match self {
+            LinkError::Param(e) => e.param,
+            LinkError::UnknownScenario { .. } => "scenario",
+            LinkError::Speed { .. } => "speed",
+            LinkError::FaultsUnreadable { .. }
+            | LinkError::FaultsInvalid { .. }
+            | LinkError::FaultBeyondLimit { .. } => "f",
+            LinkError::ShapeConflict { param, .. } => param,
+            LinkError::PosBeyondLimit { .. } => "pos",
+        }
+    }
+
+    /// Its value as the link gave it (percent-decoded; the first, when it is repeated).
+    pub fn value(&self) -> String {
+        match self {
+            LinkError::Param(e) => e.value.clone(),
+            LinkError::UnknownScenario { value }
+            | LinkError::Speed { value }
+            | LinkError::FaultsUnreadable { value, .. }
+            | LinkError::FaultsInvalid { value, .. }
+            | LinkError::FaultBeyondLimit { value, .. }
+            | LinkError::PosBeyondLimit { value } => value.clone(),
+            LinkError::ShapeConflict { value, .. } => value.to_string(),
+        }
+    }
+
+    /// What is wrong and what is accepted, as a sentence fragment about the setting called
+    /// `name`: the URL parameter's name here, the option's name in `mount()`.
+    pub fn problem(&self, name: &str) -> String {
+        match self {
+            LinkError::Param(e) => e.problem.describe(name),
+            LinkError::UnknownScenario { .. } => format!(
+                "{name} must be one of {}",
+                Scenario::ALL.map(Scenario::name).join(", ")
+            ),
+            LinkError::Speed { .. } => format!(
+                "{name} must be a number from {} to {} (simulated ms per real ms)",
+                SPEED_RANGE.0, SPEED_RANGE.1
+            ),
+            LinkError::FaultsUnreadable { problem, .. } => {
+                format!("{problem}; {name} is a comma-separated list of step:action")
+            }
+            LinkError::FaultsInvalid { problem, .. } => problem.clone(),
+            LinkError::FaultBeyondLimit { item, step, .. } => format!(
+                "`{item}` is at step {step}, beyond what the app builds in the browser (at \
+                 most {MAX_POS} events)"
+            ),
+            LinkError::ShapeConflict { scenario, .. } => {
+                let (voters, observers) = scenario.shape();
+                format!(
+                    "scenario {} runs {voters} voters and {observers} observers; leave {name} \
+                     out",
+                    scenario.name()
+                )
+            }
+            LinkError::PosBeyondLimit { value } => format!(
+                "{name}={value} is beyond what the app builds in the browser (at most {MAX_POS} \
+                 events)"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "The URL parameter {}=\"{}\" is not valid: {}.",
-            self.param, self.value, self.problem
-        )
+        match self {
+            LinkError::Param(e) => e.fmt(f),
+            _ => write!(
+                f,
+                "The URL parameter {}=\"{}\" is not valid: {}.",
+                self.param(),
+                self.value(),
+                self.problem(self.param())
+            ),
+        }
     }
 }
 
@@ -76,15 +185,7 @@ impl std::error::Error for LinkError {}
 
 impl From<ParamError> for LinkError {
     fn from(e: ParamError) -> LinkError {
-        let problem = format!(
-            "{} must be a whole number from {} to {}",
-            e.param, e.min, e.max
-        );
-        LinkError {
-            param: e.param,
-            value: e.value,
-            problem,
-        }
+        LinkError::Param(e)
     }
 }
 
@@ -104,29 +205,28 @@ impl Link {
         }
     }
 
-    /// Parse a query string (with or without its `?`). Unknown parameters are ignored.
+    /// Parse a query string (with or without its `?`). Unknown parameters are ignored; a
+    /// parameter given twice is refused.
     pub fn parse(query: &str) -> Result<Link, LinkError> {
+        let given = known_pairs(query, &LINK_PARAMS)?;
         let mut link = Link::from_params(RunParams::parse(query)?);
         let mut shape_given: Option<&'static str> = None;
         let mut faults_text = String::new();
-        for (key, value) in pairs(query) {
-            match key.as_str() {
-                "voters" => shape_given = shape_given.or(Some("voters")),
-                "observers" => shape_given = shape_given.or(Some("observers")),
-                "scenario" if value.is_empty() => link.scenario = None,
-                "scenario" => link.scenario = Some(parse_scenario(&value)?),
-                "speed" => link.speed = Some(parse_speed(&value)?),
+        for g in given {
+            match g.param {
+                "voters" | "observers" => shape_given = shape_given.or(Some(g.param)),
+                "scenario" if g.value.is_empty() => link.scenario = None,
+                "scenario" => link.scenario = Some(parse_scenario(&g.value)?),
+                "speed" => link.speed = Some(parse_speed(&g.value)?),
                 "f" => {
                     // A hand-typed `l17+500` arrives with its `+` decoded as a space.
-                    faults_text = value.replace(' ', "+");
-                    link.faults = decode_actions(&faults_text).map_err(|m| LinkError {
-                        param: "f",
-                        value: faults_text.clone(),
-                        problem: format!("{m}; f is a comma-separated list of step:action"),
-                    })?;
+                    faults_text = g.value.replace(' ', "+");
+                    link.faults = parse_faults(&faults_text)?;
                 }
-                "pos" => link.pos = Some(number("pos", &value, 0, MAX_POS)?),
-                "embed" | "compact" => link.embed = flag("embed", &value)?,
+                "pos" => link.pos = Some(parse_pos(&g.value)?),
+                // `compact=maybe` is named as written.
+                "embed" => link.embed = flag(g.key, &g.value)?,
+                // RunParams' own, read above.
                 _ => {}
             }
         }
@@ -139,14 +239,10 @@ impl Link {
                     } else {
                         link.observers
                     };
-                    return Err(LinkError {
+                    return Err(LinkError::ShapeConflict {
                         param,
-                        value: value.to_string(),
-                        problem: format!(
-                            "scenario {} runs {voters} voters and {observers} observers; \
-                             leave {param} out of the link",
-                            s.name()
-                        ),
+                        value,
+                        scenario: s,
                     });
                 }
             }
@@ -155,10 +251,9 @@ impl Link {
         }
         link.spec(link.seed.unwrap_or(0))
             .validate_actions()
-            .map_err(|m| LinkError {
-                param: "f",
+            .map_err(|problem| LinkError::FaultsInvalid {
                 value: faults_text,
-                problem: m,
+                problem,
             })?;
         Ok(link)
     }
@@ -236,30 +331,60 @@ pub fn is_embed(query: &str) -> bool {
 
 /// A scenario by its name; the error lists the names.
 pub fn parse_scenario(name: &str) -> Result<Scenario, LinkError> {
-    Scenario::by_name(name).ok_or_else(|| LinkError {
-        param: "scenario",
+    Scenario::by_name(name).ok_or_else(|| LinkError::UnknownScenario {
         value: name.to_string(),
-        problem: format!(
-            "scenario must be one of {}",
-            Scenario::ALL.map(Scenario::name).join(", ")
-        ),
     })
+}
+
+/// `pos`: a whole number of events, at most [`MAX_POS`]. A larger whole number is refused
+/// with the reason, not just the range.
+pub fn parse_pos(text: &str) -> Result<u64, LinkError> {
+    number("pos", text, 0, MAX_POS).map_err(|e| {
+        let whole = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        if whole {
+            LinkError::PosBeyondLimit {
+                value: text.to_string(),
+            }
+        } else {
+            LinkError::Param(e)
+        }
+    })
+}
+
+/// `f`: `step:action` items in step order, none after [`MAX_POS`] (the servers they name
+/// are checked against the ensemble later, once the shape is known).
+pub fn parse_faults(text: &str) -> Result<Vec<(u64, UserAction)>, LinkError> {
+    let faults = decode_actions(text).map_err(|problem| LinkError::FaultsUnreadable {
+        value: text.to_string(),
+        problem,
+    })?;
+    // decode_actions skips empty items; so does this, to quote the item as written.
+    let items = text.split(',').filter(|s| !s.is_empty());
+    for ((step, _), item) in faults.iter().zip(items) {
+        if *step > MAX_POS {
+            return Err(LinkError::FaultBeyondLimit {
+                value: text.to_string(),
+                item: item.to_string(),
+                step: *step,
+            });
+        }
+    }
+    Ok(faults)
 }
 
 /// The lowest and highest speed factors a link may carry.
 pub const SPEED_RANGE: (&str, &str) = ("0.01", "10");
+const SPEED_MIN: f64 = 0.01;
+const SPEED_MAX: f64 = 10.0;
 
-/// A speed factor (`0.05`, `1`, `2.5`: simulated ms per real ms) to the nearest slider step.
+/// A speed factor (`0.05`, `1`, `2.5`, `2x`: simulated ms per real ms) to the nearest slider
+/// step. The whole text must be the number (with at most one `x` or `×` after it), and the
+/// number must lie from 0.01 to 10 before rounding.
 pub fn parse_speed(text: &str) -> Result<Speed, LinkError> {
-    let error = || LinkError {
-        param: "speed",
+    let error = || LinkError::Speed {
         value: text.to_string(),
-        problem: format!(
-            "speed must be a number from {} to {} (simulated ms per real ms)",
-            SPEED_RANGE.0, SPEED_RANGE.1
-        ),
     };
-    let digits = text.trim_end_matches(['x', '×']);
+    let digits = text.strip_suffix(['x', '×']).unwrap_or(text);
     let well_formed = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && digits.bytes().filter(|b| *b == b'.').count() <= 1
@@ -268,14 +393,13 @@ pub fn parse_speed(text: &str) -> Result<Speed, LinkError> {
         return Err(error());
     }
     let factor: f64 = digits.parse().map_err(|_| error())?;
-    if factor <= 0.0 {
+    if !(SPEED_MIN..=SPEED_MAX).contains(&factor) {
         return Err(error());
     }
+    // In range, log10 is within [-2, 1], so the step is within [MIN, MAX] (clamped against
+    // the last ulp).
     let step = (factor.log10() * f64::from(STEPS_PER_DECADE)).round();
-    if step < f64::from(Speed::MIN.0) || step > f64::from(Speed::MAX.0) {
-        return Err(error());
-    }
-    Ok(Speed(step as i32))
+    Ok(Speed::clamped(step as i32))
 }
 
 /// The shortest decimal that parses back to exactly this speed.
@@ -296,178 +420,7 @@ pub fn speed_text(speed: Speed) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use sim::trace::MsgId;
-    use zab::Sid;
+mod tests;
 
-    #[test]
-    fn test_defaults_match_run_params() {
-        let link = Link::parse("").expect("empty");
-        assert_eq!(link, Link::default());
-        assert_eq!((link.voters, link.observers), (5, 0));
-        assert_eq!(link.seed, None);
-        assert!(!link.embed && link.faults.is_empty() && link.pos.is_none());
-    }
-
-    #[test]
-    fn test_full_link_round_trips() {
-        let link = Link {
-            seed: Some(42),
-            scenario: Some(Scenario::LeaderCrash),
-            voters: 3,
-            observers: 0,
-            speed: Some(Speed(-15)),
-            faults: vec![
-                (120, UserAction::Crash(Sid(3))),
-                (
-                    400,
-                    UserAction::Delay {
-                        msg: MsgId(17),
-                        extra_ms: 500,
-                    },
-                ),
-                (
-                    401,
-                    UserAction::Partition {
-                        from: Sid(1),
-                        to: Sid(2),
-                        one_way: true,
-                    },
-                ),
-                (900, UserAction::Heal),
-            ],
-            pos: Some(2400),
-            at_ms: None,
-            play: true,
-            embed: true,
-        };
-        let q = link.to_query();
-        assert!(
-            q.starts_with("seed=42&scenario=leader-crash&speed=0.5&f=120:c3,"),
-            "{q}"
-        );
-        assert!(q.contains("l17%2B500"), "{q}");
-        assert_eq!(Link::parse(&q).expect("round trip"), link);
-        assert_eq!(Link::parse(&format!("?{q}")).expect("with ?"), link);
-    }
-
-    #[test]
-    fn test_state_to_link_to_state() {
-        let mut spec = RunSpec::new(9, 5, 1);
-        spec.actions = vec![(10, UserAction::Write(Sid(2))), (30, UserAction::Heal)];
-        let link = Link::of_spec(&spec, Speed::DEFAULT, Some(77));
-        let back = Link::parse(&link.to_query()).expect("round trip");
-        assert_eq!(back.spec(back.seed.expect("seed")), spec);
-        assert_eq!((back.speed, back.pos), (Some(Speed::DEFAULT), Some(77)));
-        let scenario = RunSpec::with_scenario(3, Scenario::ObserversToo);
-        let back = Link::parse(&Link::of_spec(&scenario, Speed(0), None).to_query()).expect("ok");
-        assert_eq!(back.spec(3), scenario);
-        assert_eq!((back.voters, back.observers), (5, 2));
-    }
-
-    #[test]
-    fn test_every_speed_step_round_trips() {
-        for step in Speed::MIN.0..=Speed::MAX.0 {
-            let text = speed_text(Speed(step));
-            assert_eq!(parse_speed(&text), Ok(Speed(step)), "{step} → {text}");
-        }
-        assert_eq!(speed_text(Speed::DEFAULT), "0.25");
-        assert_eq!(speed_text(Speed(0)), "1");
-        assert_eq!(speed_text(Speed::MAX), "10");
-        assert_eq!(parse_speed("2x"), Ok(parse_speed("2").expect("2")));
-    }
-
-    #[test]
-    fn test_scenario_sets_the_shape() {
-        let link = Link::parse("scenario=observers&seed=1").expect("valid");
-        assert_eq!(link.scenario, Some(Scenario::ObserversToo));
-        assert_eq!((link.voters, link.observers), (5, 2));
-        // Naming the scenario's own shape is fine.
-        assert!(Link::parse("scenario=observers&voters=5&observers=2").is_ok());
-        assert_eq!(Link::parse("scenario=").expect("empty").scenario, None);
-    }
-
-    fn refused(query: &str) -> LinkError {
-        Link::parse(query).expect_err(query)
-    }
-
-    #[test]
-    fn test_malformed_links_name_the_parameter() {
-        let cases: &[(&str, &str, &str)] = &[
-            ("scenario=nope", "scenario", "one of fresh-start, observers"),
-            ("scenario=Leader-Crash", "scenario", "leader-crash"),
-            ("scenario=leader-crash&voters=5", "voters", "runs 3 voters"),
-            ("scenario=observers&observers=1", "observers", "2 observers"),
-            ("f=120", "f", "`120` is not step:action"),
-            ("f=120:zz", "f", "`120:zz` is not step:action"),
-            ("f=x:c1", "f", "is not step:action"),
-            ("f=300:c1,100:r1", "f", "step order"),
-            ("voters=3&f=10:c4", "f", "names server 4"),
-            ("voters=3&observers=1&f=10:p1-5", "f", "servers 1..=4"),
-            ("scenario=leader-crash&f=10:c5", "f", "names server 5"),
-            ("pos=abc", "pos", "whole number from 0 to 5000000"),
-            ("pos=-1", "pos", "whole number"),
-            ("pos=1e5", "pos", "whole number"),
-            ("pos=5000001", "pos", "5000000"),
-            ("speed=100", "speed", "from 0.01 to 10"),
-            ("speed=0.001", "speed", "from 0.01 to 10"),
-            ("speed=0", "speed", "from 0.01 to 10"),
-            ("speed=-1", "speed", "from 0.01 to 10"),
-            ("speed=fast", "speed", "from 0.01 to 10"),
-            ("speed=1.2.3", "speed", "from 0.01 to 10"),
-            ("speed=", "speed", "from 0.01 to 10"),
-            ("embed=maybe", "embed", "0 to 1"),
-            // The base parameters keep RunParams' messages.
-            ("voters=abc", "voters", "1 to 9"),
-            ("seed=-4", "seed", "0 to 9007199254740991"),
-        ];
-        for (query, param, needle) in cases {
-            let e = refused(query);
-            assert_eq!(e.param, *param, "{query}: {e}");
-            let text = e.to_string();
-            assert!(
-                text.contains(needle) && text.contains(&format!("{param}=")),
-                "{query}: {text}"
-            );
-        }
-    }
-
-    #[test]
-    fn test_error_text_is_a_sentence_naming_the_value() {
-        assert_eq!(
-            refused("?voters=abc").to_string(),
-            "The URL parameter voters=\"abc\" is not valid: voters must be a whole number from \
-             1 to 9."
-        );
-        assert_eq!(
-            refused("pos=soon").to_string(),
-            "The URL parameter pos=\"soon\" is not valid: pos must be a whole number from 0 to \
-             5000000."
-        );
-    }
-
-    #[test]
-    fn test_hand_typed_plus_in_faults_survives() {
-        let link = Link::parse("voters=3&f=5:l2+300").expect("a space is read as +");
-        assert_eq!(
-            link.faults,
-            vec![(
-                5,
-                UserAction::Delay {
-                    msg: MsgId(2),
-                    extra_ms: 300
-                }
-            )]
-        );
-    }
-
-    #[test]
-    fn test_embed_and_compact_flags() {
-        assert!(is_embed("?seed=1&embed") && is_embed("compact=1") && is_embed("embed&voters=x"));
-        assert!(!is_embed("seed=1") && !is_embed("embed=0"));
-        assert!(Link::parse("embed").expect("bare").embed);
-        assert!(Link::parse("compact=1").expect("alias").embed);
-        assert!(!Link::parse("embed=0").expect("off").embed);
-    }
-}
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;

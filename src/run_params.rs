@@ -3,17 +3,32 @@
 //! A link reproduces a run (SG-22), so the seed is always carried in the URL. Parsing is plain
 //! Rust with no browser in sight, so every malformed case is tested natively; the app shows the
 //! error's text on the page instead of a blank page or a panic.
+//!
+//! Each parameter may appear once: with `?seed=1&seed=2` it is not clear which run the link
+//! means, so it is refused rather than letting the last one win.
 
 use core::fmt;
 use zab::config::{MAX_OBSERVERS, MAX_VOTERS};
 
-/// The largest seed a URL may carry: `Number.MAX_SAFE_INTEGER`, so a seed survives any
-/// JavaScript that reads the link.
+/// The largest seed the app takes anywhere (URL, `mount()`, the seed field):
+/// `Number.MAX_SAFE_INTEGER`, so a seed survives any JavaScript that reads the link.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub const DEFAULT_VOTERS: u32 = 5;
 pub const DEFAULT_OBSERVERS: u32 = 0;
 /// The latest start position a link may ask for (`t`, simulated ms): one hour.
 pub const MAX_START_MS: u64 = 3_600_000;
+
+/// A query parameter the app reads: its name, and the other names it answers to.
+pub(crate) type Known = (&'static str, &'static [&'static str]);
+
+/// The parameters [`RunParams`] reads.
+pub(crate) const RUN_PARAMS: [Known; 5] = [
+    ("seed", &[]),
+    ("voters", &[]),
+    ("observers", &[]),
+    ("t", &[]),
+    ("play", &[]),
+];
 
 /// What the URL asks for. `seed` is `None` when the URL has none; the app then draws one and
 /// writes it back into the URL.
@@ -40,43 +55,130 @@ impl Default for RunParams {
     }
 }
 
-/// A query parameter the app cannot use, with the range it accepts.
+/// A query parameter the app cannot use: which, its (first) value, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParamError {
     pub param: &'static str,
     pub value: String,
-    pub min: u64,
-    pub max: u64,
+    pub problem: ParamProblem,
+}
+
+/// What is wrong with a parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamProblem {
+    /// Not a whole number from `min` to `max`.
+    Range { min: u64, max: u64 },
+    /// Not a yes/no value.
+    Flag,
+    /// Given `times` times. The first was written `first_key`, the second `again_key` with
+    /// `again_value` (a key is the parameter's name or one of its aliases).
+    Repeated {
+        first_key: &'static str,
+        again_key: &'static str,
+        again_value: String,
+        times: usize,
+    },
+}
+
+impl ParamProblem {
+    /// What is wrong, as a sentence fragment about a parameter called `name` (the URL's name,
+    /// or the name `mount()` gives the same setting).
+    pub fn describe(&self, name: &str) -> String {
+        match self {
+            ParamProblem::Range { min, max } => {
+                format!("{name} must be a whole number from {min} to {max}")
+            }
+            ParamProblem::Flag => {
+                format!("{name} is a yes/no flag: no value, 1 or true for yes, 0 or false for no")
+            }
+            ParamProblem::Repeated { times, .. } => {
+                format!(
+                    "{name} is given {} and may be given only once",
+                    times_text(*times)
+                )
+            }
+        }
+    }
+}
+
+fn times_text(times: usize) -> String {
+    match times {
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    }
 }
 
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "The URL parameter {}=\"{}\" is not valid: {} must be a whole number from {} to {}.",
-            self.param, self.value, self.param, self.min, self.max
-        )
+        match &self.problem {
+            ParamProblem::Repeated {
+                first_key,
+                again_key,
+                again_value,
+                times,
+            } => {
+                write!(
+                    f,
+                    "The URL parameter {} appears {} ({first_key}=\"{}\", then \
+                     {again_key}=\"{again_value}\"",
+                    self.param,
+                    times_text(*times),
+                    self.value
+                )?;
+                for key in [first_key, again_key] {
+                    if *key != self.param {
+                        write!(f, "; {key} is another name for {}", self.param)?;
+                        break;
+                    }
+                }
+                f.write_str("): give it only once.")
+            }
+            problem => write!(
+                f,
+                "The URL parameter {}=\"{}\" is not valid: {}.",
+                self.param,
+                self.value,
+                problem.describe(self.param)
+            ),
+        }
     }
 }
 
 impl std::error::Error for ParamError {}
 
+/// A seed typed into the seed field that is not one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedError {
+    pub text: String,
+}
+
+impl fmt::Display for SeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "\"{}\" is not a seed: a seed is a whole number from 0 to {MAX_SEED}.",
+            self.text
+        )
+    }
+}
+
+impl std::error::Error for SeedError {}
+
 impl RunParams {
     /// Parse a query string (with or without its leading `?`). Unknown parameters are ignored,
     /// so links may carry more than this version understands; an empty `seed=` means "no seed".
+    /// A parameter given twice is refused.
     pub fn parse(query: &str) -> Result<RunParams, ParamError> {
         let mut params = RunParams::default();
-        for (key, value) in pairs(query) {
-            match key.as_str() {
+        for Given { param, value, .. } in known_pairs(query, &RUN_PARAMS)? {
+            match param {
                 "seed" if value.is_empty() => params.seed = None,
                 "seed" => params.seed = Some(number("seed", &value, 0, MAX_SEED)?),
-                "voters" => params.voters = number("voters", &value, 1, MAX_VOTERS.into())? as u32,
-                "observers" => {
-                    params.observers = number("observers", &value, 0, MAX_OBSERVERS.into())? as u32
-                }
+                "voters" => params.voters = small("voters", &value, 1, MAX_VOTERS)?,
+                "observers" => params.observers = small("observers", &value, 0, MAX_OBSERVERS)?,
                 "t" => params.at_ms = Some(number("t", &value, 0, MAX_START_MS)?),
                 "play" => params.play = flag("play", &value)?,
-                _ => {}
+                _ => unreachable!("RUN_PARAMS names {param}, which parse does not read"),
             }
         }
         Ok(params)
@@ -110,14 +212,16 @@ impl RunParams {
     }
 }
 
-/// Turn 64 random bits into a seed a URL carries safely (below 2^53).
+/// Turn 64 random bits into a seed a URL carries safely (at most [`MAX_SEED`]).
 pub fn seed_from_bits(bits: u64) -> u64 {
     bits & MAX_SEED
 }
 
-/// Parse a seed typed into the seed field.
-pub fn parse_seed(text: &str) -> Result<u64, ParamError> {
-    number("seed", text.trim(), 0, MAX_SEED)
+/// Parse a seed typed into the seed field (spaces around it are fine).
+pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
+    number("seed", text.trim(), 0, MAX_SEED).map_err(|_| SeedError {
+        text: text.to_string(),
+    })
 }
 
 /// A yes/no parameter: present or `1`/`true` is yes, `0`/`false` is no.
@@ -128,12 +232,12 @@ pub(crate) fn flag(param: &'static str, value: &str) -> Result<bool, ParamError>
         _ => Err(ParamError {
             param,
             value: value.to_string(),
-            min: 0,
-            max: 1,
+            problem: ParamProblem::Flag,
         }),
     }
 }
 
+/// A whole number from `min` to `max`, in decimal digits only.
 pub(crate) fn number(
     param: &'static str,
     value: &str,
@@ -143,18 +247,69 @@ pub(crate) fn number(
     let error = || ParamError {
         param,
         value: value.to_string(),
-        min,
-        max,
+        problem: ParamProblem::Range { min, max },
     };
     // `u64::from_str` accepts a leading '+'; a URL with one is a typo, not a number.
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(error());
     }
+    // Digits beyond u64 do not parse: out of range too.
     let n: u64 = value.parse().map_err(|_| error())?;
     if n < min || n > max {
         return Err(error());
     }
     Ok(n)
+}
+
+/// [`number`] for a count that fits `u32`.
+fn small(param: &'static str, value: &str, min: u32, max: u32) -> Result<u32, ParamError> {
+    let n = number(param, value, min.into(), max.into())?;
+    Ok(u32::try_from(n).expect("number() keeps n at most max, a u32"))
+}
+
+/// One parameter of a query that the app reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Given {
+    /// Its name.
+    pub param: &'static str,
+    /// How the query wrote it: the name or an alias.
+    pub key: &'static str,
+    pub value: String,
+}
+
+/// The parameters of `query` named in `known` (by name or alias), in the query's order,
+/// percent-decoded. Other keys are left out. A parameter given more than once, under any of
+/// its names, is an error naming its first two values.
+pub(crate) fn known_pairs(query: &str, known: &[Known]) -> Result<Vec<Given>, ParamError> {
+    let mut given: Vec<Given> = Vec::new();
+    for (key, value) in pairs(query) {
+        let found = known.iter().find_map(|(param, aliases)| {
+            std::iter::once(param)
+                .chain(aliases.iter())
+                .find(|k| **k == key)
+                .map(|k| (*param, *k))
+        });
+        if let Some((param, key)) = found {
+            given.push(Given { param, key, value });
+        }
+    }
+    // A repeat turns up among the first `known.len() + 1` entries, so this loop is short.
+    for (i, first) in given.iter().enumerate() {
+        let mut again = given[i + 1..].iter().filter(|g| g.param == first.param);
+        if let Some(second) = again.next() {
+            return Err(ParamError {
+                param: first.param,
+                value: first.value.clone(),
+                problem: ParamProblem::Repeated {
+                    first_key: first.key,
+                    again_key: second.key,
+                    again_value: second.value.clone(),
+                    times: 2 + again.count(),
+                },
+            });
+        }
+    }
+    Ok(given)
 }
 
 /// `key=value` pairs of a query string, percent-decoded.
@@ -196,119 +351,4 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_empty_query_gives_defaults_and_no_seed() {
-        assert_eq!(
-            RunParams::parse("").expect("empty is fine"),
-            RunParams::default()
-        );
-        assert_eq!(
-            RunParams::parse("?").expect("bare ? is fine"),
-            RunParams::default()
-        );
-    }
-
-    #[test]
-    fn test_full_query_parses() {
-        let p = RunParams::parse("?seed=7&voters=3&observers=2&t=1500&play").expect("valid");
-        assert_eq!(
-            p,
-            RunParams {
-                seed: Some(7),
-                voters: 3,
-                observers: 2,
-                at_ms: Some(1500),
-                play: true,
-            }
-        );
-        assert_eq!(RunParams::parse(&p.to_query()).expect("round trip"), p);
-    }
-
-    #[test]
-    fn test_unknown_parameters_are_ignored_and_empty_seed_means_none() {
-        let p = RunParams::parse("embed&seed=&voters=7&tour=1").expect("valid");
-        assert_eq!(p.seed, None);
-        assert_eq!(p.voters, 7);
-    }
-
-    #[test]
-    fn test_limits_are_inclusive() {
-        assert_eq!(RunParams::parse("voters=1").expect("1 voter").voters, 1);
-        assert_eq!(RunParams::parse("voters=9").expect("9 voters").voters, 9);
-        assert_eq!(RunParams::parse("observers=4").expect("4 obs").observers, 4);
-        let max = format!("seed={MAX_SEED}");
-        assert_eq!(
-            RunParams::parse(&max).expect("max seed").seed,
-            Some(MAX_SEED)
-        );
-    }
-
-    #[test]
-    fn test_malformed_values_name_the_parameter_and_its_range() {
-        let cases = [
-            ("voters=abc", "voters", "1 to 9"),
-            ("voters=100", "voters", "1 to 9"),
-            ("voters=0", "voters", "1 to 9"),
-            ("voters=", "voters", "1 to 9"),
-            ("voters=+3", "voters", "1 to 9"),
-            ("observers=-1", "observers", "0 to 4"),
-            ("observers=5", "observers", "0 to 4"),
-            ("seed=xyz", "seed", "0 to 9007199254740991"),
-            ("seed=-4", "seed", "0 to 9007199254740991"),
-            ("seed=9007199254740992", "seed", "0 to 9007199254740991"),
-            (
-                "seed=99999999999999999999999",
-                "seed",
-                "0 to 9007199254740991",
-            ),
-            ("t=soon", "t", "0 to 3600000"),
-            ("t=3600001", "t", "0 to 3600000"),
-            ("play=yes", "play", "0 to 1"),
-        ];
-        for (query, param, range) in cases {
-            let err = RunParams::parse(query).expect_err(query);
-            assert_eq!(err.param, param, "{query}");
-            let text = err.to_string();
-            assert!(
-                text.contains(param) && text.contains(range),
-                "{query}: {text}"
-            );
-        }
-    }
-
-    #[test]
-    fn test_error_text_quotes_the_value() {
-        let err = RunParams::parse("?voters=abc").expect_err("abc is no number");
-        assert_eq!(
-            err.to_string(),
-            "The URL parameter voters=\"abc\" is not valid: voters must be a whole number from 1 to 9."
-        );
-    }
-
-    #[test]
-    fn test_play_flag() {
-        assert!(RunParams::parse("play").expect("bare flag").play);
-        assert!(RunParams::parse("play=true").expect("true").play);
-        assert!(!RunParams::parse("play=0").expect("0").play);
-        assert!(!RunParams::parse("").expect("absent").play);
-    }
-
-    #[test]
-    fn test_percent_decoding() {
-        assert_eq!(decode("a%20b+c"), "a b c");
-        assert_eq!(decode("100%"), "100%");
-        assert_eq!(decode("%zz"), "%zz");
-        assert_eq!(RunParams::parse("voters=%33").expect("3").voters, 3);
-    }
-
-    #[test]
-    fn test_seed_from_bits_stays_js_safe() {
-        assert_eq!(seed_from_bits(u64::MAX), MAX_SEED);
-        assert_eq!(seed_from_bits(42), 42);
-        assert_eq!(parse_seed(" 12 ").expect("trimmed"), 12);
-        assert!(parse_seed("1e3").is_err());
-    }
-}
+pub(crate) mod tests;

@@ -332,3 +332,51 @@ async fn choose_file(root: &Element, name: &str, content: &str) {
     input.dispatch_event(&change).expect("dispatch");
     yew::scheduler::flush().await;
 }
+
+/// The message of the error `mount` throws for `options` (it must throw).
+fn mount_error(options: JsValue) -> String {
+    let err = match zabscope::embed::mount(new_root(), options.clone()) {
+        Ok(_) => panic!("{options:?} must be refused"),
+        Err(e) => JsValue::from(e),
+    };
+    js_sys::Reflect::get(&err, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn test_mount_names_the_option_of_a_wrong_type() {
+    // The JavaScript values themselves, as a host page passes them (not only JSON).
+    let json = |text: &str| js_sys::JSON::parse(text).expect("json");
+    assert_eq!(
+        mount_error(json(r#"{"voters":"five"}"#)),
+        "ZabScope mount: the option voters must be a number (a whole number from 1 to 9), not \
+         the string \"five\"."
+    );
+    assert_eq!(
+        mount_error(json(r#"{"autoplay":1}"#)),
+        "ZabScope mount: the option autoplay must be a boolean (true or false), not the number \
+         1."
+    );
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &"seed".into(), &js_sys::BigInt::from(7u64).into())
+        .expect("set seed");
+    assert!(mount_error(object.into()).ends_with("not a bigint."));
+    assert!(mount_error(json(r#"{"vooters":5}"#)).contains("unknown option `vooters`"));
+    assert!(mount_error(json(r#"{"embed":true,"compact":true}"#)).contains("two names"));
+    assert_eq!(
+        mount_error(JsValue::from_str("seed=7")),
+        "ZabScope mount: the options must be an object (or undefined), not the string \
+         \"seed=7\"."
+    );
+    assert!(mount_error(json("[]")).ends_with("not an array."));
+    // An option set to undefined or null is left out, as with no options at all.
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &"seed".into(), &JsValue::UNDEFINED).expect("set seed");
+    js_sys::Reflect::set(&object, &"voters".into(), &JsValue::NULL).expect("set voters");
+    let el = new_root();
+    let _m = zabscope::embed::mount(el.clone(), object.into()).expect("mounts");
+    yew::scheduler::flush().await;
+    assert_eq!(count(&el, ".embed"), 1);
+}
