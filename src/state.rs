@@ -99,6 +99,25 @@ pub struct UiState {
     pub help_open: bool,
     /// Time travel (issue 6): the timeline and diagram cache.
     pub travel: TravelState,
+    /// A link asked for a position too far to reach in one frame: it is reached a frame at a
+    /// time, with a progress bar, so the page never freezes.
+    pub building: Option<Build>,
+}
+
+/// Where a long build is going, and what to do once there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Build {
+    pub target: BuildTarget,
+    /// Start playing when it arrives (the link said `play=1`, or Play was pressed meanwhile).
+    pub play_after: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildTarget {
+    /// Stand after this many events (`pos`).
+    Position(u64),
+    /// Run every event due by this simulated time, ms (`t`).
+    Time(u64),
 }
 
 impl UiState {
@@ -126,6 +145,7 @@ impl UiState {
             log_kinds: LogKinds::ALL,
             help_open: false,
             travel: Default::default(),
+            building: None,
         }
     }
 
@@ -165,7 +185,7 @@ impl UiState {
 
     /// Whether the animation-frame driver should run.
     pub fn wants_frames(&self) -> bool {
-        self.playing && !self.hidden && self.error().is_none()
+        (self.playing || self.building.is_some()) && !self.hidden && self.error().is_none()
     }
 
     pub fn params(&self) -> RunParams {
@@ -193,8 +213,16 @@ impl UiState {
         match action {
             Action::Tick { dt_ms } => self.tick(dt_ms),
             Action::Step => self.step(),
-            Action::Play => self.playing = self.error().is_none(),
-            Action::Pause => self.playing = false,
+            Action::Play => match &mut self.building {
+                Some(b) => b.play_after = true,
+                None => self.playing = self.error().is_none(),
+            },
+            Action::Pause => {
+                self.playing = false;
+                if let Some(b) = &mut self.building {
+                    b.play_after = false;
+                }
+            }
             Action::SetSpeed(s) => self.speed = s,
             Action::Reset {
                 seed,
@@ -260,6 +288,10 @@ impl UiState {
     }
 
     fn tick(&mut self, dt_ms: f64) {
+        if self.building.is_some() {
+            self.build_frame();
+            return;
+        }
         let Run::Running { session } = &self.run else {
             return;
         };

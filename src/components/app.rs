@@ -2,6 +2,7 @@
 //! and the page's panels.
 
 use crate::browser;
+use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
 use crate::components::error_page::ErrorPage;
@@ -182,6 +183,9 @@ pub fn App(props: &AppProps) -> Html {
             <RunBar scenario={state.scenario()} seed={state.seed} voters={state.voters}
                 observers={state.observers} link={travel.link.clone()} file_stem={travel.file_stem.clone()}
                 export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
+            if let Some((done, of, target)) = state.build_progress() {
+                <BuildProgress {done} {of} {target} />
+            }
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">
                     <ClusterView model={cluster} on_action={on_action.clone()} node={cluster_node} />

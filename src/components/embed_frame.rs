@@ -4,6 +4,7 @@
 //! in an iframe or mounted by script into somebody else's page.
 
 use crate::browser;
+use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
 use crate::hooks::use_sim_driver;
 use crate::state::Action;
@@ -105,6 +106,9 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             </header>
             if let Some(s) = scenario {
                 <p class="embed__caption">{ s.caption() }</p>
+            }
+            if let Some((done, of, target)) = state.build_progress() {
+                <BuildProgress {done} {of} {target} />
             }
             <div class="embed__stage">
                 <ClusterView model={cluster} on_action={on_action.clone()} />

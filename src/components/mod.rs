@@ -2,6 +2,7 @@
 
 pub mod accept_flash;
 pub mod app;
+pub mod build_progress;
 pub mod cluster_view;
 pub mod connection_line;
 pub mod control_bar;

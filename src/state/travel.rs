@@ -2,7 +2,14 @@
 //! trace, and what the time-travel views read from the state. `crate::time_travel` holds the
 //! cache and the models; this is where the reducer drives them.
 
-use super::{Action, Run, UiState};
+use super::{Action, Build, BuildTarget, Run, UiState};
+
+/// A link's position is reached at once up to this many events; further, a frame at a time.
+pub const INSTANT_BUILD_EVENTS: u64 = 20_000;
+/// A link's `t` is reached at once up to this simulated time (ms); later, a frame at a time.
+pub const INSTANT_BUILD_MS: u64 = 60_000;
+/// Events run per animation frame while building (a few milliseconds of work in wasm).
+pub const BUILD_EVENTS_PER_FRAME: u64 = 10_000;
 use crate::link::Link;
 use crate::time_travel::timeline::{phase_target, TimelineModel};
 use crate::time_travel::{DiagramSource, SharedSession, TravelAction};
@@ -107,6 +114,57 @@ impl UiState {
         self.session().map(|s| sim::trace_file::write_trace(&s))
     }
 
+    /// One frame of a long build: run up to [`BUILD_EVENTS_PER_FRAME`] events toward its
+    /// target; once there, stand there (and play if asked).
+    pub(super) fn build_frame(&mut self) {
+        let (Some(build), Run::Running { session }) = (self.building, &self.run) else {
+            self.building = None;
+            return;
+        };
+        let done = {
+            let mut s = session.borrow_mut();
+            let mut cache = self.travel.cache.borrow_mut();
+            match build.target {
+                BuildTarget::Position(target) => {
+                    let next = target.min(s.position() + BUILD_EVENTS_PER_FRAME);
+                    cache.seek(&mut s, next);
+                    s.position() >= target || s.sim().next_event_time().is_none()
+                }
+                BuildTarget::Time(ms) => {
+                    let mut ran = 0;
+                    while ran < BUILD_EVENTS_PER_FRAME
+                        && s.sim().next_event_time().is_some_and(|t| t.0 <= ms)
+                    {
+                        s.step();
+                        cache.note(&s);
+                        ran += 1;
+                    }
+                    ran < BUILD_EVENTS_PER_FRAME
+                }
+            }
+        };
+        let now = session.borrow().sim().now().0;
+        self.display_ms = match build.target {
+            BuildTarget::Time(ms) if done => ms.max(now) as f64,
+            _ => now as f64,
+        };
+        self.version += 1;
+        if done {
+            self.building = None;
+            self.playing = build.play_after;
+        }
+    }
+
+    /// How far a long build has come: (done, of), in events or simulated ms.
+    pub fn build_progress(&self) -> Option<(u64, u64, BuildTarget)> {
+        let build = self.building?;
+        let s = self.session()?;
+        Some(match build.target {
+            BuildTarget::Position(p) => (s.position(), p, build.target),
+            BuildTarget::Time(ms) => (s.sim().now().0.min(ms), ms, build.target),
+        })
+    }
+
     /// What the space-time diagram draws from.
     pub fn diagram_source(&self) -> Option<DiagramSource> {
         let Run::Running { session } = &self.run else {
@@ -142,12 +200,27 @@ pub fn state_for_link(link: &Link, seed: u64) -> UiState {
     if let Some(speed) = link.speed {
         state.speed = speed;
     }
-    if let Some(t) = link.at_ms {
-        state = state.starting_at(t);
-    }
+    // `pos` is where to stand; an older link's `t` counts only without one (seeking to a
+    // position after running to a time ends at that position all the same).
+    let far = match (link.pos, link.at_ms) {
+        (Some(p), _) if p > INSTANT_BUILD_EVENTS => Some(BuildTarget::Position(p)),
+        (None, Some(t)) if t > INSTANT_BUILD_MS => Some(BuildTarget::Time(t)),
+        (None, Some(t)) => {
+            state = state.starting_at(t);
+            None
+        }
+        _ => None,
+    };
     state.sync_travel();
-    if let Some(pos) = link.pos {
-        state.seek(pos);
+    match (far, link.pos) {
+        (Some(target), _) => {
+            state.building = Some(Build {
+                target,
+                play_after: link.play,
+            })
+        }
+        (None, Some(pos)) => state.seek(pos),
+        (None, None) => {}
     }
     if link.play {
         state.apply(Action::Play);

@@ -271,3 +271,39 @@ fn test_failed_runs_ignore_time_travel() {
     travel(&mut s, TravelAction::StepBack);
     assert!(s.timeline_model().is_none() && s.diagram_source().is_none());
 }
+
+// Issue 9: a link far into a run is built a frame at a time with a progress report, never in
+// one blocking step, and ends exactly where a synchronous seek would.
+#[test]
+fn test_a_far_link_builds_over_frames_and_lands_where_it_asks() {
+    let pos = super::travel::INSTANT_BUILD_EVENTS * 3 + 17;
+    let link = Link::parse(&format!("?seed=3&voters=3&pos={pos}&play=1")).expect("valid");
+    let mut s = state_for_link(&link, 0);
+    assert!(s.building.is_some() && s.wants_frames());
+    assert!(
+        position(&s) < pos,
+        "nothing long ran before the first frame"
+    );
+    let mut frames = 0;
+    let mut last = 0;
+    while s.building.is_some() {
+        s.apply(Action::Tick { dt_ms: 16.0 });
+        let (done, of, _) =
+            s.build_progress()
+                .unwrap_or((pos, pos, super::BuildTarget::Position(pos)));
+        assert!(
+            done >= last && of == pos,
+            "progress grows toward the target"
+        );
+        last = done;
+        frames += 1;
+        assert!(frames < 100, "bounded");
+    }
+    assert!(frames >= 3, "{frames} frames");
+    assert_eq!(position(&s), pos);
+    assert!(s.playing, "play=1 starts once there");
+    let mut direct = UiState::from_spec(link.spec(3));
+    direct.seek(pos);
+    assert_eq!(hash(&s), hash(&direct));
+    assert_table_matches_replay(&s);
+}
