@@ -8,7 +8,7 @@ use crate::learner::Learner;
 use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
 use crate::peer::{PeerCore, ServerState, ThreadView, ZabState};
-use crate::zk_database::{Snapshot, Txn, TxnOp, ZkDatabase};
+use crate::zk_database::{Snapshot, TxnLog, TxnOp, ZkDatabase};
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ pub struct DurableState {
     pub current_epoch: Option<Epoch>,
     pub accepted_epoch: Option<Epoch>,
     pub snapshot: Snapshot,
-    pub log: Vec<Txn>,
+    pub log: TxnLog,
 }
 
 impl DurableState {
