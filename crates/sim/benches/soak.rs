@@ -167,11 +167,15 @@ fn main() {
         if plan.write_every > 0 && pos.is_multiple_of(plan.write_every) {
             let at = Sid(1 + (writes % servers) as i64);
             writes += 1;
-            session.act(UserAction::Write(at));
+            session
+                .act(UserAction::Write(at))
+                .expect("a write is always allowed");
         }
         if pos.is_multiple_of(plan.fault_every) {
             if let Some(fault) = cycle.next(&session) {
-                session.act(fault);
+                session
+                    .act(fault)
+                    .expect("the cycle picks faults that change something");
             }
         }
         if marks.peek() == Some(&pos) {
