@@ -44,7 +44,7 @@ impl fmt::Display for ActionRefusal {
         match self {
             ActionRefusal::UnknownServer { sid, servers } => write!(
                 f,
-                "server {sid} is not in the ensemble, which has servers 1..={servers}"
+                "it names server {sid}, but the ensemble has servers 1..={servers}"
             ),
             ActionRefusal::SameServer { sid } => {
                 write!(f, "it needs two different servers, not {sid} and {sid}")
