@@ -16,7 +16,7 @@ use crate::time_travel::{TravelAction, TravelState};
 use crate::view_model::keys::{KeyCommand, SPEED_KEY_STEP};
 use crate::view_model::log_model::LogKinds;
 use crate::view_model::speed::Speed;
-use sim::session::{RunSpec, Session, UserAction};
+use sim::session::{RunSpec, Session, SessionError, UserAction};
 use sim::{MsgId, Simulation};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -102,6 +102,8 @@ pub struct UiState {
     /// A link asked for a position too far to reach in one frame: it is reached a frame at a
     /// time, with a progress bar, so the page never freezes.
     pub building: Option<Build>,
+    /// Why the last fault by hand was refused (it would have done nothing).
+    pub refused: Option<String>,
 }
 
 /// Where a long build is going, and what to do once there.
@@ -128,9 +130,22 @@ impl UiState {
 
     /// A state for any run: a shape, a scenario, faults recorded earlier (a link).
     pub fn from_spec(spec: RunSpec) -> UiState {
+        UiState::from_spec_or(spec, |e| format!("Cannot start this ensemble: {e}."))
+    }
+
+    /// [`UiState::from_spec`], with the words for a spec the session refuses.
+    pub fn from_spec_or(spec: RunSpec, refusal: impl FnOnce(&SessionError) -> String) -> UiState {
         let (seed, voters, observers) = (spec.seed, spec.voters, spec.observers);
+        let run = match Session::new(spec) {
+            Ok(session) => Run::Running {
+                session: Rc::new(RefCell::new(session)),
+            },
+            Err(e) => Run::Failed {
+                message: refusal(&e),
+            },
+        };
         UiState {
-            run: make_run(spec),
+            run,
             version: 0,
             seed,
             voters,
@@ -146,6 +161,7 @@ impl UiState {
             help_open: false,
             travel: Default::default(),
             building: None,
+            refused: None,
         }
     }
 
@@ -351,22 +367,13 @@ impl UiState {
         let mut session = session.borrow_mut();
         let at = Time((self.display_ms.floor() as u64).max(session.sim().now().0));
         session.run_until(at);
-        session.act(action);
+        // A fault that would do nothing (restart a running server, drop a message that has
+        // arrived) is refused by the session and changes nothing; the page says why.
+        self.refused = session.act(action).err().map(|e| e.to_string());
         session.run_until(at);
         drop(session);
         self.display_ms = self.display_ms.max(at.0 as f64);
         self.version += 1;
-    }
-}
-
-fn make_run(spec: RunSpec) -> Run {
-    match Session::new(spec) {
-        Ok(session) => Run::Running {
-            session: Rc::new(RefCell::new(session)),
-        },
-        Err(e) => Run::Failed {
-            message: format!("Cannot start this ensemble: {e}."),
-        },
     }
 }
 

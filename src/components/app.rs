@@ -183,6 +183,9 @@ pub fn App(props: &AppProps) -> Html {
             <RunBar scenario={state.scenario()} seed={state.seed} voters={state.voters}
                 observers={state.observers} link={travel.link.clone()} file_stem={travel.file_stem.clone()}
                 export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
+            if let Some(why) = &state.refused {
+                <p class="app__refused" role="status">{ format!("Not done: {why}.") }</p>
+            }
             if let Some((done, of, target)) = state.build_progress() {
                 <BuildProgress {done} {of} {target} />
             }

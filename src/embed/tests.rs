@@ -176,7 +176,7 @@ fn test_bad_values_name_the_option() {
         ),
         (
             &[("voters", Number(3.0)), ("faults", text("5:c4"))],
-            "ZabScope mount: the option faults = \"5:c4\" is not valid: `c4` at step 5 names \
+            "ZabScope mount: the option faults = \"5:c4\" is not valid: `c4` at step 5: it names \
              server 4, but the ensemble has servers 1..=3.",
         ),
         (

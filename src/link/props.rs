@@ -87,21 +87,32 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     prop::sample::select(Scenario::ALL.to_vec())
 }
 
-/// Any action naming servers 1..=n (n ≥ 1).
+/// Any statically valid action naming servers 1..=n (n ≥ 1): a partition or a break joins
+/// two different servers (with one server there is none: heal instead), a delay is
+/// 1..=MAX_DELAY_MS.
 fn action(n: i64) -> impl Strategy<Value = UserAction> {
     let sid = move || (1..=n).prop_map(Sid);
     prop_oneof![
         sid().prop_map(UserAction::Crash),
         sid().prop_map(UserAction::Restart),
         sid().prop_map(UserAction::Write),
-        (sid(), sid(), any::<bool>())
-            .prop_map(|(from, to, one_way)| { UserAction::Partition { from, to, one_way } }),
+        (sid(), sid(), any::<bool>()).prop_map(|(from, to, one_way)| if from == to {
+            UserAction::Heal
+        } else {
+            UserAction::Partition { from, to, one_way }
+        }),
         Just(UserAction::Heal),
-        (sid(), sid()).prop_map(|(a, b)| UserAction::Break { a, b }),
+        (sid(), sid()).prop_map(|(a, b)| if a == b {
+            UserAction::Heal
+        } else {
+            UserAction::Break { a, b }
+        }),
         any::<u64>().prop_map(|m| UserAction::Drop(MsgId(m))),
-        (any::<u64>(), any::<u64>()).prop_map(|(m, extra_ms)| UserAction::Delay {
-            msg: MsgId(m),
-            extra_ms
+        (any::<u64>(), 1..=sim::session::MAX_DELAY_MS).prop_map(|(m, extra_ms)| {
+            UserAction::Delay {
+                msg: MsgId(m),
+                extra_ms,
+            }
         }),
     ]
 }

@@ -13,6 +13,7 @@ pub const BUILD_EVENTS_PER_FRAME: u64 = 10_000;
 use crate::link::Link;
 use crate::time_travel::timeline::{phase_target, TimelineModel};
 use crate::time_travel::{DiagramSource, SharedSession, TravelAction};
+use sim::session::SessionError;
 
 impl UiState {
     /// Apply a time-travel action.
@@ -196,7 +197,12 @@ impl UiState {
 /// The state a link asks for: its run (with `seed` when the link has none), its speed, its
 /// position, playing if it says so.
 pub fn state_for_link(link: &Link, seed: u64) -> UiState {
-    let mut state = UiState::from_spec(link.spec(link.seed.unwrap_or(seed)));
+    let faults = sim::trace_file::encode_actions(&link.faults);
+    let mut state = UiState::from_spec_or(link.spec(link.seed.unwrap_or(seed)), |e| match e {
+        // A fault the replay refused (a no-op or a contradiction) is the link's `f`.
+        SessionError::Action(a) => format!("The URL parameter f=\"{faults}\" is not valid: {a}."),
+        e => format!("Cannot start this ensemble: {e}."),
+    });
     if let Some(speed) = link.speed {
         state.speed = speed;
     }

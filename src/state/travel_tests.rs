@@ -307,3 +307,41 @@ fn test_a_far_link_builds_over_frames_and_lands_where_it_asks() {
     assert_eq!(hash(&s), hash(&direct));
     assert_table_matches_replay(&s);
 }
+
+// Issue 9: a link whose faults would do nothing (a second crash of the same server) is refused
+// with a message naming `f`, never played as a silently different run.
+#[test]
+fn test_a_no_op_fault_in_a_link_names_the_parameter() {
+    let s = state_for_query("?seed=1&voters=3&f=10:c1,20:c1");
+    let e = s.error().expect("refused");
+    assert!(
+        e.starts_with("The URL parameter f=\"10:c1,20:c1\" is not valid"),
+        "{e}"
+    );
+    assert!(e.contains("c1") && e.contains("20"), "{e}");
+    let s = state_for_query("?seed=1&voters=3&f=10:r1");
+    assert!(
+        s.error().is_some_and(|e| e.contains("f=")),
+        "restart of a running server"
+    );
+}
+
+// A fault by hand that would do nothing is refused and says why; the run is unchanged.
+#[test]
+fn test_a_no_op_fault_by_hand_is_refused_and_said() {
+    let mut s = UiState::new(1, 3, 0);
+    for _ in 0..200 {
+        s.apply(Action::Step);
+    }
+    let before = hash(&s);
+    s.apply(Action::Act(UserAction::Heal));
+    assert!(
+        s.refused
+            .as_deref()
+            .is_some_and(|r| r.contains("partition")),
+        "{:?}",
+        s.refused
+    );
+    assert_eq!(hash(&s), before);
+    assert!(s.session().expect("running").spec().actions.is_empty());
+}

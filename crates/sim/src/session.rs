@@ -4,10 +4,23 @@
 //!
 //! Seeking restores the nearest checkpoint and replays deterministically; acting in the past
 //! forks the run there (the explored future is dropped and the UI says so).
+//!
+//! A checkpoint is a `Simulation::clone()`, which shares structure with the live world (the
+//! databases and disks are persistent collections, see `zab::zk_database`), so a checkpoint
+//! costs what changed since the one before and memory grows linearly with the run.
+//!
+//! Every action is checked when the run first reaches it: one that would change nothing or
+//! contradicts the run (`r1` while server 1 runs, `h` with nothing partitioned, a second `c2`,
+//! dropping a message that is not in flight) is refused with an [`ActionError`], by
+//! [`Session::act`] and, for the actions of a spec, by [`Session::new`].
+
+pub(crate) mod action_error;
+
+pub use action_error::{ActionError, ActionRefusal, SessionError};
 
 use crate::scenario::Scenario;
 use crate::trace::{LogEntry, MsgId};
-use crate::{SimOptions, Simulation};
+use crate::{ServerStatus, SimOptions, Simulation};
 use core::fmt;
 use zab::config::ConfigError;
 use zab::output::Channel;
@@ -16,6 +29,19 @@ use zab::{Sid, Time};
 
 /// A checkpoint every this many events.
 pub const CHECKPOINT_EVERY: u64 = 1_000;
+
+/// The largest seed: 2^53 − 1. Seeds travel in links and trace files read by JavaScript, whose
+/// numbers hold integers exactly only up to here, so a larger seed would name another run.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// The longest run a spec or a trace file may describe, in events. It bounds the work an
+/// imported trace or a link can ask for: `Session::new` replays up to the last action, and
+/// `read_trace` up to the header's `steps`.
+pub const MAX_TRACE_STEPS: u64 = 2_000_000;
+
+/// The longest a `Delay` may hold a message back: an hour of simulated time. Zero would change
+/// nothing, and the app adds the delay to a message's delivery time.
+pub const MAX_DELAY_MS: u64 = 3_600_000;
 
 /// Something a person did to the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,12 +128,78 @@ impl UserAction {
         })
     }
 
-    fn sids(&self) -> Vec<Sid> {
+    pub(crate) fn sids(&self) -> Vec<Sid> {
         match self {
             UserAction::Crash(s) | UserAction::Restart(s) | UserAction::Write(s) => vec![*s],
             UserAction::Partition { from, to, .. } => vec![*from, *to],
             UserAction::Break { a, b } => vec![*a, *b],
             _ => vec![],
+        }
+    }
+
+    /// What the action's parameters alone rule out in an ensemble of `servers` servers: a
+    /// server outside 1..=servers, a partition or break of a server with itself, a delay
+    /// outside 1..=[`MAX_DELAY_MS`].
+    pub(crate) fn static_refusal(&self, servers: u64) -> Option<ActionRefusal> {
+        let known = |s: &Sid| u64::try_from(s.0).is_ok_and(|n| (1..=servers).contains(&n));
+        if let Some(sid) = self.sids().into_iter().find(|s| !known(s)) {
+            return Some(ActionRefusal::UnknownServer { sid, servers });
+        }
+        match self {
+            UserAction::Partition { from: a, to: b, .. } | UserAction::Break { a, b } if a == b => {
+                Some(ActionRefusal::SameServer { sid: *a })
+            }
+            UserAction::Delay { extra_ms, .. } if !(1..=MAX_DELAY_MS).contains(extra_ms) => {
+                Some(ActionRefusal::DelayOutOfRange {
+                    extra_ms: *extra_ms,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Why the action would change nothing in `sim` as it stands, or contradict it; `None`
+    /// when it may be applied. A client write is always allowed: at a server that is down it
+    /// is refused by the server, which the log shows.
+    pub(crate) fn refusal(&self, sim: &Simulation) -> Option<ActionRefusal> {
+        let servers = sim.sids().count() as u64;
+        if let Some(r) = self.static_refusal(servers) {
+            return Some(r);
+        }
+        let status = |sid: Sid| sim.status(sid).unwrap_or(ServerStatus::NotStarted);
+        match self {
+            UserAction::Crash(sid) => {
+                (status(*sid) != ServerStatus::Running).then(|| ActionRefusal::NotRunning {
+                    sid: *sid,
+                    status: status(*sid),
+                })
+            }
+            UserAction::Restart(sid) => (status(*sid) == ServerStatus::Running)
+                .then_some(ActionRefusal::AlreadyRunning { sid: *sid }),
+            UserAction::Partition { from, to, one_way } => {
+                let net = sim.network();
+                let done = net.is_blocked(*from, *to) && (*one_way || net.is_blocked(*to, *from));
+                done.then_some(ActionRefusal::AlreadyPartitioned {
+                    from: *from,
+                    to: *to,
+                    one_way: *one_way,
+                })
+            }
+            UserAction::Heal => sim
+                .network()
+                .blocked()
+                .next()
+                .is_none()
+                .then_some(ActionRefusal::NothingPartitioned),
+            UserAction::Break { a, b } => sim
+                .connections()
+                .all(|c| !between(c.initiator, c.acceptor, *a, *b))
+                .then_some(ActionRefusal::NoConnection { a: *a, b: *b }),
+            UserAction::Drop(msg) | UserAction::Delay { msg, .. } => sim
+                .in_flight()
+                .all(|m| m.msg != *msg)
+                .then_some(ActionRefusal::NotInFlight { msg: *msg }),
+            UserAction::Write(_) => None,
         }
     }
 
@@ -120,10 +212,7 @@ impl UserAction {
             UserAction::Break { a, b } => {
                 let conns: Vec<_> = sim
                     .connections()
-                    .filter(|c| {
-                        (c.initiator, c.acceptor) == (*a, *b)
-                            || (c.initiator, c.acceptor) == (*b, *a)
-                    })
+                    .filter(|c| between(c.initiator, c.acceptor, *a, *b))
                     .map(|c| c.id)
                     .collect();
                 for c in conns {
@@ -172,6 +261,11 @@ impl fmt::Display for UserAction {
     }
 }
 
+/// Whether a connection from `i` to `j` joins `a` and `b`, either way round.
+fn between(i: Sid, j: Sid, a: Sid, b: Sid) -> bool {
+    (i, j) == (a, b) || (i, j) == (b, a)
+}
+
 /// Everything that determines a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunSpec {
@@ -179,7 +273,7 @@ pub struct RunSpec {
     pub voters: u32,
     pub observers: u32,
     pub scenario: Option<Scenario>,
-    /// (step, action): applied once `step` events have run.
+    /// (step, action): applied once `step` events have run, in step order.
     pub actions: Vec<(u64, UserAction)>,
 }
 
@@ -213,18 +307,54 @@ impl RunSpec {
         }
     }
 
-    /// Check that every action names a server of this ensemble.
-    pub fn validate_actions(&self) -> Result<(), String> {
-        let n = i64::from(self.voters + self.observers);
-        for (step, a) in &self.actions {
-            if let Some(s) = a.sids().into_iter().find(|s| s.0 < 1 || s.0 > n) {
-                return Err(format!(
-                    "`{}` at step {step} names server {s}, but the ensemble has servers 1..={n}",
-                    a.code()
-                ));
+    /// What can be checked without running: the seed, the scenario's shape, and each action's
+    /// parameters and step (see [`RunSpec::check_actions`]).
+    pub fn check(&self) -> Result<(), SessionError> {
+        if self.seed > MAX_SEED {
+            return Err(SessionError::Seed { seed: self.seed });
+        }
+        if let Some(scenario) = self.scenario {
+            if scenario.shape() != (self.voters, self.observers) {
+                return Err(SessionError::Shape {
+                    scenario,
+                    voters: self.voters,
+                    observers: self.observers,
+                });
             }
         }
+        self.check_actions().map_err(SessionError::Action)
+    }
+
+    /// The actions' static checks: each names servers of this ensemble, partitions or breaks
+    /// two different servers, delays by 1..=[`MAX_DELAY_MS`], and comes at a step no earlier
+    /// than the one before and no later than [`MAX_TRACE_STEPS`].
+    pub fn check_actions(&self) -> Result<(), ActionError> {
+        // u64: voters + observers of a hostile trace header must not overflow.
+        let servers = u64::from(self.voters) + u64::from(self.observers);
+        let mut previous = 0;
+        for (step, action) in &self.actions {
+            let refusal = if *step > MAX_TRACE_STEPS {
+                Some(ActionRefusal::StepBeyondLimit)
+            } else if *step < previous {
+                Some(ActionRefusal::OutOfOrder { previous })
+            } else {
+                action.static_refusal(servers)
+            };
+            if let Some(why) = refusal {
+                return Err(ActionError {
+                    step: *step,
+                    action: action.clone(),
+                    why,
+                });
+            }
+            previous = *step;
+        }
         Ok(())
+    }
+
+    /// [`RunSpec::check_actions`] as a sentence (the app's link parser shows it).
+    pub fn validate_actions(&self) -> Result<(), String> {
+        self.check_actions().map_err(|e| e.to_string())
     }
 }
 
@@ -235,26 +365,62 @@ pub struct Session {
     sim: Simulation,
     /// Every entry ever produced on this timeline (possibly beyond the current position).
     log: Vec<LogEntry>,
-    /// (steps, state with an empty log buffer), ascending; the first is step 0.
+    /// (steps, state after that step's actions, with an empty log buffer), ascending; the
+    /// first is step 0.
     checkpoints: Vec<(u64, Simulation)>,
-    /// The furthest step this timeline has reached.
+    /// The furthest step this timeline has reached. Every action of the spec is at or before
+    /// it, and was checked when the run reached it.
     explored: u64,
 }
 
 impl Session {
-    pub fn new(spec: RunSpec) -> Result<Session, ConfigError> {
-        let mut sim = spec.build()?;
-        let mut log = sim.drain_log();
-        let checkpoints = vec![(0, sim.clone())];
+    /// Build the run and check its spec: the static checks of [`RunSpec::check`], then a
+    /// replay up to the last action's step (at most [`MAX_TRACE_STEPS`] events) that checks
+    /// each action against the state it meets, as [`Session::act`] would. On success the
+    /// session stands at step 0 with that span explored and checkpointed, so seeking into it
+    /// is cheap; otherwise the error names the first action refused, its step and why.
+    pub fn new(spec: RunSpec) -> Result<Session, SessionError> {
+        let mut session = Session::start(spec)?;
+        let last = session.spec.actions.last().map_or(0, |(s, _)| *s);
+        while session.position() < last {
+            if !session.advance()? {
+                let (step, action) = session
+                    .spec
+                    .actions
+                    .iter()
+                    .find(|(s, _)| *s > session.position())
+                    .cloned()
+                    .expect("an action lies beyond the position");
+                return Err(SessionError::Action(ActionError {
+                    step,
+                    action,
+                    why: ActionRefusal::RunEnded {
+                        at: session.position(),
+                    },
+                }));
+            }
+        }
+        session.seek(0);
+        Ok(session)
+    }
+
+    /// The session at step 0 after the static checks and step 0's actions; the caller explores
+    /// on with [`Session::advance`] (`Session::new` to the last action, `read_trace` entry by
+    /// entry).
+    pub(crate) fn start(spec: RunSpec) -> Result<Session, SessionError> {
+        spec.check()?;
+        let mut sim = spec.build().map_err(SessionError::Config)?;
+        let log = sim.drain_log();
         let mut session = Session {
             spec,
             sim,
-            log: Vec::new(),
-            checkpoints,
+            log,
+            checkpoints: Vec::new(),
             explored: 0,
         };
-        session.log.append(&mut log);
-        session.apply_due_actions();
+        session.apply_due_actions()?;
+        // After step 0's actions: a checkpoint is the state its replay continues from.
+        session.checkpoints.push((0, session.sim.clone()));
         Ok(session)
     }
 
@@ -290,19 +456,27 @@ impl Session {
         crate::trace::trace_hash(self.log())
     }
 
-    fn apply_due_actions(&mut self) {
+    /// Apply the spec's actions at the current step, checking each against the state it meets.
+    /// The actions are in step order, so the due ones are found by binary search: the cost
+    /// per event does not grow with the number of actions injected.
+    fn apply_due_actions(&mut self) -> Result<(), ActionError> {
         let step = self.sim.steps();
-        let due: Vec<UserAction> = self
-            .spec
-            .actions
-            .iter()
-            .filter(|(s, _)| *s == step)
-            .map(|(_, a)| a.clone())
-            .collect();
-        for a in due {
-            a.apply(&mut self.sim, step);
+        let actions = &self.spec.actions;
+        let from = actions.partition_point(|(s, _)| *s < step);
+        let to = from + actions[from..].partition_point(|(s, _)| *s == step);
+        for i in from..to {
+            let action = &self.spec.actions[i].1;
+            if let Some(why) = action.refusal(&self.sim) {
+                return Err(ActionError {
+                    step,
+                    action: action.clone(),
+                    why,
+                });
+            }
+            action.apply(&mut self.sim, step);
         }
         self.absorb_log();
+        Ok(())
     }
 
     fn absorb_log(&mut self) {
@@ -316,13 +490,15 @@ impl Session {
         }
     }
 
-    /// Run one event. Returns false when nothing is left to happen.
-    pub fn step(&mut self) -> bool {
+    /// Run one event and the actions due after it, checkpointing new ground. Returns false
+    /// when nothing is left to happen; an error when a due action is refused (only on ground
+    /// not explored before: a replay meets the same state as the first run did).
+    pub(crate) fn advance(&mut self) -> Result<bool, ActionError> {
         if !self.sim.step() {
-            return false;
+            return Ok(false);
         }
         let step = self.sim.steps();
-        self.apply_due_actions();
+        self.apply_due_actions()?;
         if step > self.explored {
             self.explored = step;
         }
@@ -331,7 +507,13 @@ impl Session {
         {
             self.checkpoints.push((step, self.sim.clone()));
         }
-        true
+        Ok(true)
+    }
+
+    /// Run one event. Returns false when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        self.advance()
+            .expect("every action of the spec was checked when the run first reached it")
     }
 
     /// Run every event due at or before `until`.
@@ -360,111 +542,46 @@ impl Session {
     }
 
     /// Act now. Returns true when this forked the run (it was in the past): the explored
-    /// future and the actions after this point are gone.
-    pub fn act(&mut self, action: UserAction) -> bool {
+    /// future and the actions after this step are gone. An action that would change nothing
+    /// or contradicts the state here is refused, and then nothing changes.
+    pub fn act(&mut self, action: UserAction) -> Result<bool, ActionError> {
         let step = self.sim.steps();
+        let refusal = if step > MAX_TRACE_STEPS {
+            Some(ActionRefusal::StepBeyondLimit)
+        } else {
+            action.refusal(&self.sim)
+        };
+        if let Some(why) = refusal {
+            return Err(ActionError { step, action, why });
+        }
         let forked = step < self.explored;
         if forked {
-            self.spec.actions.retain(|(s, _)| *s < step);
+            // The actions at this step were applied on the way here: they stay, before it.
+            let keep = self.spec.actions.partition_point(|(s, _)| *s <= step);
+            self.spec.actions.truncate(keep);
             self.log.truncate(self.sim.log_len() as usize);
-            self.checkpoints.retain(|(s, _)| *s <= step);
             self.explored = step;
         }
+        // Later checkpoints are a dropped future; one at this step predates this action.
+        self.checkpoints.retain(|(s, _)| *s < step);
         self.spec.actions.push((step, action.clone()));
         action.apply(&mut self.sim, step);
         self.absorb_log();
-        forked
+        if step.is_multiple_of(CHECKPOINT_EVERY) {
+            self.checkpoints.push((step, self.sim.clone()));
+        }
+        Ok(forked)
     }
 
     /// The connections between two servers, for the Break action's UI.
     pub fn connections_between(&self, a: Sid, b: Sid) -> Vec<Channel> {
         self.sim
             .connections()
-            .filter(|c| (c.initiator, c.acceptor) == (a, b) || (c.initiator, c.acceptor) == (b, a))
+            .filter(|c| between(c.initiator, c.acceptor, a, b))
             .map(|c| c.channel)
             .collect()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_seek_back_and_forth_gives_the_same_state_as_live_play() {
-        let mut live = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
-        live.run_until(Time(6_000));
-        let end = live.position();
-        let hash = live.trace_hash();
-        let mut s = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
-        s.seek(end);
-        s.seek(end / 3);
-        s.seek(end);
-        assert_eq!((s.position(), s.trace_hash()), (end, hash));
-        s.seek(1234);
-        let mut fresh = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
-        fresh.seek(1234);
-        assert_eq!(s.trace_hash(), fresh.trace_hash());
-        assert_eq!(s.log().len(), fresh.log().len());
-    }
-
-    #[test]
-    fn test_acting_in_the_past_forks_and_the_spec_replays_it() {
-        let mut s = Session::new(RunSpec::new(3, 3, 0)).expect("valid");
-        s.run_until(Time(5_000));
-        let pos = s.position() / 2;
-        s.seek(pos);
-        assert!(s.act(UserAction::Crash(Sid(3))), "acting in the past forks");
-        s.run_until(Time(8_000));
-        let replay = {
-            let mut r = Session::new(s.spec().clone()).expect("valid");
-            r.seek(s.position());
-            r
-        };
-        assert_eq!(replay.trace_hash(), s.trace_hash());
-        assert!(
-            !s.act(UserAction::Restart(Sid(3))),
-            "at the head it does not fork"
-        );
-    }
-
-    #[test]
-    fn test_action_codes_round_trip() {
-        let all = [
-            UserAction::Crash(Sid(3)),
-            UserAction::Restart(Sid(1)),
-            UserAction::Partition {
-                from: Sid(1),
-                to: Sid(2),
-                one_way: false,
-            },
-            UserAction::Partition {
-                from: Sid(2),
-                to: Sid(5),
-                one_way: true,
-            },
-            UserAction::Heal,
-            UserAction::Break {
-                a: Sid(1),
-                b: Sid(3),
-            },
-            UserAction::Drop(MsgId(17)),
-            UserAction::Delay {
-                msg: MsgId(4),
-                extra_ms: 500,
-            },
-            UserAction::Write(Sid(2)),
-        ];
-        for a in all {
-            assert_eq!(
-                UserAction::parse(&a.code()),
-                Some(a.clone()),
-                "{}",
-                a.code()
-            );
-        }
-        for bad in ["", "x1", "c", "cq", "p1", "p1-", "hh", "l3", "l3+x", "d-1"] {
-            assert_eq!(UserAction::parse(bad), None, "{bad:?}");
-        }
-    }
-}
+mod tests;

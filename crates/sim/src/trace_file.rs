@@ -2,19 +2,25 @@
 //! exports and imports.
 //!
 //! Line 1 is a header that names the run:
-//! `{"zabscope_trace":1,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400}`.
+//! `{"zabscope_trace":2,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400}`.
 //! Every other line is one [`LogEntry`]: `{"index":0,"time":0,"kind":"peer_started","sid":1}`
 //! with the fields of its [`crate::LogEvent`] kind (snake_case). Times are simulated ms, zxids
 //! signed 64-bit integers as ZooKeeper's `long` (UPTODATE's −1 included).
 //!
 //! Importing re-runs the header's spec and checks every line against the replay, so a trace
-//! is verified, not trusted.
+//! is verified, not trusted. The import never does more work than the file justifies: the
+//! header's numbers are checked before anything runs (`steps` at most [`MAX_TRACE_STEPS`], a
+//! seed at most [`MAX_SEED`], a scenario with its own shape), and the replay compares each
+//! entry as it produces it, stopping as soon as it runs past the file's last entry.
 
 use crate::scenario::Scenario;
-use crate::session::{RunSpec, Session, UserAction};
+use crate::session::action_error::shape_words;
+use crate::session::{RunSpec, Session, SessionError, UserAction, MAX_SEED};
 use crate::trace::{to_json_line, LogEntry};
 use core::fmt;
 use serde::{Deserialize, Serialize};
+
+pub use crate::session::MAX_TRACE_STEPS;
 
 /// 2: thread phases, notifyAll, shutdown reasons and log notes are typed values (issue 9).
 pub const TRACE_VERSION: u32 = 2;
@@ -74,9 +80,13 @@ pub fn decode_actions(text: &str) -> Result<Vec<(u64, UserAction)>, String> {
     Ok(out)
 }
 
-/// The whole session as a trace file.
+/// The session up to its position as a trace file. Actions after the position (the explored
+/// future of a session that was rewound) are not part of it.
 pub fn write_trace(session: &Session) -> String {
-    let header = TraceHeader::new(session.spec(), session.position());
+    let position = session.position();
+    let mut spec = session.spec().clone();
+    spec.actions.retain(|(step, _)| *step <= position);
+    let header = TraceHeader::new(&spec, position);
     let mut text = serde_json::to_string(&header).expect("a header always serializes");
     text.push('\n');
     for e in session.log() {
@@ -113,16 +123,8 @@ fn err(line: usize, message: impl Into<String>) -> TraceError {
     }
 }
 
-/// Parse a trace, re-run its spec to the steps it covers, and check the replay produced the
-/// same entries. Returns the session, standing at the end of the trace.
-pub fn read_trace(text: &str) -> Result<Session, TraceError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, first) = lines.next().ok_or_else(|| err(0, "the file is empty"))?;
-    let header: TraceHeader = serde_json::from_str(first)
-        .map_err(|e| err(1, format!("not a ZabScope trace header: {e}")))?;
+/// The header's run, checked field by field; every error is on line 1 and names the field.
+fn header_spec(header: &TraceHeader) -> Result<RunSpec, TraceError> {
     if header.zabscope_trace != TRACE_VERSION {
         return Err(err(
             1,
@@ -132,63 +134,138 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
             ),
         ));
     }
+    if header.seed > MAX_SEED {
+        return Err(err(
+            1,
+            format!(
+                "`seed` is {}, above {MAX_SEED} (2^53 − 1, the largest seed a link carries)",
+                header.seed
+            ),
+        ));
+    }
+    if header.steps > MAX_TRACE_STEPS {
+        return Err(err(
+            1,
+            format!(
+                "`steps` is {}, above the limit of {MAX_TRACE_STEPS} (MAX_TRACE_STEPS)",
+                header.steps
+            ),
+        ));
+    }
     let scenario = match &header.scenario {
         None => None,
-        Some(name) => Some(
-            Scenario::by_name(name).ok_or_else(|| err(1, format!("unknown scenario {name:?}")))?,
-        ),
+        Some(name) => {
+            let s = Scenario::by_name(name)
+                .ok_or_else(|| err(1, format!("unknown scenario {name:?}")))?;
+            let (v, o) = s.shape();
+            if (header.voters, header.observers) != (v, o) {
+                return Err(err(
+                    1,
+                    format!(
+                        "scenario {name} runs {v} voters and {o} observers, but the header \
+                         says {}",
+                        shape_words(header.voters, header.observers, (v, o))
+                    ),
+                ));
+            }
+            Some(s)
+        }
     };
-    let actions = decode_actions(&header.actions).map_err(|m| err(1, m))?;
-    let spec = RunSpec {
+    let actions = decode_actions(&header.actions).map_err(|m| err(1, format!("`actions`: {m}")))?;
+    if let Some((step, a)) = actions.iter().find(|(step, _)| *step > header.steps) {
+        return Err(err(
+            1,
+            format!(
+                "`actions`: `{step}:{}` comes after the trace's last step, {}",
+                a.code(),
+                header.steps
+            ),
+        ));
+    }
+    Ok(RunSpec {
         seed: header.seed,
         voters: header.voters,
         observers: header.observers,
         scenario,
         actions,
-    };
-    spec.validate_actions().map_err(|m| err(1, m))?;
-    let mut entries = Vec::new();
-    for (i, line) in lines {
-        let e: LogEntry =
-            serde_json::from_str(line).map_err(|e| err(i + 1, format!("not a log entry: {e}")))?;
-        if e.index != entries.len() as u64 {
-            return Err(err(
-                i + 1,
-                format!(
-                    "index {} out of order (expected {})",
-                    e.index,
-                    entries.len()
-                ),
-            ));
-        }
-        entries.push((i + 1, e));
-    }
-    let mut session =
-        Session::new(spec).map_err(|e| err(1, format!("cannot build this ensemble: {e}")))?;
-    session.seek(header.steps);
-    let replay = session.log();
-    for (line, e) in &entries {
-        match replay.get(e.index as usize) {
-            Some(r) if r == e => {}
-            Some(r) => {
+    })
+}
+
+/// Parse a trace, re-run its spec to the steps it covers, and check the replay produced the
+/// same entries, one by one as it produces them. Returns the session, standing at the end of
+/// the trace (explored that far, with its checkpoints).
+pub fn read_trace(text: &str) -> Result<Session, TraceError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l));
+    let (_, first) = lines.next().ok_or_else(|| err(0, "the file is empty"))?;
+    let header: TraceHeader = serde_json::from_str(first)
+        .map_err(|e| err(1, format!("not a ZabScope trace header: {e}")))?;
+    let spec = header_spec(&header)?;
+    let mut session = Session::start(spec).map_err(|e| match e {
+        SessionError::Config(e) => err(1, format!("cannot build this ensemble: {e}")),
+        e => err(1, e.to_string()),
+    })?;
+    let mut compared = 0usize;
+    loop {
+        while let Some(replayed) = session.full_log().get(compared) {
+            let Some((line, text)) = lines.next() else {
                 return Err(err(
-                    *line,
+                    1,
+                    format!(
+                        "the header says {} steps, but the replay has passed the file's last \
+                         entry at step {}",
+                        header.steps,
+                        session.position()
+                    ),
+                ));
+            };
+            let e: LogEntry = serde_json::from_str(text)
+                .map_err(|e| err(line, format!("not a log entry: {e}")))?;
+            if e.index != compared as u64 {
+                return Err(err(
+                    line,
+                    format!("index {} out of order (expected {compared})", e.index),
+                ));
+            }
+            if e != *replayed {
+                return Err(err(
+                    line,
                     format!(
                         "does not match the replay of this run, which has: {}",
-                        to_json_line(r)
+                        to_json_line(replayed)
+                    ),
+                ));
+            }
+            compared += 1;
+        }
+        if session.position() >= header.steps {
+            break;
+        }
+        match session.advance() {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(err(
+                    1,
+                    format!(
+                        "the header says {} steps, but the run has nothing left to happen \
+                         after step {}",
+                        header.steps,
+                        session.position()
                     ),
                 ))
             }
-            None => return Err(err(*line, "the replay ends before this entry")),
+            Err(e) => return Err(err(1, e.to_string())),
         }
     }
-    if entries.len() != replay.len() {
+    if let Some((line, _)) = lines.next() {
         return Err(err(
-            0,
+            line,
             format!(
-                "the trace has {} entries, the replay {}",
-                entries.len(),
-                replay.len()
+                "the replay of the header's {} steps ends before this entry",
+                header.steps
             ),
         ));
     }
@@ -198,7 +275,7 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zab::{Sid, Time};
+    use zab::Sid;
 
     fn sample() -> Session {
         let mut spec = RunSpec::new(5, 3, 1);
@@ -207,7 +284,8 @@ mod tests {
             (900, UserAction::Restart(Sid(3))),
         ];
         let mut s = Session::new(spec).expect("valid");
-        s.run_until(Time(6_000));
+        // Past both actions, so the trace covers them.
+        s.seek(1_500);
         s
     }
 
@@ -241,5 +319,114 @@ mod tests {
         assert!(read_trace(&bad_sid)
             .err()
             .is_some_and(|e| e.message.contains("server 9")));
+    }
+
+    fn header(fields: &str) -> String {
+        format!(
+            "{{\"zabscope_trace\":{TRACE_VERSION},\"seed\":7,\"voters\":3,\"observers\":0,\"scenario\":null,\
+             \"actions\":\"\",\"steps\":0{fields}}}"
+        )
+        .replacen(",\"steps\":0,\"steps\"", ",\"steps\"", 1)
+    }
+
+    fn line1(text: &str) -> String {
+        let e = read_trace(text).map(|_| ()).expect_err("refused");
+        assert_eq!(e.line, 1, "{e}");
+        e.message
+    }
+
+    /// A 100-byte header claiming millions of steps used to allocate a gigabyte (the replay
+    /// ran to `steps` before comparing); 2^64 − 1 never returned.
+    #[test]
+    fn test_header_steps_are_bounded_before_anything_runs() {
+        for steps in [5_000_000, u64::MAX] {
+            let message = line1(&header(&format!(",\"steps\":{steps}")));
+            assert_eq!(
+                message,
+                format!("`steps` is {steps}, above the limit of 2000000 (MAX_TRACE_STEPS)")
+            );
+        }
+        // At the limit, the replay stops as soon as it passes the file's (absent) entries.
+        let message = line1(&header(",\"steps\":2000000"));
+        let at: u64 = message
+            .strip_prefix(
+                "the header says 2000000 steps, but the replay has passed the file's last \
+                 entry at step ",
+            )
+            .and_then(|n| n.parse().ok())
+            .expect("the message names the step");
+        assert!(at <= 1, "{message}");
+    }
+
+    #[test]
+    fn test_a_truncated_or_padded_trace_is_refused() {
+        let text = write_trace(&sample());
+        let lines: Vec<&str> = text.lines().collect();
+        let short = lines[..lines.len() - 3].join("\n");
+        let message = line1(&short);
+        assert!(
+            message.contains("the replay has passed the file's last entry at step"),
+            "{message}"
+        );
+        let mut long = text.clone();
+        long += lines[lines.len() - 1];
+        let e = read_trace(&long)
+            .map(|_| ())
+            .expect_err("one entry too many");
+        assert_eq!(e.line, lines.len() + 1, "{e}");
+    }
+
+    #[test]
+    fn test_header_fields_are_checked_and_named() {
+        assert_eq!(
+            line1(&header(",\"seed\":9007199254740992").replacen("\"seed\":7,", "", 1)),
+            "`seed` is 9007199254740992, above 9007199254740991 (2^53 − 1, the largest seed a \
+             link carries)"
+        );
+        let scenario = header("")
+            .replacen("\"scenario\":null", "\"scenario\":\"leader-crash\"", 1)
+            .replacen("\"voters\":3", "\"voters\":5", 1);
+        assert_eq!(
+            line1(&scenario),
+            "scenario leader-crash runs 3 voters and 0 observers, but the header says 5 voters"
+        );
+        // Fuzzing found u32 overflow in voters + observers.
+        let huge = header("")
+            .replacen("\"observers\":0", "\"observers\":4294967295", 1)
+            .replacen("\"actions\":\"\"", "\"actions\":\"1:c4294967298\"", 1)
+            .replacen("\"steps\":0", "\"steps\":5", 1);
+        assert!(line1(&huge).contains("observers"));
+        let late = header("")
+            .replacen("\"actions\":\"\"", "\"actions\":\"7:h\"", 1)
+            .replacen("\"steps\":0", "\"steps\":5", 1);
+        assert_eq!(
+            line1(&late),
+            "`actions`: `7:h` comes after the trace's last step, 5"
+        );
+    }
+
+    /// An action of the header that is a no-op where the replay meets it is refused there.
+    #[test]
+    fn test_a_no_op_action_in_the_header_is_refused_when_reached() {
+        let text = write_trace(&sample()).replacen("900:r3", "900:c3", 1);
+        assert_eq!(
+            line1(&text),
+            "`c3` at step 900: server 3 is not running (it is down already)"
+        );
+    }
+
+    /// Rewound, a session writes the trace of its position: the explored future's actions are
+    /// not in it.
+    #[test]
+    fn test_a_rewound_session_writes_what_it_covers() {
+        let mut s = sample();
+        s.seek(600);
+        let text = write_trace(&s);
+        assert!(text
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("\"actions\":\"400:c3\"")));
+        let back = read_trace(&text).expect("reads back");
+        assert_eq!((back.position(), back.trace_hash()), (600, s.trace_hash()));
     }
 }

@@ -351,7 +351,7 @@ fn test_sync_data_precedes_newleader_table() {
     let snap = Snapshot {
         zxid: z(1, 2),
         tree: ZkDatabase::load(&Snapshot::default(), &[txn(1, 1), txn(1, 2)]).tree,
-        history: vec![z(1, 1), z(1, 2)],
+        history: vec![z(1, 1), z(1, 2)].into(),
     };
     let rows: Vec<(&str, Zxid, i64, SyncMode, Vec<QuorumPacket>)> = vec![
         (
@@ -534,7 +534,7 @@ fn test_late_learner_after_start_zk_server_gets_snap_and_uptodate_at_once() {
     let snap = Snapshot {
         zxid: z(1, 0),
         tree: Default::default(),
-        history: vec![],
+        history: vec![].into(),
     };
     assert_eq!(
         no_logs(&out),

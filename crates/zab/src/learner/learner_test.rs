@@ -453,7 +453,7 @@ fn test_snap_sync_takes_the_snapshot_at_newleader() {
     let snap = Snapshot {
         zxid: z(1, 5),
         tree,
-        history: vec![z(1, 5)],
+        history: vec![z(1, 5)].into(),
     };
     let out = lx.recv(
         QuorumPacket::new(
@@ -482,7 +482,7 @@ fn test_snap_sync_takes_the_snapshot_at_newleader() {
                 snapshot: Snapshot {
                     zxid: z(1, 6),
                     tree,
-                    history: vec![z(1, 5), z(1, 6)],
+                    history: vec![z(1, 5), z(1, 6)].into(),
                 },
                 supersedes_log: true,
             },
@@ -789,7 +789,7 @@ fn test_shutdown_during_snap_sync_reloads_from_disk() {
     let snap = Snapshot {
         zxid: z(1, 9),
         tree: DataTree::default(),
-        history: vec![],
+        history: vec![].into(),
     };
     lx.recv(
         QuorumPacket::new(PacketType::Snap, z(1, 9), PacketData::Snapshot(snap)),

@@ -9,7 +9,7 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
 use crate::peer::{PeerCore, ServerState, ThreadId, ThreadPhase, ThreadView, ZabState};
 use crate::reason::Note;
-use crate::zk_database::{Snapshot, Txn, TxnOp, ZkDatabase};
+use crate::zk_database::{Snapshot, TxnLog, TxnOp, ZkDatabase};
 use serde::{Deserialize, Serialize};
 
 /// What a server finds on its disk at start: the `currentEpoch` and `acceptedEpoch` files
@@ -19,7 +19,7 @@ pub struct DurableState {
     pub current_epoch: Option<Epoch>,
     pub accepted_epoch: Option<Epoch>,
     pub snapshot: Snapshot,
-    pub log: Vec<Txn>,
+    pub log: TxnLog,
 }
 
 impl DurableState {

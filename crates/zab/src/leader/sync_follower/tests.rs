@@ -12,7 +12,7 @@ fn txns(zxids: &[(i64, u32)]) -> Vec<Txn> {
 /// A leader database restored from an empty snapshot and this log: every txn is in the
 /// committedLog, and lastProcessedZxid is the last one.
 fn db(log: &[(i64, u32)]) -> ZkDatabase {
-    ZkDatabase::load(&Snapshot::default(), &txns(log))
+    ZkDatabase::load(&Snapshot::default(), txns(log))
 }
 
 /// A snapshot at `at` with `nodes` znodes of about 100 bytes each, so the txn-log size limit
@@ -25,14 +25,14 @@ fn snapshot(at: (i64, u32), nodes: usize) -> Snapshot {
     Snapshot {
         zxid: z(at.0, at.1),
         tree,
-        history: Vec::new(),
+        history: Vec::new().into(),
     }
 }
 
 /// A database whose txn log also holds txns older than its committedLog: the snapshot is at
 /// `snap`, so only the log entries after it are replayed into the committedLog.
 fn db_with_snapshot(snap: (i64, u32), nodes: usize, log: &[(i64, u32)]) -> ZkDatabase {
-    ZkDatabase::load(&snapshot(snap, nodes), &txns(log))
+    ZkDatabase::load(&snapshot(snap, nodes), txns(log))
 }
 
 /// The plan as the learner would read it: `SNAP`, or the queued packets in order.

@@ -1,0 +1,321 @@
+//! The session's tests: seeking, forking, action codes, and refused actions.
+
+use super::*;
+
+#[test]
+fn test_seek_back_and_forth_gives_the_same_state_as_live_play() {
+    let mut live = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
+    live.run_until(Time(6_000));
+    let end = live.position();
+    let hash = live.trace_hash();
+    let mut s = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
+    s.seek(end);
+    s.seek(end / 3);
+    s.seek(end);
+    assert_eq!((s.position(), s.trace_hash()), (end, hash));
+    s.seek(1234);
+    let mut fresh = Session::new(RunSpec::new(7, 5, 1)).expect("valid");
+    fresh.seek(1234);
+    assert_eq!(s.trace_hash(), fresh.trace_hash());
+    assert_eq!(s.log().len(), fresh.log().len());
+}
+
+#[test]
+fn test_acting_in_the_past_forks_and_the_spec_replays_it() {
+    let mut s = Session::new(RunSpec::new(3, 3, 0)).expect("valid");
+    s.run_until(Time(5_000));
+    let pos = s.position() / 2;
+    s.seek(pos);
+    assert!(
+        s.act(UserAction::Crash(Sid(3))).expect("server 3 runs"),
+        "acting in the past forks"
+    );
+    s.run_until(Time(8_000));
+    let replay = {
+        let mut r = Session::new(s.spec().clone()).expect("valid");
+        r.seek(s.position());
+        r
+    };
+    assert_eq!(replay.trace_hash(), s.trace_hash());
+    assert!(
+        !s.act(UserAction::Restart(Sid(3)))
+            .expect("server 3 is down"),
+        "at the head it does not fork"
+    );
+}
+
+#[test]
+fn test_action_codes_round_trip() {
+    let all = [
+        UserAction::Crash(Sid(3)),
+        UserAction::Restart(Sid(1)),
+        UserAction::Partition {
+            from: Sid(1),
+            to: Sid(2),
+            one_way: false,
+        },
+        UserAction::Partition {
+            from: Sid(2),
+            to: Sid(5),
+            one_way: true,
+        },
+        UserAction::Heal,
+        UserAction::Break {
+            a: Sid(1),
+            b: Sid(3),
+        },
+        UserAction::Drop(MsgId(17)),
+        UserAction::Delay {
+            msg: MsgId(4),
+            extra_ms: 500,
+        },
+        UserAction::Write(Sid(2)),
+    ];
+    for a in all {
+        assert_eq!(
+            UserAction::parse(&a.code()),
+            Some(a.clone()),
+            "{}",
+            a.code()
+        );
+    }
+    for bad in ["", "x1", "c", "cq", "p1", "p1-", "hh", "l3", "l3+x", "d-1"] {
+        assert_eq!(UserAction::parse(bad), None, "{bad:?}");
+    }
+}
+
+/// A session of 3 voters standing where every server runs behind one leader.
+fn established() -> Session {
+    let mut s = Session::new(RunSpec::new(3, 3, 0)).expect("valid");
+    s.run_until(Time(5_000));
+    assert!(crate::testkit::established_leader(s.sim()).is_some());
+    s
+}
+
+/// What a refused action must leave alone.
+fn footprint(s: &Session) -> (u64, u64, usize, RunSpec) {
+    (
+        s.position(),
+        s.explored(),
+        s.full_log().len(),
+        s.spec().clone(),
+    )
+}
+
+#[test]
+fn test_act_refuses_no_op_and_contradictory_actions_and_changes_nothing() {
+    let mut s = established();
+    let step = s.position();
+    let before = footprint(&s);
+    let refused = |s: &mut Session, a: UserAction| {
+        let e = s.act(a.clone()).expect_err(&a.code());
+        assert_eq!((e.step, &e.action), (step, &a));
+        e.to_string()
+    };
+    let cases = [
+        (UserAction::Restart(Sid(1)), "server 1 is already running"),
+        (UserAction::Heal, "nothing is partitioned"),
+        (
+            UserAction::Drop(MsgId(999_999)),
+            "message #999999 is not in flight",
+        ),
+        (
+            UserAction::Delay {
+                msg: MsgId(999_999),
+                extra_ms: 10,
+            },
+            "message #999999 is not in flight",
+        ),
+        (
+            UserAction::Delay {
+                msg: MsgId(0),
+                extra_ms: 0,
+            },
+            "extra_ms must be 1..=3600000, not 0",
+        ),
+        (
+            UserAction::Delay {
+                msg: MsgId(0),
+                extra_ms: u64::MAX,
+            },
+            "extra_ms must be 1..=3600000, not 18446744073709551615",
+        ),
+        (
+            UserAction::Partition {
+                from: Sid(2),
+                to: Sid(2),
+                one_way: false,
+            },
+            "two different servers, not 2 and 2",
+        ),
+        (
+            UserAction::Crash(Sid(4)),
+            "names server 4, but the ensemble has servers 1..=3",
+        ),
+        (UserAction::Write(Sid(0)), "names server 0"),
+    ];
+    for (action, words) in cases {
+        let message = refused(&mut s, action);
+        assert!(message.contains(words), "{message}");
+    }
+    assert_eq!(footprint(&s), before, "a refused action changes nothing");
+
+    s.act(UserAction::Crash(Sid(2))).expect("server 2 runs");
+    let message = refused(&mut s, UserAction::Crash(Sid(2)));
+    assert_eq!(
+        message,
+        format!("`c2` at step {step}: server 2 is not running (it is down already)")
+    );
+    let cut = UserAction::Partition {
+        from: Sid(1),
+        to: Sid(3),
+        one_way: false,
+    };
+    s.act(cut.clone()).expect("1 and 3 were connected");
+    assert!(refused(&mut s, cut).contains("1 and 3 are already partitioned both ways"));
+    let one_way = UserAction::Partition {
+        from: Sid(3),
+        to: Sid(1),
+        one_way: true,
+    };
+    assert!(refused(&mut s, one_way).contains("3 ↛ 1 is already partitioned"));
+
+    // Before any server has started, nobody is connected.
+    let mut fresh = Session::new(RunSpec::new(3, 3, 0)).expect("valid");
+    let e = fresh
+        .act(UserAction::Break {
+            a: Sid(1),
+            b: Sid(3),
+        })
+        .expect_err("no connection yet");
+    assert_eq!(
+        e.to_string(),
+        "`b1-3` at step 0: servers 1 and 3 have no open connection"
+    );
+}
+
+#[test]
+fn test_drop_and_delay_accept_a_message_in_flight() {
+    let mut s = established();
+    for _ in 0..100 {
+        if s.sim().in_flight().next().is_some() {
+            break;
+        }
+        s.step();
+    }
+    let msg = s.sim().in_flight().next().map(|m| m.msg);
+    let msg = msg.expect("an established ensemble pings");
+    s.act(UserAction::Delay { msg, extra_ms: 500 })
+        .expect("in flight");
+    s.act(UserAction::Drop(msg)).expect("still in flight");
+    let e = s.act(UserAction::Drop(msg)).expect_err("dropped already");
+    assert_eq!(e.why, ActionRefusal::NotInFlight { msg });
+}
+
+#[test]
+fn test_new_checks_the_spec_actions_as_the_replay_reaches_them() {
+    let mut spec = RunSpec::new(3, 3, 0);
+    spec.actions = vec![
+        (2_500, UserAction::Crash(Sid(3))),
+        (2_600, UserAction::Crash(Sid(3))),
+    ];
+    let e = Session::new(spec.clone()).expect_err("the second c3 is a no-op");
+    assert_eq!(
+        e,
+        SessionError::Action(ActionError {
+            step: 2_600,
+            action: UserAction::Crash(Sid(3)),
+            why: ActionRefusal::NotRunning {
+                sid: Sid(3),
+                status: ServerStatus::Crashed
+            },
+        })
+    );
+    spec.actions[1].1 = UserAction::Restart(Sid(3));
+    let s = Session::new(spec).expect("valid");
+    assert_eq!((s.position(), s.explored()), (0, 2_600));
+    let steps: Vec<u64> = s.checkpoints.iter().map(|(step, _)| *step).collect();
+    assert_eq!(
+        steps,
+        [0, 1_000, 2_000],
+        "the explored span is checkpointed"
+    );
+}
+
+#[test]
+fn test_new_refuses_what_it_can_see_without_running() {
+    let mut spec = RunSpec::new(3, 3, 0);
+    spec.actions = vec![(MAX_TRACE_STEPS + 1, UserAction::Heal)];
+    let e = Session::new(spec.clone()).expect_err("beyond the limit");
+    assert_eq!(
+        e.to_string(),
+        "`h` at step 2000001: steps go up to 2000000 (MAX_TRACE_STEPS)"
+    );
+    spec.actions = vec![(900, UserAction::Heal), (400, UserAction::Heal)];
+    assert!(Session::new(spec)
+        .expect_err("out of order")
+        .to_string()
+        .contains("the one before is at step 900"));
+
+    let e = Session::new(RunSpec::new(MAX_SEED + 1, 3, 0)).expect_err("too large");
+    assert_eq!(e, SessionError::Seed { seed: MAX_SEED + 1 });
+    assert!(e
+        .to_string()
+        .contains("seed 9007199254740992 is above 9007199254740991"));
+    assert!(Session::new(RunSpec::new(MAX_SEED, 3, 0)).is_ok());
+
+    let mut shape = RunSpec::with_scenario(1, Scenario::LeaderCrash);
+    shape.voters = 5;
+    assert_eq!(
+        Session::new(shape).expect_err("disagrees").to_string(),
+        "scenario leader-crash runs 3 voters and 0 observers, but the spec says 5 voters"
+    );
+}
+
+/// Fuzzing found `voters + observers` overflowing u32 in the static checks.
+#[test]
+fn test_static_checks_do_not_overflow_on_huge_shapes() {
+    let mut spec = RunSpec::new(1, u32::MAX, u32::MAX);
+    spec.actions = vec![(1, UserAction::Crash(Sid(i64::MAX)))];
+    let message = spec.validate_actions().expect_err("no such server");
+    assert!(message.contains("servers 1..=8589934590"), "{message}");
+    spec.actions = vec![(1, UserAction::Crash(Sid(8_589_934_590)))];
+    assert_eq!(spec.validate_actions(), Ok(()));
+    assert!(matches!(
+        Session::new(spec),
+        Err(SessionError::Config(ConfigError::Voters { .. }))
+    ));
+}
+
+/// A checkpoint holds the state after its step's actions: acting at a checkpoint's step, or
+/// at step 0, must survive seeking away and back, and forking keeps the actions already
+/// applied at that step.
+#[test]
+fn test_actions_at_a_checkpoint_step_survive_seeks_and_forks() {
+    let mut s = Session::new(RunSpec::new(5, 3, 0)).expect("valid");
+    s.act(UserAction::Write(Sid(1)))
+        .expect("writes are allowed");
+    s.seek(CHECKPOINT_EVERY);
+    s.act(UserAction::Write(Sid(2)))
+        .expect("writes are allowed");
+    s.seek(3_000);
+    s.seek(CHECKPOINT_EVERY);
+    assert!(s
+        .act(UserAction::Write(Sid(3)))
+        .expect("writes are allowed"));
+    assert_eq!(
+        s.spec().actions,
+        [
+            (0, UserAction::Write(Sid(1))),
+            (CHECKPOINT_EVERY, UserAction::Write(Sid(2))),
+            (CHECKPOINT_EVERY, UserAction::Write(Sid(3))),
+        ]
+    );
+    s.seek(2_500);
+    s.seek(10);
+    s.seek(2_500);
+    let mut fresh = Session::new(s.spec().clone()).expect("valid");
+    fresh.seek(2_500);
+    assert_eq!(s.trace_hash(), fresh.trace_hash());
+    assert_eq!(s.log(), fresh.log());
+}
