@@ -257,7 +257,7 @@ fn look_of(state: Option<ServerState>) -> &'static str {
 
 fn summary_of(log: &[LogEntry], send_index: u64) -> String {
     match log.get(send_index as usize).map(|e| &e.event) {
-        Some(LogEvent::Send { message, .. }) => message.summary(),
+        Some(LogEvent::Send(s)) => s.message.summary(),
         _ => String::new(),
     }
 }

@@ -15,7 +15,7 @@
 use sim::trace::{LogEntry, LogEvent};
 use std::collections::BTreeMap;
 use zab::message::{Message, MessagePhase};
-use zab::peer::{ServerState, ThreadPhase, ThreadView, ZabState};
+use zab::peer::{ServerState, ThreadPhase, ZabState};
 use zab::Sid;
 
 /// What became of a message.
@@ -201,14 +201,9 @@ impl LogIndex {
         let t = e.time.0;
         self.last_time_ms = t;
         match &e.event {
-            LogEvent::Send {
-                msg,
-                from,
-                to,
-                message,
-                deliver_at,
-                ..
-            } => {
+            LogEvent::Send(s) => {
+                let (msg, from, to, message, deliver_at) =
+                    (&s.msg, &s.from, &s.to, &s.message, &s.deliver_at);
                 self.max_flight_ms = self.max_flight_ms.max(deliver_at.0.saturating_sub(t));
                 self.arrows.push(Arrow {
                     msg: msg.0,
@@ -242,19 +237,14 @@ impl LogIndex {
                 let zab = self.current(*sid).and_then(|m| m.zab);
                 self.server_changed(e, *sid, Some(*to), zab);
             }
-            LogEvent::Thread {
-                sid,
-                view:
-                    ThreadView {
-                        phase: ThreadPhase::Run { zab_state, .. },
-                        ..
-                    },
-            } => {
-                let state = self
-                    .current(*sid)
-                    .and_then(|m| m.state)
-                    .or(Some(ServerState::Looking));
-                self.server_changed(e, *sid, state, Some(*zab_state));
+            LogEvent::Thread { sid, view } => {
+                if let ThreadPhase::Run { zab_state, .. } = view.phase {
+                    let state = self
+                        .current(*sid)
+                        .and_then(|m| m.state)
+                        .or(Some(ServerState::Looking));
+                    self.server_changed(e, *sid, state, Some(zab_state));
+                }
             }
             LogEvent::PeerStarted { sid } => {
                 let again = self.started.insert(*sid, true).is_some();
@@ -426,7 +416,7 @@ mod tests {
         let sends = s
             .full_log()
             .iter()
-            .filter(|e| matches!(e.event, LogEvent::Send { .. }))
+            .filter(|e| matches!(e.event, LogEvent::Send(_)))
             .count();
         assert_eq!(ix.arrows.len(), sends);
         assert!(ix.arrows.windows(2).all(|w| w[0].sent_ms <= w[1].sent_ms));

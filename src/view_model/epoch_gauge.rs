@@ -355,12 +355,14 @@ impl History {
                             h.done.push((stage, e.time.0, names));
                         }
                     }
-                    h.notifies.push((e.index, *monitor, woke.clone(), e.time.0));
+                    h.notifies
+                        .push((e.index, *monitor, woke.to_vec(), e.time.0));
                 }
-                LogEvent::Note {
-                    sid,
-                    note: Note::LeaderShutdown(r),
-                } if *sid == leader => reason = Some(r.clone()),
+                LogEvent::Note { sid, note } if *sid == leader => {
+                    if let Note::LeaderShutdown(r) = note.as_ref() {
+                        reason = Some(r.clone());
+                    }
+                }
                 LogEvent::StateChange {
                     sid,
                     from: ServerState::Leading,

@@ -36,7 +36,7 @@ pub fn class_of(event: &LogEvent) -> &'static str {
         PeerStarted { .. } | StartupFailed { .. } | Crashed { .. } => "lifecycle",
         Connect { .. } | Accept { .. } | Connected { .. } | ConnectFailed { .. } => "connect",
         Close { .. } | Disconnected { .. } | Break { .. } | Partition { .. } | Heal => "fault",
-        Send { .. } => "send",
+        Send(_) => "send",
         Deliver { .. } => "deliver",
         Drop { .. } => "fault",
         Timer { .. } => "timer",
@@ -241,9 +241,9 @@ pub fn kinds_of(event: &LogEvent, log: &[LogEntry]) -> LogKinds {
         | ConnectFailed { channel: c, .. } => channel(c),
         // A close names only its connection id: it belongs to either protocol.
         Close { .. } | Disconnected { .. } => LogKinds::of(&[LogKind::Election, LogKind::Sync]),
-        Send { message, .. } => message_kinds(message),
+        Send(s) => message_kinds(&s.message),
         Deliver { send_index, .. } => match log.get(*send_index as usize).map(|e| &e.event) {
-            Some(Send { message, .. }) => message_kinds(message),
+            Some(Send(s)) => message_kinds(&s.message),
             _ => LogKinds::of(&[LogKind::Election, LogKind::Sync, LogKind::Broadcast]),
         },
         Timer { timer, .. } => match timer {

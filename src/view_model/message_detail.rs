@@ -69,18 +69,15 @@ impl MessageDetail {
             .enumerate()
             .rev()
             .take(MAX_SEARCH)
-            .find(|(_, e)| matches!(&e.event, LogEvent::Send { msg, .. } if *msg == id))?;
-        let LogEvent::Send {
-            conn,
-            channel,
-            from,
-            to,
-            message,
-            ..
-        } = &entry.event
-        else {
-            return None;
-        };
+            .find(|(_, e)| e.event.sent().is_some_and(|s| s.msg == id))?;
+        let sent = entry.event.sent()?;
+        let (conn, channel, from, to, message) = (
+            &sent.conn,
+            &sent.channel,
+            &sent.from,
+            &sent.to,
+            &sent.message,
+        );
         let status = match sim.in_flight().find(|m| m.msg == id) {
             Some(m) => MessageStatus::InFlight {
                 percent: (progress(display_ms, m.sent_at.0, m.deliver_at.0, false) * 100.0).round()

@@ -74,7 +74,7 @@ impl Recent {
                     at_ms: e.time.0,
                     sid: *sid,
                     monitor: *monitor,
-                    woke: woke.clone(),
+                    woke: woke.to_vec(),
                 }),
                 _ => {}
             }

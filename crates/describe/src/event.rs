@@ -34,10 +34,8 @@ pub fn event(e: &LogEvent) -> String {
         Break { conn, reason } => {
             format!("connection #{} broke: {}", conn.0, break_cause(*reason))
         }
-        Send {
-            from, to, message, ..
-        } => format!("{from} → {to} {}", message.summary()),
-        Deliver { from, to, msg, .. } => format!("{from} → {to} delivered #{}", msg.0),
+        Send(s) => format!("{} → {} {}", s.from, s.to, s.message.summary()),
+        Deliver { to, msg, .. } => format!("#{} delivered to {to}", msg.0),
         Drop { msg, reason, .. } => format!("message #{} dropped: {}", msg.0, drop_cause(*reason)),
         Delay { msg, extra_ms } => format!("message #{} held {extra_ms} ms longer", msg.0),
         Timer { sid, timer } => format!("{sid} timer {timer:?}"),

@@ -50,7 +50,7 @@ fn main() {
     let log = session.full_log();
     let sends = log
         .iter()
-        .filter(|e| matches!(e.event, sim::LogEvent::Send { .. }))
+        .filter(|e| matches!(e.event, sim::LogEvent::Send(_)))
         .count();
     println!(
         "built a {events}-event run (5 voters, seed 1): {:.2} s, {} log entries, {sends} messages, \

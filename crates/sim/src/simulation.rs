@@ -16,7 +16,7 @@ use crate::event_queue::EventQueue;
 use crate::network::{ConnState, Connection, Network};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{self, Action, Script};
-use crate::trace::{self, BreakCause, ConnectFailure, DropCause, LogEntry, LogEvent, MsgId};
+use crate::trace::{self, BreakCause, ConnectFailure, DropCause, LogEntry, LogEvent, MsgId, Sent};
 use std::collections::BTreeMap;
 use zab::config::{ConfigError, QuorumConfig};
 use zab::message::Message;
@@ -264,6 +264,11 @@ impl Simulation {
         trace::trace_hash(&self.log)
     }
 
+    /// How many events wait in the queue (stale timers included), for benchmarks.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
     pub fn next_event_time(&self) -> Option<Time> {
         match (self.queue.peek_time(), self.script.next_time()) {
             (Some(q), Some(s)) => Some(q.min(s)),
@@ -427,7 +432,7 @@ impl Simulation {
                 count,
             } => self.disk_synced(sid, incarnation, count),
             Event::ClientWrite { sid, op } => {
-                let logged = op.clone();
+                let logged = Box::new(op.clone());
                 let mut taken = false;
                 self.input(sid, |p, now, out| taken = p.on_client_request(now, op, out));
                 self.push_log(LogEvent::ClientWrite {
@@ -449,7 +454,10 @@ impl Simulation {
         match QuorumPeer::new(sid, &self.options.config, &slot.disk.durable) {
             Err(e) => {
                 self.slot_mut(sid).status = ServerStatus::StartupFailed;
-                self.push_log(LogEvent::StartupFailed { sid, reason: e });
+                self.push_log(LogEvent::StartupFailed {
+                    sid,
+                    reason: Box::new(e),
+                });
             }
             Ok(peer) => {
                 let slot = self.slots.get_mut(&sid).expect("checked above");

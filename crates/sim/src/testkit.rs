@@ -45,13 +45,15 @@ pub fn quorum_packets(sim: &Simulation, a: Sid, b: Sid) -> Vec<(Sid, QuorumPacke
     sim.log()
         .iter()
         .filter_map(|e| match &e.event {
-            LogEvent::Send {
-                from,
-                to,
-                channel: Channel::Quorum,
-                message: Message::Quorum(p),
-                ..
-            } if (*from, *to) == (a, b) || (*from, *to) == (b, a) => Some((*from, p.clone())),
+            LogEvent::Send(s)
+                if s.channel == Channel::Quorum
+                    && ((s.from, s.to) == (a, b) || (s.from, s.to) == (b, a)) =>
+            {
+                match &s.message {
+                    Message::Quorum(p) => Some((s.from, p.clone())),
+                    _ => None,
+                }
+            }
             _ => None,
         })
         .collect()
@@ -62,12 +64,10 @@ pub fn notifications(sim: &Simulation, from: Sid, to: Sid) -> Vec<Notification> 
     sim.log()
         .iter()
         .filter_map(|e| match &e.event {
-            LogEvent::Send {
-                from: f,
-                to: t,
-                message: Message::Notification(n),
-                ..
-            } if (*f, *t) == (from, to) => Some(*n),
+            LogEvent::Send(s) if (s.from, s.to) == (from, to) => match &s.message {
+                Message::Notification(n) => Some(*n),
+                _ => None,
+            },
             _ => None,
         })
         .collect()

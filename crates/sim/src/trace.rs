@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use zab::message::Message;
 use zab::output::{Channel, ConnId, EpochFile, Timer};
+use zab::packet::QuorumPacket;
 use zab::peer::{Monitor, ServerState, StartupError, ThreadId, ThreadView, Waiter};
 use zab::reason::{Note, ShutdownReason};
 use zab::zk_database::TxnOp;
@@ -40,6 +41,18 @@ pub enum DropCause {
     ByHand,
 }
 
+/// A message on its way: who sent it to whom, on which connection, and when it arrives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub msg: MsgId,
+    pub conn: ConnId,
+    pub channel: Channel,
+    pub from: Sid,
+    pub to: Sid,
+    pub message: Message,
+    pub deliver_at: Time,
+}
+
 /// One line of the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
@@ -58,7 +71,7 @@ pub enum LogEvent {
     },
     StartupFailed {
         sid: Sid,
-        reason: StartupError,
+        reason: Box<StartupError>,
     },
     Crashed {
         sid: Sid,
@@ -100,19 +113,14 @@ pub enum LogEvent {
         conn: ConnId,
         reason: BreakCause,
     },
-    Send {
-        msg: MsgId,
-        conn: ConnId,
-        channel: Channel,
-        from: Sid,
-        to: Sid,
-        message: Message,
-        deliver_at: Time,
-    },
+    /// A message written to a connection. Boxed, like every large payload here, so a log
+    /// entry stays small: a long run keeps a million of them (a box serializes as its
+    /// contents, so the trace is the same as with the fields inline).
+    Send(Box<Sent>),
+    /// A message arrived at `to`; its send (sender, packet) is the entry at `send_index`.
     Deliver {
         msg: MsgId,
         send_index: u64,
-        from: Sid,
         to: Sid,
     },
     Drop {
@@ -136,7 +144,7 @@ pub enum LogEvent {
     /// A thread began, or what it does changed (its step, or what its wait has).
     Thread {
         sid: Sid,
-        view: ThreadView,
+        view: Box<ThreadView>,
     },
     /// A thread ended (its role ended, or the wait it stood for is over).
     ThreadEnded {
@@ -146,17 +154,17 @@ pub enum LogEvent {
     NotifyAll {
         sid: Sid,
         monitor: Monitor,
-        woke: Vec<Waiter>,
+        woke: Box<[Waiter]>,
     },
     /// A notable line of the server's log.
     Note {
         sid: Sid,
-        note: Note,
+        note: Box<Note>,
     },
     /// `ServiceUtils.requestSystemExit`: the process exits (a crash follows at once).
     Exit {
         sid: Sid,
-        reason: ShutdownReason,
+        reason: Box<ShutdownReason>,
     },
     Partition {
         from: Sid,
@@ -184,16 +192,43 @@ pub enum LogEvent {
     TruncateLog {
         sid: Sid,
         zxid: Zxid,
-        removed: Vec<Zxid>,
+        removed: Box<Vec<Zxid>>,
     },
     ClientWrite {
         sid: Sid,
-        op: TxnOp,
+        op: Box<TxnOp>,
         taken: bool,
     },
 }
 
 impl LogEvent {
+    /// A sent quorum packet: (from, to, packet).
+    pub fn sent_packet(&self) -> Option<(Sid, Sid, &QuorumPacket)> {
+        match self {
+            LogEvent::Send(s) => match &s.message {
+                Message::Quorum(p) => Some((s.from, s.to, p)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A send, with its fields.
+    pub fn sent(&self) -> Option<&Sent> {
+        match self {
+            LogEvent::Send(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A server's log note: (server, note).
+    pub fn note(&self) -> Option<(Sid, &Note)> {
+        match self {
+            LogEvent::Note { sid, note } => Some((*sid, note)),
+            _ => None,
+        }
+    }
+
     /// The peers this event concerns, for filtering by peer.
     pub fn peers(&self) -> Vec<Sid> {
         use LogEvent::*;
@@ -215,14 +250,14 @@ impl LogEvent {
             | Fsync { sid, .. }
             | TakeSnapshot { sid, .. }
             | TruncateLog { sid, .. }
-            | ClientWrite { sid, .. } => vec![*sid],
+            | ClientWrite { sid, .. }
+            | Deliver { to: sid, .. } => vec![*sid],
             Connect { from, to, .. }
             | Accept { from, to, .. }
             | Connected { from, to, .. }
             | ConnectFailed { from, to, .. }
-            | Send { from, to, .. }
-            | Deliver { from, to, .. }
             | Partition { from, to, .. } => vec![*from, *to],
+            Send(s) => vec![s.from, s.to],
             Break { .. } | Drop { .. } | Delay { .. } | Heal => vec![],
         }
     }
@@ -241,4 +276,20 @@ pub fn trace_hash(entries: &[LogEntry]) -> u64 {
 /// One entry as a JSON line (the trace file schema).
 pub fn to_json_line(e: &LogEntry) -> String {
     serde_json::to_string(e).expect("log entries are plain data and always serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 9: a long run keeps a million entries, so each must stay small; large payloads
+    // (a packet, a thread's view, a note, a client's op) are boxed.
+    #[test]
+    fn test_a_log_entry_stays_small() {
+        assert!(
+            std::mem::size_of::<LogEntry>() <= 48,
+            "{} bytes",
+            std::mem::size_of::<LogEntry>()
+        );
+    }
 }

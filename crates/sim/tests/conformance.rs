@@ -6,7 +6,6 @@
 //! peer, and per learner the quorum-channel packets, their order, zxids and LearnerInfo.
 
 use sim::testkit::{established_leader, notifications, quorum_packets};
-use sim::trace::LogEvent;
 use sim::{SimOptions, Simulation, StartPlan};
 use std::collections::BTreeMap;
 use zab::message::Message;
@@ -203,13 +202,10 @@ fn test_each_learners_handshake_matches_the_capture() {
     let leader_ping_times: Vec<u64> = sim
         .log()
         .iter()
-        .filter_map(|e| match &e.event {
-            LogEvent::Send {
-                from,
-                to,
-                message: Message::Quorum(p),
-                ..
-            } if (*from, *to) == (Sid(2), Sid(1)) && p.ty == PacketType::Ping => Some(e.time.0),
+        .filter_map(|e| match e.event.sent_packet() {
+            Some((from, to, p)) if (from, to) == (Sid(2), Sid(1)) && p.ty == PacketType::Ping => {
+                Some(e.time.0)
+            }
             _ => None,
         })
         .collect();

@@ -6,7 +6,6 @@ use sim::trace::LogEvent;
 use sim::{SimOptions, Simulation, StartPlan};
 use std::collections::BTreeMap;
 use zab::leader::SyncMode;
-use zab::message::Message;
 use zab::packet::{PacketData, PacketType, QuorumPacket};
 use zab::peer::{Monitor, ServerState, ZabState};
 use zab::reason::{Note, ShutdownReason};
@@ -61,17 +60,13 @@ fn types(ps: &[(Sid, QuorumPacket)]) -> Vec<PacketType> {
 fn sync_mode_after(sim: &Simulation, leader: Sid, learner: Sid, from: usize) -> (PacketType, Zxid) {
     sim.log()[from..]
         .iter()
-        .find_map(|e| match &e.event {
-            LogEvent::Send {
-                from: f,
-                to,
-                message: Message::Quorum(p),
-                ..
-            } if (*f, *to) == (leader, learner)
-                && matches!(
-                    p.ty,
-                    PacketType::Diff | PacketType::Trunc | PacketType::Snap
-                ) =>
+        .find_map(|e| match e.event.sent_packet() {
+            Some((f, to, p))
+                if (f, to) == (leader, learner)
+                    && matches!(
+                        p.ty,
+                        PacketType::Diff | PacketType::Trunc | PacketType::Snap
+                    ) =>
             {
                 Some((p.ty, p.zxid))
             }
@@ -149,8 +144,11 @@ fn test_happy_path_handshake_and_sync_mode_by_arrival() {
                 let ackepoch_handled = sim
                     .log()
                     .iter()
-                    .find(|e| matches!(&e.event, LogEvent::Send { from, to, message: Message::Quorum(p), .. }
-                        if (*from, *to) == (leader, learner) && p.ty == mode && e.index > 0))
+                    .find(|e| {
+                        e.event.sent_packet().is_some_and(|(from, to, p)| {
+                            (from, to) == (leader, learner) && p.ty == mode && e.index > 0
+                        })
+                    })
                     .map(|e| e.index)
                     .expect("sync sent");
                 if ackepoch_handled < started {
@@ -199,8 +197,9 @@ fn test_no_quorum_epoch_wait_times_out_at_init_limit() {
         "initLimit 10 × tickTime 2000 ms"
     );
     let said = sim.log().iter().any(|e| {
-        matches!(&e.event, LogEvent::Note { sid, note: Note::LeaderShutdown(ShutdownReason::EpochTimeout) }
-            if *sid == Sid(3))
+        e.event.note().is_some_and(|(sid, n)| {
+            sid == Sid(3) && *n == Note::LeaderShutdown(ShutdownReason::EpochTimeout)
+        })
     });
     assert!(said);
     // Once a quorum can form again, the ensemble settles in a new epoch, and sid 1, started
@@ -457,13 +456,12 @@ fn test_observer_registers_with_observerinfo_and_receives_inform() {
     let deadline = Time(sim.now().0 + 15_000);
     assert!(sim.run_until_pred(deadline, |s| leaders(s).is_empty()));
     let said = sim.log().iter().any(|e| {
-        matches!(
-            &e.event,
-            LogEvent::Note {
-                note: Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. }),
-                ..
-            }
-        )
+        e.event.note().is_some_and(|(_, n)| {
+            matches!(
+                n,
+                Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. })
+            )
+        })
     });
     assert!(said);
 }

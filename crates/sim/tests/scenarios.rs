@@ -19,15 +19,19 @@ fn run(s: Scenario, seed: u64, until_ms: u64) -> Simulation {
 fn sent(sim: &Simulation, ty: PacketType) -> usize {
     sim.log()
         .iter()
-        .filter(|e| matches!(&e.event, LogEvent::Send { message: Message::Quorum(p), .. } if p.ty == ty))
+        .filter(|e| match &e.event {
+            LogEvent::Send(s) => matches!(&s.message, Message::Quorum(p) if p.ty == ty),
+            _ => false,
+        })
         .count()
 }
 
 /// Whether a leader's `lead()` ended for a reason of this kind.
 fn leader_shut_down(sim: &Simulation, why: impl Fn(&ShutdownReason) -> bool) -> bool {
-    sim.log()
-        .iter()
-        .any(|e| matches!(&e.event, LogEvent::Note { note: Note::LeaderShutdown(r), .. } if why(r)))
+    sim.log().iter().any(|e| match &e.event {
+        LogEvent::Note { note, .. } => matches!(note.as_ref(), Note::LeaderShutdown(r) if why(r)),
+        _ => false,
+    })
 }
 
 fn leader_epoch(sim: &Simulation) -> Option<Epoch> {

@@ -5,6 +5,7 @@ use crate::quorum::QuorumMaj;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Mirrors `QuorumPeer.LearnerType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -19,7 +20,8 @@ pub struct QuorumConfig {
     pub tick_time_ms: u64,
     pub init_limit_ticks: u64,
     pub sync_limit_ticks: u64,
-    pub servers: BTreeMap<Sid, LearnerType>,
+    /// Shared: every server, role and checkpoint holds the config, and it never changes.
+    pub servers: Arc<BTreeMap<Sid, LearnerType>>,
     /// Historical ZooKeeper bugs, switched back on to show (and test) what the checkers catch.
     #[serde(default)]
     pub bugs: BugSwitches,
@@ -76,7 +78,7 @@ impl QuorumConfig {
             tick_time_ms: 2000,
             init_limit_ticks: 10,
             sync_limit_ticks: 5,
-            servers,
+            servers: Arc::new(servers),
             bugs: BugSwitches::default(),
         };
         config.validate()?;

@@ -90,14 +90,15 @@ pub enum PacketData {
     ProtocolVersion(i32),
     /// ACKEPOCH: the learner's currentEpoch, or −1 when it had already accepted this epoch.
     CurrentEpoch(i64),
-    /// PROPOSAL / INFORM: the txn.
-    Txn(Txn),
+    /// PROPOSAL / INFORM: the txn. (The larger payloads are boxed: every packet sent is kept
+    /// in the event log, and most are PINGs and ACKs that carry nothing.)
+    Txn(Box<Txn>),
     /// SNAP: the serialized database that follows the packet on the socket (+ "BenWasHere").
-    Snapshot(Snapshot),
+    Snapshot(Box<Snapshot>),
     /// NEWLEADER: the leader's last-seen QuorumVerifier as config text.
     Config(String),
     /// REQUEST: a client write forwarded by a learner.
-    Request(TxnOp),
+    Request(Box<TxnOp>),
 }
 
 /// Mirrors the jute record `QuorumPacket { int type; long zxid; buffer data; ... }`.

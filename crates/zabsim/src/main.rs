@@ -124,7 +124,7 @@ mod cli {
     fn quiet(e: &LogEvent) -> bool {
         use zab::message::Message;
         match e {
-            LogEvent::Send { message, .. } => match message {
+            LogEvent::Send(s) => match &s.message {
                 Message::Quorum(p) => p.ty == zab::packet::PacketType::Ping,
                 _ => true,
             },

@@ -56,34 +56,32 @@ impl Marks {
 
     pub fn observe(&mut self, sim: &Simulation, event: &LogEvent) {
         match event {
-            LogEvent::Send {
-                message: Message::Quorum(p),
-                to,
-                ..
-            } => match p.ty {
-                PacketType::Diff => self.hit(Mark::Diff),
-                PacketType::Trunc => self.hit(Mark::Trunc),
-                PacketType::Snap => self.hit(Mark::Snap),
-                PacketType::UpToDate
-                    if sim.options().config.learner_type(*to) == Some(LearnerType::Observer) =>
-                {
-                    self.hit(Mark::ObserverSynced)
+            LogEvent::Send(s) => match &s.message {
+                Message::Quorum(p) => match p.ty {
+                    PacketType::Diff => self.hit(Mark::Diff),
+                    PacketType::Trunc => self.hit(Mark::Trunc),
+                    PacketType::Snap => self.hit(Mark::Snap),
+                    PacketType::UpToDate
+                        if sim.options().config.learner_type(s.to)
+                            == Some(LearnerType::Observer) =>
+                    {
+                        self.hit(Mark::ObserverSynced)
+                    }
+                    _ => {}
+                },
+                _ => {}
+            },
+            LogEvent::Note { note, .. } => match note.as_ref() {
+                Note::LeaderShutdown(ShutdownReason::EpochTimeout)
+                | Note::HandlerShutdown {
+                    reason: ShutdownReason::EpochTimeout,
+                    ..
+                } => self.hit(Mark::EpochWaitTimeout),
+                Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. }) => {
+                    self.hit(Mark::LeaderLostQuorum)
                 }
                 _ => {}
             },
-            LogEvent::Note {
-                note:
-                    Note::LeaderShutdown(ShutdownReason::EpochTimeout)
-                    | Note::HandlerShutdown {
-                        reason: ShutdownReason::EpochTimeout,
-                        ..
-                    },
-                ..
-            } => self.hit(Mark::EpochWaitTimeout),
-            LogEvent::Note {
-                note: Note::LeaderShutdown(ShutdownReason::NotSufficientFollowersSynced { .. }),
-                ..
-            } => self.hit(Mark::LeaderLostQuorum),
             LogEvent::NotifyAll { woke, .. } if woke.len() >= 2 => self.hit(Mark::NotifyAllWokeTwo),
             _ => {}
         }

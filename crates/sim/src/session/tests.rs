@@ -319,3 +319,21 @@ fn test_actions_at_a_checkpoint_step_survive_seeks_and_forks() {
     assert_eq!(s.trace_hash(), fresh.trace_hash());
     assert_eq!(s.log(), fresh.log());
 }
+
+// Issue 9: checkpoints stay bounded however long the run (the spacing doubles), and a seek
+// anywhere still gives exactly what a fresh replay gives.
+#[test]
+fn test_checkpoints_thin_out_and_seeks_stay_exact() {
+    let mut s = Session::new(RunSpec::new(7, 3, 0)).expect("valid");
+    s.seek(30_000);
+    let (count, spacing) = s.checkpoints();
+    assert!(count <= MAX_CHECKPOINTS, "{count}");
+    assert!(spacing > CHECKPOINT_EVERY, "the spacing grew: {spacing}");
+    for target in [29_999, 12_345, 1, 0, 30_000, 17_001] {
+        s.seek(target);
+        let mut fresh = Session::new(RunSpec::new(7, 3, 0)).expect("valid");
+        fresh.seek(target);
+        assert_eq!(s.position(), target);
+        assert_eq!(s.trace_hash(), fresh.trace_hash(), "at {target}");
+    }
+}

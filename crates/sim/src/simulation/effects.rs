@@ -21,7 +21,12 @@ impl Simulation {
         // The threads as data, into a reused buffer; logged only where they changed.
         let mut threads = std::mem::take(&mut self.scratch);
         peer.threads_into(&mut threads);
-        let threads = if threads == slot.threads {
+        let unchanged = threads.len() == slot.threads.len()
+            && threads
+                .iter()
+                .zip(&slot.threads)
+                .all(|(a, b)| a.same_step(b));
+        let threads = if unchanged {
             self.scratch = threads;
             None
         } else {
@@ -61,10 +66,10 @@ impl Simulation {
             }
         }
         for t in new {
-            if !old.contains(t) {
+            if !old.iter().any(|o| o.same_step(t)) {
                 changes.push(LogEvent::Thread {
                     sid,
-                    view: t.clone(),
+                    view: Box::new(t.clone()),
                 });
             }
         }
@@ -113,10 +118,17 @@ impl Simulation {
                 }
             }
             Effect::NotifyAll { monitor, woke } => {
-                self.push_log(LogEvent::NotifyAll { sid, monitor, woke });
+                self.push_log(LogEvent::NotifyAll {
+                    sid,
+                    monitor,
+                    woke: woke.into(),
+                });
             }
             Effect::Note(note) => {
-                self.push_log(LogEvent::Note { sid, note });
+                self.push_log(LogEvent::Note {
+                    sid,
+                    note: Box::new(note),
+                });
             }
             Effect::PersistEpoch { file, epoch } => {
                 let d = &mut self.slot_mut(sid).disk.durable;
@@ -171,10 +183,17 @@ impl Simulation {
                     .collect();
                 disk.durable.log.retain(|t| t.zxid <= zxid);
                 disk.pending.retain(|t| t.zxid <= zxid);
-                self.push_log(LogEvent::TruncateLog { sid, zxid, removed });
+                self.push_log(LogEvent::TruncateLog {
+                    sid,
+                    zxid,
+                    removed: Box::new(removed),
+                });
             }
             Effect::Exit { reason } => {
-                self.push_log(LogEvent::Exit { sid, reason });
+                self.push_log(LogEvent::Exit {
+                    sid,
+                    reason: Box::new(reason),
+                });
                 self.queue.push(self.now, Event::Crash { sid });
             }
         }

@@ -155,7 +155,6 @@ impl Simulation {
         self.push_log(LogEvent::Deliver {
             msg,
             send_index: m.send_index,
-            from: m.from,
             to: m.to,
         });
         let (conn, channel) = (m.conn, m.channel);
@@ -298,7 +297,7 @@ impl Simulation {
         *dir_last = deliver_at;
         let msg = MsgId(self.next_msg);
         self.next_msg += 1;
-        let send_index = self.push_log(LogEvent::Send {
+        let send_index = self.push_log(LogEvent::Send(Box::new(Sent {
             msg,
             conn,
             channel,
@@ -306,7 +305,7 @@ impl Simulation {
             to,
             message: message.clone(),
             deliver_at,
-        });
+        })));
         self.in_flight.insert(
             msg,
             InFlight {

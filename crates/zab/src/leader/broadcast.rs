@@ -37,7 +37,11 @@ impl Leader {
                 acks: SyncedLearnerTracker::new(core.qv.clone()),
             },
         );
-        let packet = QuorumPacket::new(PacketType::Proposal, zxid, PacketData::Txn(txn.clone()));
+        let packet = QuorumPacket::new(
+            PacketType::Proposal,
+            zxid,
+            PacketData::Txn(Box::new(txn.clone())),
+        );
         for conn in self.forwarding_followers.clone() {
             send(out, conn, packet.clone());
             if let Some(m) = self
@@ -104,7 +108,11 @@ impl Leader {
         for conn in &self.forwarding_followers {
             send(out, *conn, commit.clone());
         }
-        let inform = QuorumPacket::new(PacketType::Inform, zxid, PacketData::Txn(p.txn.clone()));
+        let inform = QuorumPacket::new(
+            PacketType::Inform,
+            zxid,
+            PacketData::Txn(Box::new(p.txn.clone())),
+        );
         for conn in &self.observing_learners {
             send(out, *conn, inform.clone());
         }

@@ -124,7 +124,7 @@ fn test_proposal_from_a_learner_request_is_tracked_by_its_sync_limit_check() {
     let request = QuorumPacket::new(
         PacketType::Request,
         Zxid::NONE,
-        PacketData::Request(op("/a")),
+        PacketData::Request(Box::new(op("/a"))),
     );
     let out = fx.recv(1, request, 2000);
     assert_eq!(
@@ -180,7 +180,11 @@ fn test_propose_ack_commit_and_inform() {
     assert_eq!(fx.leader.last_committed, z(1, 0));
 
     let out = fx.fsync_done();
-    let inform = QuorumPacket::new(PacketType::Inform, z(1, 1), PacketData::Txn(a.clone()));
+    let inform = QuorumPacket::new(
+        PacketType::Inform,
+        z(1, 1),
+        PacketData::Txn(Box::new(a.clone())),
+    );
     assert_eq!(
         out,
         vec![
@@ -321,7 +325,7 @@ fn test_learner_request_at_rollover_shuts_the_leader_down() {
     let request = QuorumPacket::new(
         PacketType::Request,
         Zxid::NONE,
-        PacketData::Request(op("/a")),
+        PacketData::Request(Box::new(op("/a"))),
     );
     let (step, _) = fx.recv_step(1, request, 2000);
     assert_eq!(step, RoleStep::Shutdown(ShutdownReason::ZxidRollover));

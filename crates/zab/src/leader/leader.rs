@@ -576,7 +576,7 @@ impl Leader {
                     packets.push(QuorumPacket::new(
                         PacketType::Proposal,
                         *zxid,
-                        PacketData::Txn(p.txn.clone()),
+                        PacketData::Txn(Box::new(p.txn.clone())),
                     ));
                 }
             }

@@ -125,7 +125,11 @@ pub(super) fn new_leader(epoch: i64, voters: i64, observers: i64) -> QuorumPacke
 }
 
 pub(super) fn proposal(t: &Txn) -> QuorumPacket {
-    QuorumPacket::new(PacketType::Proposal, t.zxid, PacketData::Txn(t.clone()))
+    QuorumPacket::new(
+        PacketType::Proposal,
+        t.zxid,
+        PacketData::Txn(Box::new(t.clone())),
+    )
 }
 
 pub(super) fn to(sid: i64, p: QuorumPacket) -> Effect {

@@ -387,7 +387,7 @@ fn test_sync_data_precedes_newleader_table() {
             vec![QuorumPacket::new(
                 PacketType::Snap,
                 z(1, 2),
-                PacketData::Snapshot(snap),
+                PacketData::Snapshot(Box::new(snap)),
             )],
         ),
     ];
@@ -541,7 +541,11 @@ fn test_late_learner_after_start_zk_server_gets_snap_and_uptodate_at_once() {
         vec![
             to(
                 2,
-                QuorumPacket::new(PacketType::Snap, z(1, 0), PacketData::Snapshot(snap))
+                QuorumPacket::new(
+                    PacketType::Snap,
+                    z(1, 0),
+                    PacketData::Snapshot(Box::new(snap))
+                )
             ),
             to(2, new_leader(1, 3, 0)),
             handler_timer(2, 110 + INIT_MS),

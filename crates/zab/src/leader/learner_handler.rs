@@ -376,7 +376,7 @@ impl LearnerHandler {
                 QuorumPacket::new(
                     PacketType::Snap,
                     snapshot.zxid,
-                    PacketData::Snapshot(snapshot),
+                    PacketData::Snapshot(Box::new(snapshot)),
                 ),
             );
         }
@@ -452,6 +452,7 @@ impl LearnerHandler {
             PacketType::Ping => {}
             PacketType::Request => {
                 if let PacketData::Request(op) = p.data {
+                    let op = *op;
                     if let RoleStep::Shutdown(reason) = leader.propose(core, op, now, out) {
                         return HandlerStep::LeaderShutdown(reason);
                     }

@@ -115,7 +115,7 @@ impl Queue {
             self.packets.push(QuorumPacket::new(
                 PacketType::Proposal,
                 p.zxid,
-                PacketData::Txn(p.clone()),
+                PacketData::Txn(Box::new(p.clone())),
             ));
             self.packets
                 .push(QuorumPacket::bare(PacketType::Commit, p.zxid));
@@ -163,7 +163,7 @@ pub fn sync_follower_with(
                 packets.push(QuorumPacket::new(
                     PacketType::Proposal,
                     t.zxid,
-                    PacketData::Txn(t.clone()),
+                    PacketData::Txn(Box::new(t.clone())),
                 ));
                 packets.push(QuorumPacket::bare(PacketType::Commit, t.zxid));
             }

@@ -292,6 +292,7 @@ impl Learner {
                 let PacketData::Txn(txn) = p.data else {
                     return RoleStep::Continue;
                 };
+                let txn = *txn;
                 // enforceContinuousProposal: a gap within an epoch is fatal.
                 if self.last_queued != Zxid::NONE
                     && txn.zxid.epoch() <= self.last_queued.epoch()
@@ -322,6 +323,7 @@ impl Learner {
                 let PacketData::Txn(txn) = p.data else {
                     return RoleStep::Continue;
                 };
+                let txn = *txn;
                 if !self.write_to_txn_log {
                     core.zk_db.apply_committed(txn);
                 } else {
@@ -507,6 +509,7 @@ impl Learner {
             (_, PacketType::Ping) => self.send(out, QuorumPacket::bare(PacketType::Ping, p.zxid)),
             (LearnerType::Participant, PacketType::Proposal) => {
                 if let PacketData::Txn(txn) = p.data {
+                    let txn = *txn;
                     if self.last_queued != Zxid::NONE && txn.zxid.0 != self.last_queued.0 + 1 {
                         out.push(Effect::Note(Note::ProposalGap {
                             got: txn.zxid,
@@ -522,6 +525,7 @@ impl Learner {
             }
             (LearnerType::Observer, PacketType::Inform) => {
                 if let PacketData::Txn(txn) = p.data {
+                    let txn = *txn;
                     core.append(txn.clone(), out);
                     core.zk_db.apply_committed(txn);
                     core.request_fsync(out);
@@ -558,7 +562,11 @@ impl Learner {
         }
         self.send(
             out,
-            QuorumPacket::new(PacketType::Request, Zxid::NONE, PacketData::Request(op)),
+            QuorumPacket::new(
+                PacketType::Request,
+                Zxid::NONE,
+                PacketData::Request(Box::new(op)),
+            ),
         );
         true
     }

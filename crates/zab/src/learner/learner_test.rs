@@ -76,7 +76,11 @@ fn ack(zxid: Zxid) -> Effect {
 }
 
 fn proposal(t: &Txn) -> QuorumPacket {
-    QuorumPacket::new(PacketType::Proposal, t.zxid, PacketData::Txn(t.clone()))
+    QuorumPacket::new(
+        PacketType::Proposal,
+        t.zxid,
+        PacketData::Txn(Box::new(t.clone())),
+    )
 }
 
 fn leader_info(epoch: i64) -> QuorumPacket {
@@ -459,7 +463,7 @@ fn test_snap_sync_takes_the_snapshot_at_newleader() {
         QuorumPacket::new(
             PacketType::Snap,
             z(1, 5),
-            PacketData::Snapshot(snap.clone()),
+            PacketData::Snapshot(Box::new(snap.clone())),
         ),
         20,
     );
@@ -737,7 +741,11 @@ fn test_ping_is_answered_with_the_same_zxid() {
 fn test_observer_applies_inform_and_never_acks() {
     let mut lx = broadcasting(4);
     let t = txn(1, 1);
-    let inform = QuorumPacket::new(PacketType::Inform, t.zxid, PacketData::Txn(t.clone()));
+    let inform = QuorumPacket::new(
+        PacketType::Inform,
+        t.zxid,
+        PacketData::Txn(Box::new(t.clone())),
+    );
     let out = lx.recv(inform, 100);
     assert_eq!(
         out,
@@ -776,7 +784,7 @@ fn test_request_is_forwarded_only_in_broadcast() {
         vec![to_leader(QuorumPacket::new(
             PacketType::Request,
             Zxid::NONE,
-            PacketData::Request(write)
+            PacketData::Request(Box::new(write))
         ))]
     );
 }
@@ -792,7 +800,11 @@ fn test_shutdown_during_snap_sync_reloads_from_disk() {
         history: vec![].into(),
     };
     lx.recv(
-        QuorumPacket::new(PacketType::Snap, z(1, 9), PacketData::Snapshot(snap)),
+        QuorumPacket::new(
+            PacketType::Snap,
+            z(1, 9),
+            PacketData::Snapshot(Box::new(snap)),
+        ),
         20,
     );
     assert_eq!(lx.core.zk_db.last_processed_zxid(), z(1, 9));

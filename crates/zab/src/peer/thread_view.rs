@@ -167,6 +167,25 @@ pub struct ThreadView {
     pub wait: Option<Wait>,
 }
 
+impl ThreadView {
+    /// Whether `other` is this thread doing the same thing. A blocking socket read's timeout
+    /// restarts with every packet it reads (a PING each half tick), so a read whose only
+    /// change is its start and deadline is the same step: the world logs steps, not every
+    /// restarted soTimeout. Every other difference counts.
+    pub fn same_step(&self, other: &ThreadView) -> bool {
+        self.thread == other.thread
+            && self.phase == other.phase
+            && match (&self.wait, &other.wait) {
+                (Some(a), Some(b))
+                    if a.monitor == Monitor::SocketRead && b.monitor == Monitor::SocketRead =>
+                {
+                    true
+                }
+                (a, b) => a == b,
+            }
+    }
+}
+
 /// A thread a `notifyAll` woke: `lead()` or a `LearnerHandler` (whose learner is known, since
 /// every monitor wait comes after LearnerInfo).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

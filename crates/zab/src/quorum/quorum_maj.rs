@@ -1,12 +1,14 @@
 use crate::ids::Sid;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Mirrors `org.apache.zookeeper.server.quorum.flexible.QuorumMaj`: a set of sids is a quorum
 /// when it holds more than half (integer division) of the voting members.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuorumMaj {
-    voting_members: BTreeSet<Sid>,
+    /// Shared: every tracker of every proposal holds a copy of the verifier.
+    voting_members: Arc<BTreeSet<Sid>>,
     half: u32,
 }
 
@@ -15,7 +17,7 @@ impl QuorumMaj {
         let voting_members: BTreeSet<Sid> = voters.into_iter().collect();
         let half = voting_members.len() as u32 / 2;
         QuorumMaj {
-            voting_members,
+            voting_members: Arc::new(voting_members),
             half,
         }
     }

@@ -311,9 +311,17 @@ fn test_diff_proposals_carry_the_committed_txns() {
         plan.packets,
         vec![
             QuorumPacket::bare(PacketType::Diff, z(1, 3)),
-            QuorumPacket::new(PacketType::Proposal, z(1, 2), PacketData::Txn(txn(1, 2))),
+            QuorumPacket::new(
+                PacketType::Proposal,
+                z(1, 2),
+                PacketData::Txn(Box::new(txn(1, 2)))
+            ),
             QuorumPacket::bare(PacketType::Commit, z(1, 2)),
-            QuorumPacket::new(PacketType::Proposal, z(1, 3), PacketData::Txn(txn(1, 3))),
+            QuorumPacket::new(
+                PacketType::Proposal,
+                z(1, 3),
+                PacketData::Txn(Box::new(txn(1, 3)))
+            ),
             QuorumPacket::bare(PacketType::Commit, z(1, 3)),
         ]
     );
