@@ -56,21 +56,22 @@ impl Marks {
 
     pub fn observe(&mut self, sim: &Simulation, event: &LogEvent) {
         match event {
-            LogEvent::Send(s) => match &s.message {
-                Message::Quorum(p) => match p.ty {
-                    PacketType::Diff => self.hit(Mark::Diff),
-                    PacketType::Trunc => self.hit(Mark::Trunc),
-                    PacketType::Snap => self.hit(Mark::Snap),
-                    PacketType::UpToDate
-                        if sim.options().config.learner_type(s.to)
-                            == Some(LearnerType::Observer) =>
-                    {
-                        self.hit(Mark::ObserverSynced)
+            LogEvent::Send(s) => {
+                if let Message::Quorum(p) = &s.message {
+                    match p.ty {
+                        PacketType::Diff => self.hit(Mark::Diff),
+                        PacketType::Trunc => self.hit(Mark::Trunc),
+                        PacketType::Snap => self.hit(Mark::Snap),
+                        PacketType::UpToDate
+                            if sim.options().config.learner_type(s.to)
+                                == Some(LearnerType::Observer) =>
+                        {
+                            self.hit(Mark::ObserverSynced)
+                        }
+                        _ => {}
                     }
-                    _ => {}
-                },
-                _ => {}
-            },
+                }
+            }
             LogEvent::Note { note, .. } => match note.as_ref() {
                 Note::LeaderShutdown(ShutdownReason::EpochTimeout)
                 | Note::HandlerShutdown {
