@@ -6,6 +6,7 @@
 use crate::state::Action;
 use crate::view_model::cluster_model::ThreadRow;
 use crate::view_model::inspector_model::InspectorModel;
+use sim::network::Direction;
 use sim::session::UserAction;
 use yew::prelude::*;
 use zab::Sid;
@@ -46,7 +47,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             Action::Act(UserAction::Partition {
                 from: sid,
                 to,
-                one_way: way,
+                direction: if way {
+                    Direction::OneWay
+                } else {
+                    Direction::Both
+                },
             })
         });
         let label = if way {

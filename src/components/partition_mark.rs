@@ -2,6 +2,7 @@
 //! middle; a one-way partition points the way packets are lost.
 
 use crate::view_model::cluster_model::CutModel;
+use sim::network::Direction;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,15 +16,15 @@ pub fn PartitionMark(props: &PartitionMarkProps) -> Html {
     let mid = c.from.lerp(c.to, 0.5);
     // `from`/`to` run from the blocked sender toward its receiver.
     html! {
-        <g class={classes!("cut", c.one_way.then_some("cut--one-way"))}
+        <g class={classes!("cut", (c.direction == Direction::OneWay).then_some("cut--one-way"))}
             data-cut={format!("{}-{}", c.from_sid, c.to_sid)}>
             <title>{ &c.title }</title>
             <line class="cut__line" x1={format!("{:.1}", c.from.x)} y1={format!("{:.1}", c.from.y)}
                 x2={format!("{:.1}", c.to.x)} y2={format!("{:.1}", c.to.y)}
-                marker-end={if c.one_way { "url(#arrow-cut)" } else { "" }} />
+                marker-end={if c.direction == Direction::OneWay { "url(#arrow-cut)" } else { "" }} />
             <circle class="cut__badge" cx={format!("{:.1}", mid.x)} cy={format!("{:.1}", mid.y)} r="10" />
             <text class="cut__x" x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y + 4.5)} text-anchor="middle">
-                { if c.one_way { "↛" } else { "✕" } }
+                { if c.direction == Direction::OneWay { "↛" } else { "✕" } }
             </text>
         </g>
     }

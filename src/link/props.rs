@@ -6,6 +6,7 @@ use super::*;
 use crate::run_params::tests::props::{query_bytes, query_soup};
 use crate::run_params::{MAX_SEED, MAX_START_MS};
 use proptest::prelude::*;
+use sim::network::Direction;
 use sim::session::Session;
 use sim::trace::MsgId;
 use zab::Sid;
@@ -99,7 +100,15 @@ fn action(n: i64) -> impl Strategy<Value = UserAction> {
         (sid(), sid(), any::<bool>()).prop_map(|(from, to, one_way)| if from == to {
             UserAction::Heal
         } else {
-            UserAction::Partition { from, to, one_way }
+            UserAction::Partition {
+                from,
+                to,
+                direction: if one_way {
+                    Direction::OneWay
+                } else {
+                    Direction::Both
+                },
+            }
         }),
         Just(UserAction::Heal),
         (sid(), sid()).prop_map(|(a, b)| if a == b {
@@ -190,7 +199,11 @@ fn schedule(n: u32, mut intents: Vec<(u64, u8, u32, u32)>) -> Vec<(u64, UserActi
                 UserAction::Partition {
                     from: Sid(from.into()),
                     to: Sid(to.into()),
-                    one_way: b % 2 == 0,
+                    direction: if b % 2 == 0 {
+                        Direction::OneWay
+                    } else {
+                        Direction::Both
+                    },
                 }
             }
             4 if !apart.is_empty() => {

@@ -1,6 +1,7 @@
 //! Tests of the link codec (SG-2: a child file beside it).
 
 use super::*;
+use sim::network::Direction;
 use sim::trace::MsgId;
 use zab::Sid;
 
@@ -35,7 +36,7 @@ fn test_full_link_round_trips() {
                 UserAction::Partition {
                     from: Sid(1),
                     to: Sid(2),
-                    one_way: true,
+                    direction: Direction::OneWay,
                 },
             ),
             (900, UserAction::Heal),

@@ -1,4 +1,5 @@
 use super::*;
+use sim::network::Direction;
 use zab::peer::ServerState;
 
 fn state() -> UiState {
@@ -188,7 +189,7 @@ fn test_faults_by_hand_are_recorded_in_the_session() {
     s.apply(Action::Act(UserAction::Partition {
         from: leader,
         to: other,
-        one_way: true,
+        direction: Direction::OneWay,
     }));
     s.apply(Action::Act(UserAction::Heal));
     s.apply(Action::Act(UserAction::Break {
@@ -210,7 +211,7 @@ fn test_faults_by_hand_are_recorded_in_the_session() {
             UserAction::Partition {
                 from: leader,
                 to: other,
-                one_way: true
+                direction: Direction::OneWay
             },
             UserAction::Heal,
             UserAction::Break {

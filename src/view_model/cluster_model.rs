@@ -25,6 +25,7 @@ use crate::view_model::ring_layout::{
     ROW_TEXT_X, SANS_BOLD_ROW,
 };
 use sim::network::ConnState;
+use sim::network::Direction;
 use sim::{LogEntry, MsgId, Simulation};
 use std::collections::BTreeMap;
 use zab::config::LearnerType;
@@ -273,7 +274,7 @@ pub struct LinkModel {
 pub struct CutModel {
     pub from_sid: Sid,
     pub to_sid: Sid,
-    pub one_way: bool,
+    pub direction: Direction,
     pub from: Point,
     pub to: Point,
     pub title: String,
@@ -582,7 +583,11 @@ fn cuts(sim: &Simulation, rects: &BTreeMap<Sid, Rect>) -> Vec<CutModel> {
         out.push(CutModel {
             from_sid: from,
             to_sid: to,
-            one_way: !both,
+            direction: if both {
+                Direction::Both
+            } else {
+                Direction::OneWay
+            },
             from: p,
             to: q,
             title: if both {

@@ -352,7 +352,7 @@ mod tests {
     fn test_inspector_of_a_crashed_server_shows_its_disk_and_partitions() {
         let mut s = sim();
         s.run_until(Time(400));
-        s.partition(Sid(2), Sid(3), true);
+        s.partition(Sid(2), Sid(3), sim::network::Direction::OneWay);
         s.crash(Sid(2));
         s.run_until(Time(401));
         let m = InspectorModel::build(&s, Sid(2), 401.0).expect("server 2 exists");

@@ -1,6 +1,7 @@
 //! One line per event-log entry, and the faults a person can inject.
 
 use sim::checker::Mark;
+use sim::network::Direction;
 use sim::session::UserAction;
 use sim::trace::{BreakCause, ConnectFailure, DropCause, LogEvent};
 use zab::output::EpochFile;
@@ -54,12 +55,12 @@ pub fn event(e: &LogEvent) -> String {
         Partition {
             from,
             to,
-            one_way: true,
+            direction: Direction::OneWay,
         } => format!("partition {from} ↛ {to}"),
         Partition {
             from,
             to,
-            one_way: false,
+            direction: Direction::Both,
         } => format!("partition {from} ↮ {to}"),
         Heal => "network healed".to_string(),
         PersistEpoch {
@@ -141,12 +142,12 @@ pub fn user_action(a: &UserAction) -> String {
         UserAction::Partition {
             from,
             to,
-            one_way: false,
+            direction: Direction::Both,
         } => format!("partition {from} ↮ {to}"),
         UserAction::Partition {
             from,
             to,
-            one_way: true,
+            direction: Direction::OneWay,
         } => format!("partition {from} ↛ {to}"),
         UserAction::Heal => "heal".to_string(),
         UserAction::Break { a, b } => format!("break {a}–{b}"),

@@ -14,6 +14,7 @@
 //! `-- --events N` changes the length. `cargo test` compiles this (with `--all-targets`) but
 //! never runs it: `harness = false` makes it a plain program.
 
+use sim::network::Direction;
 use sim::session::{RunSpec, Session, UserAction};
 use sim::ServerStatus;
 use std::time::{Duration, Instant};
@@ -93,7 +94,7 @@ impl FaultCycle {
                 Some(UserAction::Partition {
                     from,
                     to,
-                    one_way: false,
+                    direction: Direction::Both,
                 })
             }
             _ => sim.network().blocked().next().map(|_| UserAction::Heal),

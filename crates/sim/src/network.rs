@@ -8,6 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use zab::output::{Channel, ConnId};
 use zab::{Sid, Time};
 
+/// Which way a partition cuts: both ways, or only `from` → `to` (its packets lost, the other
+/// way through).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Direction {
+    Both,
+    OneWay,
+}
+
 /// Where a connection is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConnState {

@@ -3,6 +3,7 @@
 //! established"), resolved when they fire, so the same seed and scenario always give the same
 //! event log — in the CLI, the tests and the browser.
 
+use crate::network::Direction;
 use crate::testkit::established_leader;
 use crate::{SimOptions, Simulation, StartPlan};
 use std::collections::BTreeMap;
@@ -33,10 +34,10 @@ pub enum Action {
     },
     /// Cut the target off from every other server.
     Isolate(Target),
-    /// Cut the leader off from its first `count` followers (`one_way`: only leader → them).
+    /// Cut the leader off from its first `count` followers (`direction`: only leader → them).
     PartitionLeaderFrom {
         count: u32,
-        one_way: bool,
+        direction: Direction,
     },
     Heal,
 }
@@ -273,7 +274,7 @@ impl Scenario {
                     AfterEstablished(1_000),
                     Action::PartitionLeaderFrom {
                         count: 1,
-                        one_way: false,
+                        direction: Direction::Both,
                     },
                 ),
                 step(
@@ -287,7 +288,7 @@ impl Scenario {
                     AfterEstablished(1_000),
                     Action::PartitionLeaderFrom {
                         count: 3,
-                        one_way: false,
+                        direction: Direction::Both,
                     },
                 ),
                 step(AfterEstablished(30_000), Action::Heal),
@@ -297,7 +298,7 @@ impl Scenario {
                     AfterEstablished(1_000),
                     Action::PartitionLeaderFrom {
                         count: 1,
-                        one_way: true,
+                        direction: Direction::OneWay,
                     },
                 ),
                 step(AfterEstablished(15_000), Action::Heal),

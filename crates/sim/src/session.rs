@@ -18,6 +18,7 @@ pub(crate) mod action_error;
 
 pub use action_error::{ActionError, ActionRefusal, SessionError};
 
+use crate::network::Direction;
 use crate::scenario::Scenario;
 use crate::trace::{LogEntry, MsgId};
 use crate::{ServerStatus, SimOptions, Simulation};
@@ -59,7 +60,7 @@ pub enum UserAction {
     Partition {
         from: Sid,
         to: Sid,
-        one_way: bool,
+        direction: Direction,
     },
     Heal,
     /// Break every connection between two servers (both channels).
@@ -86,12 +87,12 @@ impl UserAction {
             UserAction::Partition {
                 from,
                 to,
-                one_way: false,
+                direction: Direction::Both,
             } => format!("p{from}-{to}"),
             UserAction::Partition {
                 from,
                 to,
-                one_way: true,
+                direction: Direction::OneWay,
             } => format!("o{from}-{to}"),
             UserAction::Heal => "h".to_string(),
             UserAction::Break { a, b } => format!("b{a}-{b}"),
@@ -116,7 +117,11 @@ impl UserAction {
                 UserAction::Partition {
                     from,
                     to,
-                    one_way: head == "o",
+                    direction: if head == "o" {
+                        Direction::OneWay
+                    } else {
+                        Direction::Both
+                    },
                 }
             }
             "b" => {
@@ -184,13 +189,18 @@ impl UserAction {
             }
             UserAction::Restart(sid) => (status(*sid) == ServerStatus::Running)
                 .then_some(ActionRefusal::AlreadyRunning { sid: *sid }),
-            UserAction::Partition { from, to, one_way } => {
+            UserAction::Partition {
+                from,
+                to,
+                direction,
+            } => {
                 let net = sim.network();
-                let done = net.is_blocked(*from, *to) && (*one_way || net.is_blocked(*to, *from));
+                let done = net.is_blocked(*from, *to)
+                    && (*direction == Direction::OneWay || net.is_blocked(*to, *from));
                 done.then_some(ActionRefusal::AlreadyPartitioned {
                     from: *from,
                     to: *to,
-                    one_way: *one_way,
+                    direction: *direction,
                 })
             }
             UserAction::Heal => sim
@@ -215,7 +225,11 @@ impl UserAction {
         match self {
             UserAction::Crash(s) => sim.crash(*s),
             UserAction::Restart(s) => sim.restart(*s),
-            UserAction::Partition { from, to, one_way } => sim.partition(*from, *to, *one_way),
+            UserAction::Partition {
+                from,
+                to,
+                direction,
+            } => sim.partition(*from, *to, *direction),
             UserAction::Heal => sim.heal(),
             UserAction::Break { a, b } => {
                 let conns: Vec<_> = sim
@@ -251,12 +265,12 @@ impl fmt::Display for UserAction {
             UserAction::Partition {
                 from,
                 to,
-                one_way: false,
+                direction: Direction::Both,
             } => write!(f, "partition {from} ↮ {to}"),
             UserAction::Partition {
                 from,
                 to,
-                one_way: true,
+                direction: Direction::OneWay,
             } => write!(f, "partition {from} ↛ {to}"),
             UserAction::Heal => f.write_str("heal"),
             UserAction::Break { a, b } => write!(f, "break {a}–{b}"),

@@ -13,7 +13,7 @@ mod faults;
 mod wire;
 
 use crate::event_queue::EventQueue;
-use crate::network::{ConnState, Connection, Network};
+use crate::network::{ConnState, Connection, Direction, Network};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{self, Action, Script};
 use crate::trace::{self, BreakCause, ConnectFailure, DropCause, LogEntry, LogEvent, MsgId, Sent};
@@ -110,7 +110,7 @@ enum Event {
     Partition {
         from: Sid,
         to: Sid,
-        one_way: bool,
+        direction: Direction,
     },
     Heal,
     Break {
@@ -420,7 +420,11 @@ impl Simulation {
                 timer,
                 token,
             } => self.timer(sid, incarnation, timer, token),
-            Event::Partition { from, to, one_way } => self.apply_partition(from, to, one_way),
+            Event::Partition {
+                from,
+                to,
+                direction,
+            } => self.apply_partition(from, to, direction),
             Event::Heal => {
                 self.network.heal();
                 self.push_log(LogEvent::Heal);

@@ -4,6 +4,7 @@
 //! write on every server within a bound.
 
 use crate::checker::{Checker, InvariantViolation, Marks};
+use crate::network::Direction;
 use crate::rng::{Stream, Streams};
 use crate::testkit::established_leader;
 use crate::{SimOptions, Simulation, StartPlan};
@@ -28,7 +29,7 @@ pub enum Fault {
     Partition {
         a: Sid,
         b: Sid,
-        one_way: bool,
+        direction: Direction,
     },
     /// Cut one server off from every other (TigerBeetle's `isolate_single`).
     Isolate(Sid),
@@ -112,8 +113,12 @@ pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
             4..=6 => {
                 let b = sids[d(0, n - 1) as usize];
                 if a != b {
-                    let one_way = d(0, 2) == 0;
-                    schedule.push((at, Fault::Partition { a, b, one_way }));
+                    let direction = if d(0, 2) == 0 {
+                        Direction::OneWay
+                    } else {
+                        Direction::Both
+                    };
+                    schedule.push((at, Fault::Partition { a, b, direction }));
                     schedule.push((Time(at.0 + d(500, 15_000)), Fault::Heal));
                 }
             }
@@ -180,10 +185,10 @@ fn apply(sim: &mut Simulation, fault: &Fault) {
     match fault {
         Fault::Crash(s) => sim.crash(*s),
         Fault::Restart(s) => sim.restart(*s),
-        Fault::Partition { a, b, one_way } => sim.partition(*a, *b, *one_way),
+        Fault::Partition { a, b, direction } => sim.partition(*a, *b, *direction),
         Fault::Isolate(a) => {
             for b in sim.sids().filter(|b| b != a).collect::<Vec<_>>() {
-                sim.partition(*a, b, false);
+                sim.partition(*a, b, Direction::Both);
             }
         }
         Fault::IsolateLeaderAndWrite(n) => {

@@ -2,6 +2,7 @@
 //! `notifyAll`, in order, with send → delivery links. It is the product's spine: the views,
 //! the timeline and the trace file are all read from it.
 
+use crate::network::Direction;
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use zab::message::Message;
@@ -169,7 +170,7 @@ pub enum LogEvent {
     Partition {
         from: Sid,
         to: Sid,
-        one_way: bool,
+        direction: Direction,
     },
     Heal,
     PersistEpoch {

@@ -1,6 +1,7 @@
 //! Cluster scenarios of the leader/learner protocol (docs/protocol.md §3–§7), each reaching the state
 //! it names. Faults are scheduled by hand; every wait has a bound.
 
+use sim::network::Direction;
 use sim::testkit::{established_leader, leaders, quorum_packets};
 use sim::trace::LogEvent;
 use sim::{SimOptions, Simulation, StartPlan};
@@ -187,7 +188,7 @@ fn test_no_quorum_epoch_wait_times_out_at_init_limit() {
         .peer(Sid(3))
         .is_some_and(|p| p.state() == ServerState::Leading)));
     let led_at = sim.now();
-    sim.partition(Sid(3), Sid(2), false);
+    sim.partition(Sid(3), Sid(2), Direction::Both);
     assert!(sim.run_until_pred(Time(led_at.0 + 30_000), |s| s
         .peer(Sid(3))
         .is_some_and(|p| p.state() == ServerState::Looking)));
@@ -315,7 +316,7 @@ fn orphan_txn_on_old_leader(sim: &mut Simulation) -> (Sid, Zxid) {
     write_and_apply(sim, old, "/a");
     let now = sim.now();
     for other in sim.sids().filter(|s| *s != old).collect::<Vec<_>>() {
-        sim.partition(old, other, false);
+        sim.partition(old, other, Direction::Both);
     }
     sim.client_write(old, create("/orphan"));
     sim.run_until(Time(now.0 + 50));

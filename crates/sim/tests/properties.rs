@@ -11,6 +11,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use serde::Serialize;
+use sim::network::Direction;
 use sim::session::{RunSpec, Session, UserAction, MAX_SEED};
 use sim::trace::MsgId;
 use sim::trace_file::{decode_actions, encode_actions, read_trace, write_trace, MAX_TRACE_STEPS};
@@ -37,11 +38,16 @@ fn action() -> impl Strategy<Value = UserAction> {
         sid().prop_map(UserAction::Crash),
         sid().prop_map(UserAction::Restart),
         sid().prop_map(UserAction::Write),
-        (sid(), sid(), any::<bool>()).prop_map(|(from, to, one_way)| UserAction::Partition {
-            from,
-            to,
-            one_way
-        }),
+        (
+            sid(),
+            sid(),
+            prop_oneof![Just(Direction::Both), Just(Direction::OneWay)]
+        )
+            .prop_map(|(from, to, direction)| UserAction::Partition {
+                from,
+                to,
+                direction
+            }),
         Just(UserAction::Heal),
         (sid(), sid()).prop_map(|(a, b)| UserAction::Break { a, b }),
         any::<u64>().prop_map(|m| UserAction::Drop(MsgId(m))),
@@ -127,8 +133,18 @@ fn attempt() -> impl Strategy<Value = (u64, UserAction)> {
         s.clone().prop_map(UserAction::Crash),
         s.clone().prop_map(UserAction::Restart),
         s.clone().prop_map(UserAction::Write),
-        (s.clone(), s.clone(), any::<bool>())
-            .prop_map(|(from, to, one_way)| { UserAction::Partition { from, to, one_way } }),
+        (
+            s.clone(),
+            s.clone(),
+            prop_oneof![Just(Direction::Both), Just(Direction::OneWay)]
+        )
+            .prop_map(|(from, to, direction)| {
+                UserAction::Partition {
+                    from,
+                    to,
+                    direction,
+                }
+            }),
         Just(UserAction::Heal),
         (s.clone(), s).prop_map(|(a, b)| UserAction::Break { a, b }),
         (0..400u64).prop_map(|m| UserAction::Drop(MsgId(m))),

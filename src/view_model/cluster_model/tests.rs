@@ -1,4 +1,5 @@
 use super::*;
+use sim::network::Direction;
 use sim::SimOptions;
 use zab::peer::{ElectionPhase, Monitor, ThreadPhase, Wait};
 use zab::Time;
@@ -175,13 +176,21 @@ fn test_a_wait_spans_from_its_start_to_its_deadline() {
 fn test_partitions_are_drawn_once_per_pair() {
     let mut s = sim(3, 3, 0);
     s.run_until(Time(1_000));
-    s.partition(Sid(1), Sid(2), false);
-    s.partition(Sid(1), Sid(3), true);
+    s.partition(Sid(1), Sid(2), Direction::Both);
+    s.partition(Sid(1), Sid(3), Direction::OneWay);
     let m = ClusterModel::build(&s, 1_000.0, false, None, None);
     assert_eq!(m.cuts.len(), 2, "{:?}", m.cuts);
-    let sym = m.cuts.iter().find(|c| !c.one_way).expect("1 ↮ 2");
+    let sym = m
+        .cuts
+        .iter()
+        .find(|c| c.direction == Direction::Both)
+        .expect("1 ↮ 2");
     assert_eq!((sym.from_sid, sym.to_sid), (Sid(1), Sid(2)));
-    let one = m.cuts.iter().find(|c| c.one_way).expect("1 ↛ 3");
+    let one = m
+        .cuts
+        .iter()
+        .find(|c| c.direction == Direction::OneWay)
+        .expect("1 ↛ 3");
     assert_eq!((one.from_sid, one.to_sid), (Sid(1), Sid(3)));
 }
 

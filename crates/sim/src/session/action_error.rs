@@ -2,6 +2,7 @@
 //! so the app can point at the fault and the message names the parameter and its value.
 
 use super::{UserAction, MAX_DELAY_MS, MAX_SEED, MAX_TRACE_STEPS};
+use crate::network::Direction;
 use crate::scenario::Scenario;
 use crate::trace::MsgId;
 use crate::ServerStatus;
@@ -23,7 +24,11 @@ pub enum ActionRefusal {
     /// Restarting a server that runs.
     AlreadyRunning { sid: Sid },
     /// Every direction the partition would block is blocked already.
-    AlreadyPartitioned { from: Sid, to: Sid, one_way: bool },
+    AlreadyPartitioned {
+        from: Sid,
+        to: Sid,
+        direction: Direction,
+    },
     /// Healing with nothing partitioned.
     NothingPartitioned,
     /// Breaking the connections of two servers that have none.
@@ -65,7 +70,7 @@ impl fmt::Display for ActionRefusal {
             ActionRefusal::AlreadyPartitioned {
                 from,
                 to,
-                one_way: true,
+                direction: Direction::OneWay,
             } => write!(f, "{from} ↛ {to} is already partitioned"),
             ActionRefusal::AlreadyPartitioned { from, to, .. } => {
                 write!(f, "{from} and {to} are already partitioned both ways")

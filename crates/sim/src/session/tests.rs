@@ -1,6 +1,7 @@
 //! The session's tests: seeking, forking, action codes, and refused actions.
 
 use super::*;
+use crate::network::Direction;
 
 #[test]
 fn test_seek_back_and_forth_gives_the_same_state_as_live_play() {
@@ -52,12 +53,12 @@ fn test_action_codes_round_trip() {
         UserAction::Partition {
             from: Sid(1),
             to: Sid(2),
-            one_way: false,
+            direction: Direction::Both,
         },
         UserAction::Partition {
             from: Sid(2),
             to: Sid(5),
-            one_way: true,
+            direction: Direction::OneWay,
         },
         UserAction::Heal,
         UserAction::Break {
@@ -144,7 +145,7 @@ fn test_act_refuses_no_op_and_contradictory_actions_and_changes_nothing() {
             UserAction::Partition {
                 from: Sid(2),
                 to: Sid(2),
-                one_way: false,
+                direction: Direction::Both,
             },
             "two different servers, not 2 and 2",
         ),
@@ -169,16 +170,16 @@ fn test_act_refuses_no_op_and_contradictory_actions_and_changes_nothing() {
     let cut = UserAction::Partition {
         from: Sid(1),
         to: Sid(3),
-        one_way: false,
+        direction: Direction::Both,
     };
     s.act(cut.clone()).expect("1 and 3 were connected");
     assert!(refused(&mut s, cut).contains("1 and 3 are already partitioned both ways"));
-    let one_way = UserAction::Partition {
+    let direction = UserAction::Partition {
         from: Sid(3),
         to: Sid(1),
-        one_way: true,
+        direction: Direction::OneWay,
     };
-    assert!(refused(&mut s, one_way).contains("3 ↛ 1 is already partitioned"));
+    assert!(refused(&mut s, direction).contains("3 ↛ 1 is already partitioned"));
 
     // Before any server has started, nobody is connected.
     let mut fresh = Session::new(RunSpec::new(3, 3, 0)).expect("valid");

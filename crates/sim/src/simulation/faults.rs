@@ -1,6 +1,7 @@
 //! Faults and client writes, applied now or scheduled: the control API people and scenarios use.
 
 use super::*;
+use crate::network::Direction;
 
 impl Simulation {
     pub(super) fn act(&mut self, action: Action) {
@@ -23,11 +24,11 @@ impl Simulation {
             Action::Isolate(t) => {
                 for a in scenario::resolve(self, t) {
                     for b in self.sids().filter(|b| *b != a).collect::<Vec<_>>() {
-                        self.partition(a, b, false);
+                        self.partition(a, b, Direction::Both);
                     }
                 }
             }
-            Action::PartitionLeaderFrom { count, one_way } => {
+            Action::PartitionLeaderFrom { count, direction } => {
                 if let Some(leader) = scenario::resolve(self, scenario::Target::Leader)
                     .first()
                     .copied()
@@ -40,7 +41,7 @@ impl Simulation {
                         })
                         .collect();
                     for f in followers {
-                        self.partition(leader, f, one_way);
+                        self.partition(leader, f, direction);
                     }
                 }
             }
@@ -56,8 +57,15 @@ impl Simulation {
         self.queue.push(at, Event::Start { sid });
     }
 
-    pub fn partition_at(&mut self, at: Time, from: Sid, to: Sid, one_way: bool) {
-        self.queue.push(at, Event::Partition { from, to, one_way });
+    pub fn partition_at(&mut self, at: Time, from: Sid, to: Sid, direction: Direction) {
+        self.queue.push(
+            at,
+            Event::Partition {
+                from,
+                to,
+                direction,
+            },
+        );
     }
 
     pub fn heal_at(&mut self, at: Time) {
@@ -124,9 +132,13 @@ impl Simulation {
         self.start(sid);
     }
 
-    /// Partition now: symmetric, or only `from` → `to` when `one_way`.
-    pub fn partition(&mut self, from: Sid, to: Sid, one_way: bool) {
-        self.handle(Event::Partition { from, to, one_way });
+    /// Partition now: symmetric, or only `from` → `to` when `direction`.
+    pub fn partition(&mut self, from: Sid, to: Sid, direction: Direction) {
+        self.handle(Event::Partition {
+            from,
+            to,
+            direction,
+        });
     }
 
     /// Heal every partition now.

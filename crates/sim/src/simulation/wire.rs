@@ -1,6 +1,7 @@
 //! The network's events: connecting, accepting, delivering in order, closing and breaking.
 
 use super::*;
+use crate::network::Direction;
 
 impl Simulation {
     /// `sid` closes its end of `conn`.
@@ -187,12 +188,16 @@ impl Simulation {
         }
     }
 
-    pub(super) fn apply_partition(&mut self, from: Sid, to: Sid, one_way: bool) {
+    pub(super) fn apply_partition(&mut self, from: Sid, to: Sid, direction: Direction) {
         self.network.block(from, to);
-        if !one_way {
+        if direction == Direction::Both {
             self.network.block(to, from);
         }
-        self.push_log(LogEvent::Partition { from, to, one_way });
+        self.push_log(LogEvent::Partition {
+            from,
+            to,
+            direction,
+        });
         let conns: Vec<ConnId> = self
             .network
             .live()
