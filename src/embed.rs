@@ -376,6 +376,14 @@ fn read_options(options: &JsValue) -> Result<Vec<(String, OptionValue)>, MountEr
 }
 
 /// Mount ZabScope into `element`. Throws an `Error` naming the option when one is wrong.
+/// The size of this module's linear memory, in bytes: what a long run costs the tab. Exported
+/// for benchmarks (`scripts/bench-memory.js` reads it through Trunk's `window.wasmBindings`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    core::arch::wasm32::memory_size::<0>() as f64 * 65_536.0
+}
+
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Mounted, JsError> {
     let error = |e: MountError| JsError::new(&e.to_string());

@@ -95,8 +95,17 @@ pub fn App(props: &AppProps) -> Html {
     let log = {
         let state = state.clone();
         use_memo(
-            (state.version, state.seed, state.log_filter, state.log_kinds),
+            (
+                state.version,
+                state.seed,
+                state.log_filter,
+                state.log_kinds,
+                state.building.is_some(),
+            ),
             move |_| {
+                if state.building.is_some() {
+                    return Vec::new();
+                }
                 state
                     .session()
                     .map(|session| {
@@ -132,9 +141,14 @@ pub fn App(props: &AppProps) -> Html {
             portrait,
             cluster_aspect.map(f64::to_bits),
             options.fresh_ms.to_bits(),
+            state.building.is_some(),
         );
         let state = state.clone();
         use_memo(deps, move |_| {
+            // While a far link builds, only its progress is drawn.
+            if state.building.is_some() {
+                return None;
+            }
             let sim = state.sim()?;
             let session = state.session()?;
             Some(Rc::new(ClusterModel::build_fitted(
@@ -145,6 +159,16 @@ pub fn App(props: &AppProps) -> Html {
             )))
         })
     };
+    if let Some((done, of, target)) = state.build_progress() {
+        // A far link is being built a frame at a time: the frame's time goes to the build,
+        // not to drawing a run that is about to move on.
+        return html! {
+            <div class="app app--building">
+                <Header />
+                <BuildProgress {done} {of} {target} />
+            </div>
+        };
+    }
     let (Some(sim), Some(cluster)) = (state.sim(), cluster.as_ref().clone()) else {
         let message = state.error().unwrap_or("No run").to_string();
         return html! {
@@ -185,9 +209,6 @@ pub fn App(props: &AppProps) -> Html {
                 export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
             if let Some(why) = &state.refused {
                 <p class="app__refused" role="status">{ format!("Not done: {why}.") }</p>
-            }
-            if let Some((done, of, target)) = state.build_progress() {
-                <BuildProgress {done} {of} {target} />
             }
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">

@@ -8,8 +8,9 @@ use super::{Action, Build, BuildTarget, Run, UiState};
 pub const INSTANT_BUILD_EVENTS: u64 = 20_000;
 /// A link's `t` is reached at once up to this simulated time (ms); later, a frame at a time.
 pub const INSTANT_BUILD_MS: u64 = 60_000;
-/// Events run per animation frame while building (a few milliseconds of work in wasm).
-pub const BUILD_EVENTS_PER_FRAME: u64 = 10_000;
+/// Events run per animation frame while building: about 18 ms of work in wasm (measured with
+/// scripts/bench-memory.js: ~9 µs an event), so the tab keeps drawing its progress.
+pub const BUILD_EVENTS_PER_FRAME: u64 = 2_000;
 use crate::link::Link;
 use crate::time_travel::timeline::{phase_target, TimelineModel};
 use crate::time_travel::{DiagramSource, SharedSession, TravelAction};
