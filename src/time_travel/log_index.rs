@@ -468,4 +468,31 @@ mod tests {
             assert_eq!(got, want, "window {t0}..{t1}");
         }
     }
+
+    // Fuzzing found `end_ms += extra_ms` overflowing (the release build wrapped and drew a
+    // held-forever message as delivered). A link can no longer ask for such a delay (the
+    // session refuses extra_ms above an hour), and the index saturates for any log it reads.
+    #[test]
+    fn test_a_huge_delay_saturates_instead_of_wrapping() {
+        let mut s = Session::new(RunSpec::new(1, 3, 0)).expect("valid");
+        s.run_until(Time(300));
+        let mut ix = index_of(&s);
+        let msg = ix.arrows.last().map(|a| a.msg).expect("a message was sent");
+        let delay = sim::LogEntry {
+            index: ix.scanned,
+            time: Time(ix.last_time_ms()),
+            event: sim::LogEvent::Delay {
+                msg: sim::MsgId(msg),
+                extra_ms: u64::MAX,
+            },
+        };
+        ix.extend(std::slice::from_ref(&delay));
+        let a = ix.arrows.last().expect("the arrow");
+        assert_eq!(a.end_ms, u64::MAX, "held to the end of time");
+        let link = crate::link::Link::parse(
+            "?voters=2&observers=2&f=207:l125%2B18446744073709551615&pos=469",
+        );
+        let e = link.expect_err("refused");
+        assert_eq!(e.param(), "f", "{e}");
+    }
 }

@@ -15,7 +15,7 @@ mod cli {
     use indicatif::{ProgressBar, ProgressStyle};
     use sim::checker::{Mark, Marks};
     use sim::scenario::Scenario;
-    use sim::session::{RunSpec, Session};
+    use sim::session::{RunSpec, Session, MAX_SEED};
     use sim::swarm::{replay_command, run_seed, SweepConfig};
     use sim::trace::LogEvent;
     use sim::trace_file::write_trace;
@@ -42,7 +42,8 @@ mod cli {
     enum Command {
         /// Run one seed and print its timeline in ZooKeeper's words.
         Run {
-            #[arg(long)]
+            /// 0..=2^53−1, the seeds a link carries (a JavaScript number holds them exactly).
+            #[arg(long, value_parser = clap::value_parser!(u64).range(0..=MAX_SEED))]
             seed: u64,
             #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=9))]
             voters: u32,
@@ -97,6 +98,13 @@ mod cli {
         let b: u64 = b.parse().map_err(|_| format!("{b:?} is not a number"))?;
         if a >= b {
             return Err(format!("empty range {a}..{b}"));
+        }
+        // The last seed of the range is b − 1: every seed a sweep reports must open as a link.
+        if b - 1 > MAX_SEED {
+            return Err(format!(
+                "seeds go up to {MAX_SEED} (2^53 − 1, what a link carries); this range ends at {}",
+                b - 1
+            ));
         }
         Ok((a, b))
     }
