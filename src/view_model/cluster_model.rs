@@ -1,42 +1,37 @@
-//! What the cluster drawing shows, as plain data read from a [`Simulation`] at a display time:
-//! one card per server (its threads as rows), one line per live connection, one mark per
-//! partition, one pill per message on the wire, the epoch-wait gauge, and what just happened
+//! What the cluster drawing shows, as plain data read from a [`Simulation`] at a display time,
+//! in the drawing's CSS pixels: one card per server (in a place and at a size that never
+//! change with its role), one line per live connection, one mark per partition, the messages
+//! in flight (labelled where a label touches nothing, dots otherwise), and what just happened
 //! (accepts, `notifyAll` wakes) for a moment's highlight.
 //!
 //! ```text
-//!   Simulation ─threads()─▶ ThreadRow per thread ─lines─▶ CardWant ─place()─▶ card rects
-//!   in_flight / connections / network ──────────────────────────────────────▶ pills, links, cuts
-//!   event log tail ─Recent::scan─▶ fresh rows, woken rows, accept flashes
-//!                  ─EpochGauge::build─▶ the gauge in the ring's middle
+//!   box size ─StageLayout─▶ card rects ─┬─ threads() ─focus thread─▶ CardModel (what matters now)
+//!                                       ├─ connections / network ──▶ links, cuts
+//!                                       └─ in_flight ─place_pills──▶ labels and dots
+//!   event log tail ─Recent::scan─▶ fresh handlers, woken threads, accept pulses
 //! ```
 //!
-//! Everything here is `PartialEq` data, so the components are pure views of it (SG-21) and Yew
-//! re-renders only what changed. Threads and messages are read generically (`ThreadView`,
-//! `Message::kind`/`summary`), so new protocol parts appear without changes here.
+//! A card shows what matters now: the role, ZabState, the epochs, lastLoggedZxid and the one
+//! thread that is blocked or active, with its wait. Every thread appears in the side panel on
+//! selection. Everything is `PartialEq` data, so the components are pure views (SG-21).
 
-use crate::view_model::epoch_gauge::EpochGauge;
-use crate::view_model::labels::{
-    countdown_text, message_fields, message_pill_lines, sid_set_text, truncate,
-};
+use crate::view_model::geometry::{lane_between, Point, Rect};
+use crate::view_model::labels::countdown_text;
 use crate::view_model::motion::progress;
+use crate::view_model::pill_layout::{label_text, place_pills, PillInput};
 use crate::view_model::recent::Recent;
-use crate::view_model::ring_layout::{
-    link, place_in, view_height_for, CardSize, CardWant, Point, Rect, Viewport, COUNTDOWN_W,
-    ROW_TEXT_X, SANS_BOLD_ROW,
-};
-use sim::network::ConnState;
-use sim::network::Direction;
+use crate::view_model::stage_layout::{Density, StageLayout};
+use sim::network::{ConnState, Direction};
 use sim::{LogEntry, MsgId, Simulation};
 use std::collections::BTreeMap;
 use zab::config::LearnerType;
+use zab::message::MessagePhase;
 use zab::output::Channel;
 use zab::peer::{ServerState, ThreadId, ThreadView};
 use zab::Sid;
 
-/// How far a Quorum-channel link sits beside the Election link of the same pair.
-const QUORUM_LINK_OFFSET: f64 = 14.0;
-/// How far a message's lane sits to the right of its link.
-const LANE_OFFSET: f64 = 5.0;
+/// How far the Election and Quorum links of one pair sit apart (each half on its side).
+const CHANNEL_SPLIT: f64 = 9.0;
 
 /// The state class of a card: its colour comes from the CSS custom property of the same name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +85,7 @@ impl PeerLook {
     }
 }
 
-/// A blocked thread's wait: the epoch-wait gauge "have k of quorum q, wakes in t".
+/// A blocked thread's wait: "have k of quorum q, wakes in t".
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockedRow {
     /// The monitor's Java name, as the row shows it (`recvqueue (finalizeWait)`).
@@ -101,42 +96,23 @@ pub struct BlockedRow {
     pub deadline_ms: u64,
     /// `143 ms` until the deadline, relative to the display clock.
     pub countdown: String,
-    /// The card's one-line form, fitted to the card: `recvqueue · 2/3 · 143 ms`.
-    pub short: String,
-    /// How long the whole wait lasts (the ring's full circle: from its start to its
-    /// deadline), and the fraction left.
+    /// How long the whole wait lasts (from its start to its deadline), and the fraction left.
     pub span_ms: u64,
     pub left: f64,
 }
 
 impl BlockedRow {
-    /// `2/3 · 143 ms · recvqueue`, the one-line form in a card: the countdown comes before
-    /// the monitor so a narrow card cuts the name, not the time.
-    pub fn short_text(&self) -> String {
-        if self.need == 0 {
-            format!("{} · {}", self.countdown, self.monitor)
-        } else {
-            format!(
-                "{}/{} · {} · {}",
-                self.have.len(),
-                self.need,
-                self.countdown,
-                self.monitor
-            )
-        }
-    }
-
     /// Whether it waits for a quorum (a monitor's set), not just for a timer or a read.
     pub fn is_quorum_wait(&self) -> bool {
         self.need > 0
     }
 
-    /// `2/3`.
+    /// `2 of 3`.
     pub fn count_text(&self) -> String {
-        format!("{}/{}", self.have.len(), self.need)
+        format!("{} of {}", self.have.len(), self.need)
     }
 
-    /// `have {1, 3} of 3 (needs 1) · wakes in 143 ms`, the inspector's form.
+    /// `have {1, 3} of 3, must include 1 · wakes in 143 ms (t=20649 ms)`, the panel's form.
     pub fn long_text(&self) -> String {
         let needs_self = self
             .needs_self
@@ -147,7 +123,7 @@ impl BlockedRow {
         } else {
             format!(
                 "have {} of {}{needs_self} · ",
-                sid_set_text(&self.have),
+                crate::view_model::labels::sid_set_text(&self.have),
                 self.need
             )
         };
@@ -160,16 +136,16 @@ impl BlockedRow {
     }
 }
 
-/// One of a server's Java threads.
+/// One of a server's Java threads, in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThreadRow {
     /// Which thread: stable while it lives.
     pub thread: ThreadId,
     pub name: String,
-    /// The phase as it fits its card (cut with `…`).
+    /// The whole phase, in ZooKeeper's words.
     pub phase: String,
-    /// The whole phase, for the row's tooltip.
-    pub full_phase: String,
+    /// A few words of it, for a card.
+    pub brief: String,
     pub blocked: Option<BlockedRow>,
     /// Just created (a LearnerHandler the acceptor just made): highlighted for a moment.
     pub fresh: bool,
@@ -179,75 +155,90 @@ pub struct ThreadRow {
 
 impl ThreadRow {
     pub fn from_view(t: &ThreadView, display_ms: f64) -> ThreadRow {
-        let phase = describe::phase(t);
         ThreadRow {
             thread: t.thread,
             name: describe::thread_name(t),
-            full_phase: phase.clone(),
-            phase,
+            phase: describe::phase(t),
+            brief: describe::brief(t),
             blocked: t.wait.as_ref().map(|b| {
                 let left_ms = (b.deadline.0 as f64 - display_ms).max(0.0);
                 let span_ms = b.deadline.0.saturating_sub(b.since.0);
-                let mut row = BlockedRow {
+                BlockedRow {
                     monitor: describe::wait_monitor(t, b).to_string(),
                     have: b.have.clone(),
                     need: b.need,
                     needs_self: b.needs_self,
                     deadline_ms: b.deadline.0,
                     countdown: countdown_text(b.deadline.0, display_ms),
-                    short: String::new(),
                     span_ms,
                     left: if span_ms == 0 {
                         0.0
                     } else {
                         (left_ms / span_ms as f64).clamp(0.0, 1.0)
                     },
-                };
-                row.short = row.short_text();
-                row
+                }
             }),
             fresh: false,
             woken: None,
         }
     }
+}
 
-    /// Lines this row takes in a card: one, and a second for a quorum wait (its monitor,
-    /// the set's pips and the countdown).
-    pub fn lines(&self) -> usize {
-        1 + usize::from(
-            self.blocked
-                .as_ref()
-                .is_some_and(BlockedRow::is_quorum_wait),
-        )
-    }
+/// A card's key/value line: `currentEpoch   1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardRow {
+    pub key: &'static str,
+    pub value: String,
+}
 
-    /// Whether the countdown sits at the end of the first line (a read or timer wait).
-    pub fn countdown_inline(&self) -> bool {
-        self.blocked.as_ref().is_some_and(|b| !b.is_quorum_wait())
-    }
+/// One voter's pip in a quorum wait: in the set or not, the server itself or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pip {
+    pub sid: Sid,
+    pub have: bool,
+    pub is_self: bool,
+}
+
+/// The thread a card shows: the one blocked or active, with its wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocusModel {
+    pub thread: ThreadId,
+    pub name: String,
+    pub brief: String,
+    /// The full sentence (the row's tooltip; the side panel shows it too).
+    pub phase: String,
+    /// A quorum wait's pips, `2 of 3`, and its countdown.
+    pub pips: Vec<Pip>,
+    pub count: Option<String>,
+    pub countdown: Option<String>,
+    /// Fraction of the wait left, 1 → 0 (the countdown ring).
+    pub left: Option<f64>,
+    /// Just woken by a `notifyAll` (its log index: one pulse per wake).
+    pub woken: Option<u64>,
+    /// A LearnerHandler the acceptor just made (only for handler focus).
+    pub fresh: bool,
 }
 
 /// One server's card.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PeerModel {
+pub struct CardModel {
     pub sid: Sid,
     pub observer: bool,
     pub look: PeerLook,
     pub rect: Rect,
-    /// This card's own size and text room (an expanded card is bigger than the base).
-    pub card: CardSize,
-    /// Grown beyond the base size to show all its threads (the leader, the selection).
-    pub expanded: bool,
-    /// `currentEpoch 1 · acceptedEpoch 1`, `lastLoggedZxid 1:0 · vote 3` (one compact line
-    /// on small cards; the disk's epochs while down).
-    pub info: Vec<String>,
-    /// ZabState (ELECTION, DISCOVERY, …); empty while down.
-    pub zab_state: String,
-    /// The threads that fit in the card, in the server's order.
-    pub threads: Vec<ThreadRow>,
-    /// Threads left out for lack of room (the inspector lists all).
-    pub hidden_threads: usize,
+    pub density: Density,
+    /// ZabState (ELECTION, DISCOVERY, …) while up.
+    pub zab_state: Option<&'static str>,
+    pub rows: Vec<CardRow>,
+    pub focus: Option<FocusModel>,
+    /// What a down card says instead of a thread.
+    pub note: Option<String>,
+    /// How many of its threads wait on a quorum besides the focus one (the leader's
+    /// LearnerHandlers in getEpochToPropose…): "+2 waiting".
+    pub also_waiting: usize,
     pub selected: bool,
+    /// The whole card in one sentence, for screen readers and the tooltip.
+    pub summary: String,
 }
 
 /// A live TCP connection between two servers.
@@ -280,6 +271,12 @@ pub struct CutModel {
     pub title: String,
 }
 
+impl CutModel {
+    pub fn mid(&self) -> Point {
+        self.from.lerp(self.to, 0.5)
+    }
+}
+
 /// The moment the leader's LearnerCnxAcceptor accepts a learner's connection.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AcceptFlash {
@@ -289,172 +286,120 @@ pub struct AcceptFlash {
     pub learner: Sid,
     /// Where the connection meets the leader's card.
     pub at: Point,
-    /// Where its `accept()` label goes: just outside the card, toward the learner.
-    pub label_at: Point,
 }
 
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq)]
-pub struct MessageModel {
+pub struct PillModel {
     pub id: MsgId,
-    pub kind: String,
-    /// The fields after the kind, shortened to fit a pill (the first of `lines`).
-    pub fields: String,
-    /// The pill's lines under its kind (FOLLOWERINFO: its LearnerInfo and acceptedEpoch zxid).
-    pub lines: Vec<String>,
-    /// `Message::summary()` with sender and receiver, for the tooltip and the inspector.
-    pub summary: String,
-    pub quorum: bool,
+    pub kind: &'static str,
+    /// What the label reads (its kind, and `+N` when it stands for dots behind it).
+    pub text: String,
+    /// Drawn with its label; otherwise a dot (named on hover and focus).
+    pub labeled: bool,
     pub at: Point,
+    pub w: f64,
+    /// `election`, `sync`, `broadcast` or `ping` (its colour).
+    pub family: &'static str,
+    pub quorum: bool,
+    /// `1 → 3: FOLLOWERINFO zxid=… (sent t=…, arrives t=…)`, for the tooltip and screen readers.
+    pub summary: String,
     pub selected: bool,
 }
 
 /// The whole drawing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterModel {
-    pub viewport: Viewport,
-    /// The base card size (expanded cards carry their own).
-    pub card: CardSize,
-    pub peers: Vec<PeerModel>,
+    /// The drawing's size in CSS px (its user space: 1 unit = 1 px).
+    pub w: f64,
+    pub h: f64,
+    pub density: Density,
+    pub cards: Vec<CardModel>,
     pub links: Vec<LinkModel>,
     pub cuts: Vec<CutModel>,
-    pub messages: Vec<MessageModel>,
+    pub pills: Vec<PillModel>,
     pub accepts: Vec<AcceptFlash>,
-    /// The line in the middle of the ring: who leads, or that an election runs.
+    /// Who leads, or that an election runs (shown above the drawing).
     pub headline: String,
-    /// The leader's epoch wait, while it runs (drawn in `middle` instead of the headline).
-    pub gauge: Option<EpochGauge>,
-    /// The free box in the ring's middle (or the band under the portrait columns).
-    pub middle: Rect,
     /// No election runs (nobody is LOOKING): the election links step back.
     pub settled: bool,
 }
 
-/// Characters a message pill line shows.
-const MESSAGE_FIELD_CHARS: usize = 26;
-const MESSAGE_LINE_CHARS: usize = 34;
+impl ClusterModel {
+    pub fn in_flight(&self) -> usize {
+        self.pills.len()
+    }
+
+    pub fn labeled(&self) -> usize {
+        self.pills.iter().filter(|p| p.labeled).count()
+    }
+}
 
 /// What the drawing depends on besides the simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterOptions {
     pub display_ms: f64,
+    /// The box it is drawn in, CSS px.
+    pub size: (f64, f64),
+    /// It may grow taller than its box (a phone's page scrolls).
+    pub grow: bool,
     /// `prefers-reduced-motion`: messages sit mid-lane instead of gliding.
     pub reduced_motion: bool,
     pub selected: Option<Sid>,
     pub selected_msg: Option<MsgId>,
-    /// The phone layout (two columns) instead of the ring.
-    pub portrait: bool,
     /// How long (simulated ms) an event counts as just-happened.
     pub fresh_ms: f64,
 }
 
 impl ClusterOptions {
+    /// A desktop-sized drawing at `display_ms`.
     pub fn at(display_ms: f64) -> ClusterOptions {
         ClusterOptions {
             display_ms,
+            size: (840.0, 620.0),
+            grow: false,
             reduced_motion: false,
             selected: None,
             selected_msg: None,
-            portrait: false,
             fresh_ms: 60.0,
         }
     }
 }
 
 impl ClusterModel {
-    /// The drawing without the log's highlights (no accepts, no wakes, no gauge history).
-    pub fn build(
-        sim: &Simulation,
-        display_ms: f64,
-        reduced_motion: bool,
-        selected: Option<Sid>,
-        selected_msg: Option<MsgId>,
-    ) -> ClusterModel {
-        let o = ClusterOptions {
-            reduced_motion,
-            selected,
-            selected_msg,
-            ..ClusterOptions::at(display_ms)
-        };
-        ClusterModel::build_with(sim, &[], &o)
-    }
-
-    /// The drawing, with highlights and the gauge read from `log` (the session's log: every
-    /// entry up to the simulation's position, from index 0).
-    pub fn build_with(sim: &Simulation, log: &[LogEntry], o: &ClusterOptions) -> ClusterModel {
-        ClusterModel::build_fitted(sim, log, o, None)
-    }
-
-    /// [`ClusterModel::build_with`] for a box of shape `aspect` (width / height), when known:
-    /// the landscape user space takes the box's shape (within bounds), so the drawing fills it.
-    pub fn build_fitted(
-        sim: &Simulation,
-        log: &[LogEntry],
-        o: &ClusterOptions,
-        aspect: Option<f64>,
-    ) -> ClusterModel {
-        let display_ms = o.display_ms;
+    /// The drawing, with highlights read from `log` (the session's log up to the position).
+    pub fn build(sim: &Simulation, log: &[LogEntry], o: &ClusterOptions) -> ClusterModel {
         let sids: Vec<Sid> = sim.sids().collect();
-        let config = &sim.options().config;
-        let recent = Recent::scan(log, display_ms, o.fresh_ms);
+        let layout = StageLayout::new(o.size.0, o.size.1, &sids, o.grow);
+        let rects: BTreeMap<Sid, Rect> = layout.rects.iter().copied().collect();
+        let recent = Recent::scan(log, o.display_ms, o.fresh_ms);
         let down = down_looks(sim);
+        let config = &sim.options().config;
 
-        // The gauge (when shown) needs the ring's middle: expanded cards then grow only in
-        // height.
-        let gauge = if log.is_empty() {
-            None
-        } else {
-            EpochGauge::build(sim, log, display_ms, o.fresh_ms, o.fresh_ms * 4.0)
-        };
-        // Every thread of every server, then the room each card asks for.
-        let rows: Vec<Vec<ThreadRow>> = sids
+        let cards: Vec<CardModel> = layout
+            .rects
             .iter()
-            .map(|&sid| thread_rows(sim, sid, display_ms, &recent))
-            .collect();
-        let wants: Vec<CardWant> = sids
-            .iter()
-            .zip(&rows)
-            .map(|(&sid, rows)| CardWant {
-                lines: rows.iter().map(ThreadRow::lines).sum(),
-                expand: o.selected == Some(sid)
-                    || sim
-                        .peer(sid)
-                        .is_some_and(|p| p.state() == ServerState::Leading),
-                widen: gauge.is_none(),
-            })
-            .collect();
-        let placement = place_in(sids.len(), &wants, o.portrait, view_height_for(aspect));
-        let rects: BTreeMap<Sid, Rect> = sids
-            .iter()
-            .copied()
-            .zip(placement.rects.iter().copied())
-            .collect();
-        let base = placement.base;
-
-        let peers = sids
-            .iter()
-            .zip(rows)
-            .map(|(&sid, rows)| {
-                let observer = config.learner_type(sid) == Some(LearnerType::Observer);
-                let rect = rects[&sid];
-                let card = base.resized(rect.w, rect.h);
-                let mut p = peer_model(sim, sid, observer, rect, card, rows);
-                p.selected = o.selected == Some(sid);
-                p.expanded = rect.w > base.w + 0.5 || rect.h > base.h + 0.5;
-                if let Some(look) = down.get(&sid) {
-                    p.look = *look;
-                    p.info = down_info(sim, sid, *look, card);
-                }
-                p
+            .map(|(sid, rect)| {
+                let observer = config.learner_type(*sid) == Some(LearnerType::Observer);
+                let mut card = match (sim.peer(*sid), down.get(sid)) {
+                    (Some(peer), _) => up_card(sim, peer, o, &recent),
+                    (None, look) => down_card(sim, *sid, look.copied()),
+                };
+                card.sid = *sid;
+                card.observer = observer;
+                card.rect = *rect;
+                card.density = layout.density;
+                card.selected = o.selected == Some(*sid);
+                card.summary = card_summary(&card);
+                card
             })
             .collect();
 
         let links = sim
             .connections()
             .filter_map(|c| {
-                let (a, b) = (rects.get(&c.initiator)?, rects.get(&c.acceptor)?);
                 let quorum = c.channel == Channel::Quorum;
-                let (from, to) = canonical_link(c.initiator, c.acceptor, a, b, quorum, 0.0);
+                let (from, to) = link_segment(c.initiator, c.acceptor, &rects, quorum)?;
                 Some(LinkModel {
                     id: c.id.0,
                     a: c.initiator,
@@ -466,78 +411,47 @@ impl ClusterModel {
                     from,
                     to,
                     title: format!(
-                        "{} → {} {:?} connection #{} ({:?}). Click to break every connection \
-                         between {} and {}.",
+                        "{} → {}: {} connection #{} ({:?})",
                         c.initiator,
                         c.acceptor,
-                        c.channel,
+                        if quorum {
+                            "quorum (learner → leader)"
+                        } else {
+                            "election (QuorumCnxManager)"
+                        },
                         c.id.0,
-                        c.state,
-                        c.initiator,
-                        c.acceptor
+                        c.state
                     ),
                 })
             })
             .collect();
-
-        let cuts = cuts(sim, &rects);
 
         let accepts = recent
             .accepts
             .iter()
             .filter_map(|a| {
                 let (l, f) = (rects.get(&a.leader)?, rects.get(&a.learner)?);
-                let at = l.exit_toward(f.center());
                 Some(AcceptFlash {
                     key: a.index,
                     leader: a.leader,
                     learner: a.learner,
-                    at,
-                    label_at: outside(l, at, ACCEPT_LABEL_GAP),
+                    at: l.exit_toward(f.center()),
                 })
             })
             .collect();
 
-        let messages = sim
-            .in_flight()
-            .filter_map(|m| {
-                let (a, b) = (rects.get(&m.from)?, rects.get(&m.to)?);
-                let quorum = m.channel == Channel::Quorum;
-                let (from, to) = canonical_link(m.from, m.to, a, b, quorum, LANE_OFFSET);
-                let t = progress(display_ms, m.sent_at.0, m.deliver_at.0, o.reduced_motion);
-                let kind = m.message.kind().to_string();
-                let summary = m.message.summary();
-                let lines: Vec<String> = message_pill_lines(&m.message)
-                    .iter()
-                    .map(|l| truncate(l, MESSAGE_LINE_CHARS))
-                    .collect();
-                Some(MessageModel {
-                    id: m.msg,
-                    fields: message_fields(&kind, &summary, MESSAGE_FIELD_CHARS),
-                    lines,
-                    summary: format!(
-                        "{} → {}: {summary} (sent t={} ms, arrives t={} ms)",
-                        m.from, m.to, m.sent_at.0, m.deliver_at.0
-                    ),
-                    kind,
-                    quorum,
-                    at: from.lerp(to, t),
-                    selected: o.selected_msg == Some(m.msg),
-                })
-            })
-            .collect();
+        let pills = pills(sim, &rects, &layout, o);
 
         ClusterModel {
-            viewport: placement.viewport,
-            card: base,
-            peers,
+            w: layout.w,
+            h: layout.h,
+            density: layout.density,
+            cards,
             links,
-            cuts,
-            messages,
+            cuts: cuts(sim, &rects),
+            pills,
             accepts,
             headline: headline(sim),
-            gauge,
-            middle: placement.middle,
             settled: sim.sids().any(|sid| sim.peer(sid).is_some())
                 && sim
                     .sids()
@@ -547,24 +461,107 @@ impl ClusterModel {
     }
 }
 
-/// How far outside the leader's card an `accept()` label sits.
-const ACCEPT_LABEL_GAP: f64 = 20.0;
-
-/// A point `gap` beyond `at` (a point on `card`'s border), away from the card's centre; the
-/// label's baseline is lowered below a bottom edge so the text clears the card.
-fn outside(card: &Rect, at: Point, gap: f64) -> Point {
-    let c = card.center();
-    let (dx, dy) = (at.x - c.x, at.y - c.y);
-    let len = dx.hypot(dy);
-    if len == 0.0 {
-        return at;
-    }
-    let p = Point::new(at.x + dx / len * gap, at.y + dy / len * gap);
-    if dy > 0.0 {
-        Point::new(p.x, p.y + 8.0)
+/// The segment a connection (or a message on it) is drawn on, from `from`'s card to `to`'s:
+/// the Election and Quorum links of a pair sit on either side of the line between the cards.
+fn link_segment(
+    from: Sid,
+    to: Sid,
+    rects: &BTreeMap<Sid, Rect>,
+    quorum: bool,
+) -> Option<(Point, Point)> {
+    let (a, b) = (rects.get(&from)?, rects.get(&to)?);
+    // Measured in the low → high sid frame, so both directions of a pair share it.
+    let side = if quorum {
+        CHANNEL_SPLIT
     } else {
-        p
+        -CHANNEL_SPLIT
+    };
+    let offset = if from < to { side } else { -side };
+    Some(lane_between(a, b, offset))
+}
+
+/// The messages in flight, placed so their labels touch nothing.
+fn pills(
+    sim: &Simulation,
+    rects: &BTreeMap<Sid, Rect>,
+    layout: &StageLayout,
+    o: &ClusterOptions,
+) -> Vec<PillModel> {
+    struct Meta {
+        id: MsgId,
+        kind: &'static str,
+        family: &'static str,
+        quorum: bool,
+        summary: String,
     }
+    let mut inputs = Vec::new();
+    let mut metas = Vec::new();
+    for m in sim.in_flight() {
+        let quorum = m.channel == Channel::Quorum;
+        let Some((a, b)) = link_segment(m.from, m.to, rects, quorum) else {
+            continue;
+        };
+        let phase = m.message.phase();
+        let family = match phase {
+            MessagePhase::Election => "election",
+            MessagePhase::Sync => "sync",
+            MessagePhase::Broadcast => "broadcast",
+            MessagePhase::Ping => "ping",
+        };
+        let selected = o.selected_msg == Some(m.msg);
+        let priority = if selected {
+            9
+        } else {
+            match phase {
+                MessagePhase::Sync => 6,
+                MessagePhase::Broadcast => 5,
+                MessagePhase::Election => 3,
+                MessagePhase::Ping => 1,
+            }
+        };
+        let kind = m.message.kind();
+        inputs.push(PillInput {
+            id: m.msg.0,
+            lane: (m.from.0, m.to.0, quorum),
+            a,
+            b,
+            t: progress(o.display_ms, m.sent_at.0, m.deliver_at.0, o.reduced_motion),
+            text: kind.to_string(),
+            priority,
+        });
+        metas.push(Meta {
+            id: m.msg,
+            kind,
+            family,
+            quorum,
+            summary: format!(
+                "{} → {}: {} (sent t={} ms, arrives t={} ms)",
+                m.from,
+                m.to,
+                m.message.summary(),
+                m.sent_at.0,
+                m.deliver_at.0
+            ),
+        });
+    }
+    let obstacles: Vec<Rect> = layout.rects.iter().map(|(_, r)| *r).collect();
+    let placed = place_pills(&inputs, &obstacles, layout.bounds());
+    placed
+        .into_iter()
+        .zip(metas)
+        .map(|(p, m)| PillModel {
+            id: m.id,
+            kind: m.kind,
+            text: label_text(m.kind, p.more),
+            labeled: p.labeled,
+            at: p.at,
+            w: p.w,
+            family: m.family,
+            quorum: m.quorum,
+            selected: o.selected_msg == Some(m.id),
+            summary: m.summary,
+        })
+        .collect()
 }
 
 /// The partitions in force, one mark per pair (a symmetric partition once).
@@ -579,7 +576,7 @@ fn cuts(sim: &Simulation, rects: &BTreeMap<Sid, Rect>) -> Vec<CutModel> {
         let (Some(a), Some(b)) = (rects.get(&from), rects.get(&to)) else {
             continue;
         };
-        let (p, q) = link(a, b, 0.0);
+        let (p, q) = lane_between(a, b, 0.0);
         out.push(CutModel {
             from_sid: from,
             to_sid: to,
@@ -600,198 +597,252 @@ fn cuts(sim: &Simulation, rects: &BTreeMap<Sid, Rect>) -> Vec<CutModel> {
     out
 }
 
-/// The link between `from` and `to` drawn the same for both directions: a Quorum-channel link
-/// sits beside the Election one, and `lane` shifts a message to the right of its travel.
-fn canonical_link(
-    from: Sid,
-    to: Sid,
-    a: &Rect,
-    b: &Rect,
-    quorum: bool,
-    lane: f64,
-) -> (Point, Point) {
-    let side = if quorum { QUORUM_LINK_OFFSET } else { 0.0 };
-    // The channel offset is measured from the lower sid toward the higher one, so both
-    // directions of a pair share it; the lane offset is measured along the travel direction.
-    let channel_offset = if from < to { side } else { -side };
-    link(a, b, channel_offset + lane)
+/// A card's text width in px, and conservative advances per character of its fonts, so a
+/// line is shown only where it fits (never cut).
+const CARD_PAD: f64 = 12.0;
+const CHAR_13: f64 = 7.7;
+const CHAR_13_BOLD: f64 = 8.3;
+
+pub fn fits(text: &str, px: f64, char_px: f64) -> bool {
+    text.chars().count() as f64 * char_px <= px
 }
 
-/// `text` if it fits in `max` characters, cut with `…` if at least four fit, else nothing.
-fn fit_or_drop(text: &str, max: usize) -> String {
-    if max < 4 && text.chars().count() > max {
-        String::new()
-    } else {
-        truncate(text, max)
-    }
-}
-
-/// Every thread of a running server as rows, with the moment's highlights.
-fn thread_rows(sim: &Simulation, sid: Sid, display_ms: f64, recent: &Recent) -> Vec<ThreadRow> {
-    let Some(peer) = sim.peer(sid) else {
-        return Vec::new();
+/// The thread a card shows for a running server: the one that matters now.
+fn focus_thread(state: ServerState, threads: &[ThreadView]) -> Option<&ThreadView> {
+    let want = match state {
+        ServerState::Leading => ThreadId::Lead,
+        ServerState::Following => ThreadId::FollowLeader,
+        ServerState::Observing => ThreadId::ObserveLeader,
+        ServerState::Looking => ThreadId::FastLeaderElection,
     };
-    peer.threads()
+    threads
         .iter()
-        .map(|t| {
-            let mut row = ThreadRow::from_view(t, display_ms);
-            row.woken = recent.woke(sid, t.thread);
-            row.fresh = match t.thread {
+        .find(|t| t.thread == want)
+        .or_else(|| threads.first())
+}
+
+fn up_card(
+    sim: &Simulation,
+    peer: &zab::peer::QuorumPeer,
+    o: &ClusterOptions,
+    recent: &Recent,
+) -> CardModel {
+    let sid = peer.myid();
+    let threads = peer.threads();
+    let rows = vec![
+        CardRow {
+            key: "currentEpoch",
+            value: peer.current_epoch().to_string(),
+        },
+        CardRow {
+            key: "acceptedEpoch",
+            value: peer.accepted_epoch().to_string(),
+        },
+        CardRow {
+            key: "lastLoggedZxid",
+            value: peer.last_logged_zxid().short(),
+        },
+    ];
+    let focus = focus_thread(peer.state(), &threads).map(|t| {
+        let row = ThreadRow::from_view(t, o.display_ms);
+        let quorum_wait = row.blocked.as_ref().filter(|b| b.is_quorum_wait());
+        let pips = quorum_wait
+            .map(|b| {
+                let voters: Vec<Sid> = sim.options().config.voters().collect();
+                let mut pips: Vec<Pip> = voters
+                    .into_iter()
+                    .map(|v| Pip {
+                        sid: v,
+                        have: b.have.contains(&v),
+                        is_self: b.needs_self == Some(v),
+                    })
+                    .collect();
+                pips.sort_by_key(|p| (!p.is_self, !p.have, p.sid));
+                pips
+            })
+            .unwrap_or_default();
+        FocusModel {
+            thread: t.thread,
+            name: row.name.clone(),
+            brief: row.brief.clone(),
+            phase: row.phase.clone(),
+            count: quorum_wait.map(BlockedRow::count_text),
+            countdown: quorum_wait.map(|b| b.countdown.clone()),
+            left: quorum_wait.map(|b| b.left),
+            pips,
+            woken: recent.woke(sid, t.thread),
+            fresh: match t.thread {
                 ThreadId::LearnerHandler(conn) => recent.accepted(sid, conn.0),
                 _ => false,
-            };
-            row
-        })
-        .collect()
-}
-
-/// The card's info lines: the epochs and the last logged zxid, ZooKeeper's names when they
-/// fit; with the vote (the proposal while FastLeaderElection runs).
-fn info_lines(peer: &zab::peer::QuorumPeer, card: CardSize) -> Vec<String> {
-    let (ce, ae, z) = (
-        peer.current_epoch(),
-        peer.accepted_epoch(),
-        peer.last_logged_zxid().short(),
-    );
-    let e = peer.election();
-    let vote = if e.running {
-        format!("proposal {}", e.proposed_leader)
-    } else {
-        format!("vote {}", peer.current_vote().id)
-    };
-    let max = card.line_chars();
-    if card.compact {
-        let long = format!("cE {ce} · aE {ae} · zxid {z}");
-        let short = format!("cE {ce} aE {ae} {z}");
-        return vec![truncate(
-            if long.chars().count() <= max {
-                &long
-            } else {
-                &short
             },
-            max,
-        )];
+        }
+    });
+    let focus_id = focus.as_ref().map(|f| f.thread);
+    let also_waiting = threads
+        .iter()
+        .filter(|t| Some(t.thread) != focus_id)
+        .filter(|t| t.wait.as_ref().is_some_and(|w| w.is_quorum_wait()))
+        .count();
+    let state = peer.state();
+    CardModel {
+        sid,
+        observer: false,
+        look: PeerLook::of(Some(state)),
+        rect: Rect::new(0.0, 0.0, 0.0, 0.0),
+        density: Density::Full,
+        zab_state: Some(zab_state_name(peer.zab_state())),
+        rows,
+        focus,
+        note: None,
+        also_waiting,
+        selected: false,
+        summary: String::new(),
     }
-    vec![
-        truncate(&format!("currentEpoch {ce} · acceptedEpoch {ae}"), max),
-        truncate(&format!("lastLoggedZxid {z} · {vote}"), max),
-    ]
 }
 
-/// A down server's info lines: what its disk holds.
-fn down_info(sim: &Simulation, sid: Sid, look: PeerLook, card: CardSize) -> Vec<String> {
-    let max = card.line_chars();
-    if look == PeerLook::NotStarted {
-        return vec!["not started yet".to_string()];
+fn zab_state_name(z: zab::peer::ZabState) -> &'static str {
+    match z {
+        zab::peer::ZabState::Election => "ELECTION",
+        zab::peer::ZabState::Discovery => "DISCOVERY",
+        zab::peer::ZabState::Synchronization => "SYNCHRONIZATION",
+        zab::peer::ZabState::Broadcast => "BROADCAST",
     }
+}
+
+fn down_card(sim: &Simulation, sid: Sid, look: Option<PeerLook>) -> CardModel {
+    let look = look.unwrap_or(PeerLook::Crashed);
     let show = |e: Option<zab::Epoch>| e.map_or("–".to_string(), |e| e.to_string());
     let disk = sim.disk(sid).map(|d| &d.durable);
-    let (ce, ae, z) = disk.map_or(
-        ("–".to_string(), "–".to_string(), "–".to_string()),
-        |d| {
-            (
-                show(d.current_epoch),
-                show(d.accepted_epoch),
-                d.last_zxid().short(),
-            )
-        },
-    );
-    if card.compact {
-        vec![truncate(&format!("disk: cE {ce} · aE {ae} · {z}"), max)]
+    let failed = sim.status(sid) == Some(sim::ServerStatus::StartupFailed);
+    let (rows, note) = if look == PeerLook::NotStarted {
+        (Vec::new(), "not started yet".to_string())
     } else {
-        vec![
-            truncate(&format!("currentEpoch {ce} · acceptedEpoch {ae}"), max),
-            truncate(&format!("on disk · lastZxid {z} · process down"), max),
-        ]
-    }
-}
-
-/// Fit a row's texts to a card.
-fn fit_row(row: ThreadRow, card: CardSize) -> ThreadRow {
-    // A read's countdown sits at the line's end: the name stops before it.
-    let countdown = if row.countdown_inline() {
-        COUNTDOWN_W
-    } else {
-        0.0
-    };
-    let name_room =
-        ((card.w - ROW_TEXT_X - CARD_TEXT_RIGHT - countdown) / SANS_BOLD_ROW).floor() as usize;
-    let name = truncate(&row.name, name_room.max(4));
-    let phase = truncate(&row.phase, card.phase_chars(&name, row.countdown_inline()));
-    ThreadRow {
-        blocked: row.blocked.map(|b| BlockedRow {
-            short: truncate(&b.short, card.wait_chars(b.need)),
-            monitor: truncate(&b.monitor, card.wait_chars(b.need)),
-            ..b
-        }),
-        name,
-        phase,
-        ..row
-    }
-}
-
-/// Right padding of a card's text.
-const CARD_TEXT_RIGHT: f64 = 12.0;
-
-fn peer_model(
-    sim: &Simulation,
-    sid: Sid,
-    observer: bool,
-    rect: Rect,
-    card: CardSize,
-    all: Vec<ThreadRow>,
-) -> PeerModel {
-    let Some(peer) = sim.peer(sid) else {
-        return PeerModel {
-            sid,
-            observer,
-            look: PeerLook::Crashed,
-            rect,
-            card,
-            expanded: false,
-            info: Vec::new(),
-            zab_state: String::new(),
-            threads: Vec::new(),
-            hidden_threads: 0,
-            selected: false,
+        let rows = disk
+            .map(|d| {
+                vec![
+                    CardRow {
+                        key: "currentEpoch",
+                        value: show(d.current_epoch),
+                    },
+                    CardRow {
+                        key: "acceptedEpoch",
+                        value: show(d.accepted_epoch),
+                    },
+                    CardRow {
+                        key: "last zxid on disk",
+                        value: d.last_zxid().short(),
+                    },
+                ]
+            })
+            .unwrap_or_default();
+        let note = if failed {
+            "refused to start (see the log)"
+        } else {
+            "process down; its disk is kept"
         };
+        (rows, note.to_string())
     };
-    let total = all.len();
-    let needed: usize = all.iter().map(ThreadRow::lines).sum();
-    // When not all fit, one line is kept for "+N more threads".
-    let room = if needed <= card.thread_lines {
-        card.thread_lines
-    } else {
-        card.thread_lines.saturating_sub(1)
-    };
-    let mut threads = Vec::new();
-    let mut lines = 0;
-    for row in all {
-        if lines + row.lines() > room {
-            break;
-        }
-        lines += row.lines();
-        threads.push(fit_row(row, card));
-    }
-    let look = PeerLook::of(Some(peer.state()));
-    let zab = peer.zab_state().to_string();
-    let zab = if observer {
-        format!("observer · {zab}")
-    } else {
-        zab
-    };
-    PeerModel {
+    CardModel {
         sid,
-        observer,
+        observer: false,
         look,
-        rect,
-        card,
-        expanded: false,
-        info: info_lines(peer, card),
-        zab_state: fit_or_drop(&zab, card.header_chars(look.label())),
-        hidden_threads: total - threads.len(),
-        threads,
+        rect: Rect::new(0.0, 0.0, 0.0, 0.0),
+        density: Density::Full,
+        zab_state: None,
+        rows,
+        focus: None,
+        note: Some(note),
+        also_waiting: 0,
         selected: false,
+        summary: String::new(),
+    }
+}
+
+/// The card as a sentence.
+fn card_summary(c: &CardModel) -> String {
+    let mut s = format!(
+        "server {}{}: {}",
+        c.sid,
+        if c.observer { " (observer)" } else { "" },
+        c.look.label()
+    );
+    if let Some(z) = c.zab_state {
+        s += &format!(", {z}");
+    }
+    for r in &c.rows {
+        s += &format!(", {} {}", r.key, r.value);
+    }
+    if let Some(f) = &c.focus {
+        s += &format!(". {}: {}", f.name, f.phase);
+        if let (Some(count), Some(cd)) = (&f.count, &f.countdown) {
+            s += &format!(" ({count}, {cd} left)");
+        }
+    }
+    if let Some(n) = &c.note {
+        s += &format!(". {n}");
+    }
+    s
+}
+
+/// The lines a card of this density shows, in order, each fitting its width: what the
+/// component draws. Kept here so a test can check that nothing is cut.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CardLine {
+    ZabState(&'static str),
+    Row(CardRow),
+    Rule,
+    FocusName(String),
+    FocusBrief(String),
+    Wait,
+    AlsoWaiting(usize),
+    Note(String),
+}
+
+impl CardModel {
+    /// The text width inside the card.
+    pub fn text_px(&self) -> f64 {
+        self.rect.w - 2.0 * CARD_PAD
+    }
+
+    pub fn lines(&self) -> Vec<CardLine> {
+        let room = self.text_px();
+        let mut out = Vec::new();
+        let full = self.density == Density::Full;
+        let medium = self.density == Density::Medium;
+        if full {
+            if let Some(z) = self.zab_state {
+                out.push(CardLine::ZabState(z));
+            }
+        }
+        for r in &self.rows {
+            let keep = full || (medium && r.key.starts_with("last"));
+            if keep && fits(&format!("{} {}", r.key, r.value), room, CHAR_13) {
+                out.push(CardLine::Row(r.clone()));
+            }
+        }
+        if let Some(f) = &self.focus {
+            if full || medium {
+                out.push(CardLine::Rule);
+                if fits(&f.name, room, CHAR_13_BOLD) {
+                    out.push(CardLine::FocusName(f.name.clone()));
+                }
+            }
+            if fits(&f.brief, room, CHAR_13) {
+                out.push(CardLine::FocusBrief(f.brief.clone()));
+            }
+            if f.count.is_some() {
+                out.push(CardLine::Wait);
+            }
+            if full && self.also_waiting > 0 {
+                out.push(CardLine::AlsoWaiting(self.also_waiting));
+            }
+        }
+        if let Some(n) = &self.note {
+            if fits(n, room, CHAR_13) {
+                out.push(CardLine::Note(n.clone()));
+            }
+        }
+        out
     }
 }
 
@@ -808,7 +859,7 @@ pub fn down_looks(sim: &Simulation) -> BTreeMap<Sid, PeerLook> {
         .collect()
 }
 
-/// "Leader: 3 (epoch 1)" once a voter leads and a quorum follows it; otherwise what is going on.
+/// "leader: server 3 · epoch 1" once a voter leads; otherwise what is going on.
 fn headline(sim: &Simulation) -> String {
     let mut up = 0;
     let mut looking = 0;

@@ -19,6 +19,8 @@ pub enum KeyCommand {
     CrashSelected,
     RestartSelected,
     WriteSelected,
+    /// Take back the last fault (stand just before it).
+    Undo,
     /// Close the help, else the message detail, else the selection.
     Escape,
     ToggleHelp,
@@ -35,6 +37,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("c", "crash the selected server"),
     ("r", "restart the selected server"),
     ("w", "client write at the selected server"),
+    ("u", "undo the last fault (stand just before it)"),
     ("Esc", "close help, message, or selection"),
     ("?", "show or hide this help"),
 ];
@@ -59,6 +62,7 @@ pub fn command_for(key: &str, modified: bool, editing: bool) -> Option<KeyComman
         "c" | "C" => KeyCommand::CrashSelected,
         "r" | "R" => KeyCommand::RestartSelected,
         "w" | "W" => KeyCommand::WriteSelected,
+        "u" | "U" => KeyCommand::Undo,
         "Escape" | "Esc" => KeyCommand::Escape,
         "?" => KeyCommand::ToggleHelp,
         _ => return None,
@@ -121,7 +125,7 @@ mod tests {
 
     #[test]
     fn test_the_help_table_lists_each_command_once() {
-        assert_eq!(BINDINGS.len(), 8);
+        assert_eq!(BINDINGS.len(), 9);
         for (keys, what) in BINDINGS {
             assert!(!keys.is_empty() && !what.is_empty());
         }

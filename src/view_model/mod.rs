@@ -3,12 +3,14 @@
 
 pub mod cluster_model;
 pub mod epoch_gauge;
+pub mod geometry;
 pub mod inspector_model;
 pub mod keys;
 pub mod labels;
 pub mod log_model;
 pub mod message_detail;
 pub mod motion;
+pub mod pill_layout;
 pub mod recent;
-pub mod ring_layout;
 pub mod speed;
+pub mod stage_layout;

@@ -207,3 +207,63 @@ fn learner_step(thread: ThreadId, step: &LearnerStep) -> String {
         ),
     }
 }
+
+/// What a thread is doing in a few words, for a card's one line (the full sentence is
+/// [`phase`]); the wait's count and countdown are shown beside it.
+pub fn brief(t: &ThreadView) -> String {
+    match &t.phase {
+        ThreadPhase::Run { state, .. } => match state {
+            ServerState::Looking => "run: lookForLeader()".to_string(),
+            ServerState::Following => "run: followLeader()".to_string(),
+            ServerState::Leading => "run: lead()".to_string(),
+            ServerState::Observing => "run: observeLeader()".to_string(),
+        },
+        ThreadPhase::LookForLeader(ElectionPhase::Poll {
+            round, proposal, ..
+        }) => format!("round {round}: votes for {proposal}"),
+        ThreadPhase::LookForLeader(ElectionPhase::FinalizeWait { proposal, .. }) => {
+            format!("finalizeWait: {proposal} has a quorum")
+        }
+        ThreadPhase::Lead { phase, tick, .. } => match phase {
+            LeadPhase::GetEpochToPropose { .. } => "getEpochToPropose".to_string(),
+            LeadPhase::WaitForEpochAck { .. } => "waitForEpochAck".to_string(),
+            LeadPhase::WaitForNewLeaderAck { .. } => "waitForNewLeaderAck".to_string(),
+            LeadPhase::Broadcast => format!("ping loop, tick {tick}"),
+        },
+        ThreadPhase::Accept { handlers } => format!("accept(): {handlers} handlers"),
+        ThreadPhase::Handle {
+            phase,
+            sync_mode: m,
+            ..
+        } => match phase {
+            HandlerPhase::ReadLearnerInfo => "reading LearnerInfo".to_string(),
+            HandlerPhase::GetEpochToPropose { .. } => "getEpochToPropose".to_string(),
+            HandlerPhase::ReadAckEpoch => "reading ACKEPOCH".to_string(),
+            HandlerPhase::WaitForEpochAck { .. } => "waitForEpochAck".to_string(),
+            HandlerPhase::ReadNewLeaderAck => format!("sent {}; reading ACK", sync_mode(*m)),
+            HandlerPhase::WaitForNewLeaderAck { .. } => "waitForNewLeaderAck".to_string(),
+            HandlerPhase::WaitForStartup => "waitForStartup".to_string(),
+            HandlerPhase::Running => "serving the learner".to_string(),
+        },
+        ThreadPhase::Learn(step) => match *step {
+            LearnerStep::ConnectToLeader {
+                leader,
+                tries,
+                sleeping,
+            } => {
+                if sleeping {
+                    format!("connect to {leader}: retry {tries}")
+                } else {
+                    format!("connect to {leader}: try {tries}")
+                }
+            }
+            LearnerStep::RegisterWithLeader => "registerWithLeader".to_string(),
+            LearnerStep::AwaitSyncMode => "sync: reading DIFF/TRUNC/SNAP".to_string(),
+            LearnerStep::Sync { mode, .. } => format!("syncWithLeader: {}", sync_mode(mode)),
+            LearnerStep::NewLeaderFsync { .. } => "NEWLEADER: fsync first".to_string(),
+            LearnerStep::AwaitUpToDate => "NEWLEADER acked; to UPTODATE".to_string(),
+            LearnerStep::ProcessPacket { leader, .. } => format!("following {leader}"),
+        },
+        ThreadPhase::Fsync { txns, .. } => format!("fsync of {txns} txn(s)"),
+    }
+}

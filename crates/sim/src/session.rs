@@ -599,6 +599,48 @@ impl Session {
         Ok(forked)
     }
 
+    /// The last action at or before the position, which [`Session::undo`] would take back.
+    pub fn last_action(&self) -> Option<&(u64, UserAction)> {
+        let pos = self.sim.steps();
+        let k = self.spec.actions.partition_point(|(s, _)| *s <= pos);
+        k.checked_sub(1).and_then(|i| self.spec.actions.get(i))
+    }
+
+    /// Take back the last action at or before the position: stand just before it, as if it
+    /// had never happened (it and the explored future after it are dropped, as a fork drops
+    /// them). Returns what was undone.
+    pub fn undo(&mut self) -> Option<(u64, UserAction)> {
+        let pos = self.sim.steps();
+        let k = self.spec.actions.partition_point(|(s, _)| *s <= pos);
+        let undone = self.spec.actions.get(k.checked_sub(1)?)?.clone();
+        let step = undone.0;
+        self.spec.actions.truncate(k - 1);
+        // A checkpoint at `step` holds the state after that step's actions: keep only earlier
+        // ones. Step 0's checkpoint is rebuilt when an action at step 0 goes.
+        self.checkpoints.retain(|(s, _)| *s < step);
+        if self.checkpoints.is_empty() {
+            let mut sim = self.spec.build().expect("the spec built this session");
+            self.log = sim.drain_log();
+            self.sim = sim;
+            self.explored = 0;
+            self.apply_due_actions()
+                .expect("the remaining actions were checked when first applied");
+            self.checkpoints.push((0, self.sim.clone()));
+        } else {
+            let (cp_step, cp) = self.checkpoints.last().expect("checked non-empty").clone();
+            self.sim = cp;
+            self.log.truncate(self.sim.log_len() as usize);
+            self.explored = cp_step;
+        }
+        while self.sim.steps() < step {
+            if !self.step() {
+                break;
+            }
+        }
+        self.explored = self.sim.steps();
+        Some(undone)
+    }
+
     /// Keep the state at `step`, thinning the checkpoints when there are too many.
     fn push_checkpoint(&mut self, step: u64) {
         self.checkpoints.push((step, self.sim.clone()));

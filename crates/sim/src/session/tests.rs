@@ -338,3 +338,37 @@ fn test_checkpoints_thin_out_and_seeks_stay_exact() {
         assert_eq!(s.trace_hash(), fresh.trace_hash(), "at {target}");
     }
 }
+
+// Issue 10: a destructive click can be undone. Undo stands just before the last fault, with
+// the same state a run that never had it reaches, and the fault is gone from the spec.
+#[test]
+fn test_undo_takes_back_the_last_fault_exactly() {
+    for at in [0_u64, 1_500, 2_000] {
+        let mut s = Session::new(RunSpec::new(5, 3, 0)).expect("valid");
+        s.seek(at);
+        let cut = UserAction::Partition {
+            from: Sid(1),
+            to: Sid(2),
+            direction: crate::network::Direction::Both,
+        };
+        s.act(cut.clone())
+            .expect("a partition can start at any step");
+        s.seek(at + 700);
+        let undone = s.undo().expect("there is a fault to undo");
+        assert_eq!(undone, (at, cut));
+        assert_eq!(s.position(), at);
+        assert!(s.spec().actions.is_empty());
+        assert_eq!(s.explored(), at, "the future after the fault is dropped");
+        let mut clean = Session::new(RunSpec::new(5, 3, 0)).expect("valid");
+        clean.seek(at);
+        assert_eq!(s.trace_hash(), clean.trace_hash(), "undo at {at}");
+        s.seek(at + 700);
+        clean.seek(at + 700);
+        assert_eq!(
+            s.trace_hash(),
+            clean.trace_hash(),
+            "and the run goes on as if never done"
+        );
+        assert_eq!(s.undo(), None, "nothing left to undo");
+    }
+}
