@@ -48,6 +48,9 @@ pub enum Action {
     Act(UserAction),
     /// Select a server for the inspector (`None` clears).
     Select(Option<Sid>),
+    /// Take back the last fault at or before the position (`Session::undo`): stand just
+    /// before it, as if it had never happened.
+    Undo,
     /// Pick a message (a pill on the wire, an arrow of the diagram): every view shows it.
     SelectMessage(Option<MsgId>),
     /// Show only the log entries concerning this server.
@@ -258,6 +261,7 @@ impl UiState {
                 };
             }
             Action::Act(a) => self.fault(a),
+            Action::Undo => self.undo(),
             Action::Select(sid) => self.selected = sid,
             Action::SelectMessage(m) => self.selected_msg = m,
             Action::FilterLog(sid) => self.log_filter = sid,
@@ -295,6 +299,7 @@ impl UiState {
                 (Some(sid), Some(true)) => Action::Act(UserAction::Write(sid)),
                 _ => return,
             },
+            KeyCommand::Undo => Action::Undo,
             KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
             KeyCommand::Escape if self.selected_msg.is_some() => Action::SelectMessage(None),
             KeyCommand::Escape => Action::Select(None),
@@ -356,6 +361,26 @@ impl UiState {
             drop(session);
             self.version += 1;
         }
+    }
+
+    fn undo(&mut self) {
+        let Run::Running { session } = &self.run else {
+            return;
+        };
+        let mut session = session.borrow_mut();
+        if session.undo().is_some() {
+            self.display_ms = session.sim().now().0 as f64;
+            self.refused = None;
+            self.playing = false;
+            drop(session);
+            self.version += 1;
+        }
+    }
+
+    /// The last fault Undo would take back, in words.
+    pub fn undoable(&self) -> Option<String> {
+        let s = self.session()?;
+        s.last_action().map(|(_, a)| describe::user_action(a))
     }
 
     /// Apply a fault at the display clock: bring the world to that time, act there (recorded

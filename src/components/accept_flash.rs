@@ -1,5 +1,5 @@
 //! The LearnerCnxAcceptor's accept(): a ring bursting where a learner's Quorum connection
-//! meets the leader's card, with the word `accept()`. Keyed by the Accept's log index, so each
+//! meets the leader's card (the event log says it in words). Keyed by the Accept's log index, so each
 //! accept plays its one-shot animation once (and nothing runs afterwards).
 
 use crate::view_model::cluster_model::AcceptFlash;
@@ -19,9 +19,6 @@ pub fn AcceptFlashView(props: &AcceptFlashViewProps) -> Html {
             <title>{ format!("LearnerCnxAcceptor on {} accepted {}'s connection: a new LearnerHandler", f.leader, f.learner) }</title>
             <circle class="accept-flash__ring" cx={x.clone()} cy={y.clone()} r="16" />
             <circle class="accept-flash__dot" cx={x} cy={y} r="5" />
-            <text class="accept-flash__label" x={format!("{:.1}", f.label_at.x)} y={format!("{:.1}", f.label_at.y)} text-anchor="middle">
-                { format!("accept() ← {}", f.learner) }
-            </text>
         </g>
     }
 }

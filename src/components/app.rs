@@ -5,8 +5,10 @@ use crate::browser;
 use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
+use crate::components::epoch_gauge::EpochGaugeView;
 use crate::components::error_page::ErrorPage;
 use crate::components::event_log::EventLog;
+use crate::components::fault_bar::FaultBar;
 use crate::components::help_overlay::HelpOverlay;
 use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
@@ -17,10 +19,11 @@ use crate::components::embed_frame::EmbedApp;
 use crate::components::run_bar::RunBar;
 use crate::components::space_time::SpaceTime;
 use crate::components::timeline::Timeline;
-use crate::hooks::{use_box_aspect, use_keyboard, use_media_query, use_sim_driver};
+use crate::hooks::{use_box_size, use_keyboard, use_media_query, use_sim_driver};
 use crate::state::{Action, UiState};
 use crate::time_travel;
-use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
+use crate::view_model::cluster_model::{ClusterModel, ClusterOptions, PeerLook};
+use crate::view_model::epoch_gauge::EpochGauge;
 use crate::view_model::inspector_model::InspectorModel;
 use crate::view_model::labels::{clock_label, ensemble_label};
 use crate::view_model::log_model::{log_lines_of_kinds, LOG_LINES};
@@ -60,11 +63,12 @@ pub fn App(props: &AppProps) -> Html {
     let reduced_motion = *use_memo((), |_| browser::prefers_reduced_motion());
     use_sim_driver(state.wants_frames(), state.dispatcher());
     use_keyboard(state.dispatcher());
-    // Phones get the two-column drawing (its text stays legible at 390 px).
+    // On a phone the drawing may grow taller than its box (the page scrolls) instead of
+    // shrinking its text.
     let portrait = use_media_query("(max-width: 700px)");
-    // The drawing takes the shape of the box it is shown in.
-    let cluster_node = use_node_ref();
-    let cluster_aspect = use_box_aspect(cluster_node.clone());
+    // The drawing is laid out in its box's own pixels.
+    let stage_node = use_node_ref();
+    let stage_size = use_box_size(stage_node.clone());
 
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -122,15 +126,22 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     // The drawing is rebuilt only when what it shows changed: the simulation (version), the
-    // display clock, the selections, the layout. Other renders (a log filter, a diagram
-    // hover, the help dialog) reuse it.
+    // display clock, the selections, the box. Other renders (a log filter, a diagram hover,
+    // the help dialog) reuse it.
     let cluster = {
         let options = ClusterOptions {
             display_ms: state.display_ms,
+            // A phone's drawing is as wide as its box and as tall as its cards need (the page
+            // scrolls); elsewhere it fills its box.
+            size: match (stage_size, portrait) {
+                (Some((w, _)), true) => (w, w * 1.05),
+                (Some(size), false) => size,
+                (None, _) => (840.0, 600.0),
+            },
+            grow: portrait,
             reduced_motion,
             selected: state.selected,
             selected_msg: state.selected_msg,
-            portrait,
             fresh_ms: fresh_window_ms(state.speed.factor()),
         };
         let deps = (
@@ -139,7 +150,7 @@ pub fn App(props: &AppProps) -> Html {
             options.selected,
             options.selected_msg,
             portrait,
-            cluster_aspect.map(f64::to_bits),
+            stage_size.map(|(w, h)| (w.to_bits(), h.to_bits())),
             options.fresh_ms.to_bits(),
             state.building.is_some(),
         );
@@ -151,12 +162,25 @@ pub fn App(props: &AppProps) -> Html {
             }
             let sim = state.sim()?;
             let session = state.session()?;
-            Some(Rc::new(ClusterModel::build_fitted(
-                &sim,
-                session.log(),
-                &options,
-                cluster_aspect,
-            )))
+            Some(Rc::new(ClusterModel::build(&sim, session.log(), &options)))
+        })
+    };
+    // The leader's epoch wait, for the panel beside the drawing.
+    let gauge = {
+        let deps = (
+            state.version,
+            state.display_ms.to_bits(),
+            state.building.is_some(),
+        );
+        let (state, fresh) = (state.clone(), fresh_window_ms(state.speed.factor()));
+        use_memo(deps, move |_| {
+            let sim = state.sim()?;
+            let session = state.session()?;
+            let log = session.log();
+            if log.is_empty() || state.building.is_some() {
+                return None;
+            }
+            EpochGauge::build(&sim, log, state.display_ms, fresh, fresh * 4.0)
         })
     };
     if let Some((done, of, target)) = state.build_progress() {
@@ -184,7 +208,20 @@ pub fn App(props: &AppProps) -> Html {
         .selected_msg
         .and_then(|id| MessageDetail::build(&sim, full_log, id, state.display_ms));
     drop(session);
-    let partitioned = !cluster.cuts.is_empty();
+    let partitions: Vec<String> = cluster
+        .cuts
+        .iter()
+        .map(|c| match c.direction {
+            sim::network::Direction::Both => format!("partition {} ↮ {}", c.from_sid, c.to_sid),
+            sim::network::Direction::OneWay => format!("partition {} ↛ {}", c.from_sid, c.to_sid),
+        })
+        .collect();
+    let crashed: Vec<Sid> = cluster
+        .cards
+        .iter()
+        .filter(|c| c.look == PeerLook::Crashed)
+        .map(|c| c.sid)
+        .collect();
     let inspector = state
         .selected
         .and_then(|sid| InspectorModel::build(&sim, sid, state.display_ms));
@@ -207,15 +244,24 @@ pub fn App(props: &AppProps) -> Html {
             <RunBar scenario={state.scenario()} seed={state.seed} voters={state.voters}
                 observers={state.observers} link={travel.link.clone()} file_stem={travel.file_stem.clone()}
                 export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
-            if let Some(why) = &state.refused {
-                <p class="app__refused" role="status">{ format!("Not done: {why}.") }</p>
-            }
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">
-                    <ClusterView model={cluster} on_action={on_action.clone()} node={cluster_node} />
-                    <Legend {partitioned} on_action={on_action.clone()} />
+                    <div class="app__caption">
+                        <p class="app__headline" role="status">{ &cluster.headline }</p>
+                        <FaultBar {partitions} {crashed} undo={state.undoable()} on_action={on_action.clone()} />
+                        if let Some(why) = &state.refused {
+                            <p class="app__refused" role="status">{ format!("Not done: {why}.") }</p>
+                        }
+                    </div>
+                    <div class="app__drawing" ref={stage_node}>
+                        <ClusterView model={cluster.clone()} on_action={on_action.clone()} />
+                    </div>
+                    <Legend in_flight={cluster.in_flight()} labeled={cluster.labeled()} />
                 </section>
                 <aside class="app__side">
+                    if let Some(g) = gauge.as_ref().clone() {
+                        <EpochGaugeView gauge={g} />
+                    }
                     if let Some(detail) = message {
                         <MessagePanel key={detail.id.0} detail={detail.clone()} on_action={on_action.clone()} />
                     }

@@ -6,7 +6,7 @@
 use crate::browser;
 use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
-use crate::hooks::use_sim_driver;
+use crate::hooks::{use_box_size, use_sim_driver};
 use crate::state::Action;
 use crate::time_travel::TravelAction;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
@@ -34,6 +34,9 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         let dispatcher = state.dispatcher();
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
+    // Laid out in its own box's pixels: a small frame shows less, never smaller text.
+    let stage_node = use_node_ref();
+    let stage_size = use_box_size(stage_node.clone());
 
     let Some(sim) = state.sim() else {
         return html! {
@@ -44,15 +47,16 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
     };
     let session = state.session();
     let log = session.as_ref().map_or(&[][..], |s| s.log());
-    let cluster = Rc::new(ClusterModel::build_with(
+    let cluster = Rc::new(ClusterModel::build(
         &sim,
         log,
         &ClusterOptions {
             display_ms: state.display_ms,
+            size: stage_size.unwrap_or((780.0, 320.0)),
+            grow: false,
             reduced_motion,
             selected: state.selected,
             selected_msg: state.selected_msg,
-            portrait: false,
             fresh_ms: fresh_window_ms(state.speed.factor()),
         },
     ));
@@ -110,7 +114,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             if let Some((done, of, target)) = state.build_progress() {
                 <BuildProgress {done} {of} {target} />
             }
-            <div class="embed__stage">
+            <div class="embed__stage" ref={stage_node}>
                 <ClusterView model={cluster} on_action={on_action.clone()} />
             </div>
             <div class="embed__controls" role="toolbar" aria-label="Simulation controls">

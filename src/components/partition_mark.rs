@@ -1,5 +1,6 @@
-//! A partition between two servers: a red dashed cut across their link with a ✕ in the
-//! middle; a one-way partition points the way packets are lost.
+//! A partition between two servers: a red dashed cut across their link with a cross in the
+//! middle (a shape, not a glyph: no text to collide with); a one-way partition points the way
+//! packets are lost.
 
 use crate::view_model::cluster_model::CutModel;
 use sim::network::Direction;
@@ -22,10 +23,10 @@ pub fn PartitionMark(props: &PartitionMarkProps) -> Html {
             <line class="cut__line" x1={format!("{:.1}", c.from.x)} y1={format!("{:.1}", c.from.y)}
                 x2={format!("{:.1}", c.to.x)} y2={format!("{:.1}", c.to.y)}
                 marker-end={if c.direction == Direction::OneWay { "url(#arrow-cut)" } else { "" }} />
-            <circle class="cut__badge" cx={format!("{:.1}", mid.x)} cy={format!("{:.1}", mid.y)} r="10" />
-            <text class="cut__x" x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y + 4.5)} text-anchor="middle">
-                { if c.direction == Direction::OneWay { "↛" } else { "✕" } }
-            </text>
+            <g transform={format!("translate({:.1} {:.1})", mid.x, mid.y)}>
+                <circle class="cut__badge" r="10" />
+                <path class="cut__x" d="M -4.5 -4.5 L 4.5 4.5 M 4.5 -4.5 L -4.5 4.5" />
+            </g>
         </g>
     }
 }

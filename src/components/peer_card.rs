@@ -1,30 +1,33 @@
-//! One server on the ring: its sid, `ServerState` (colour and chip), ZabState, its epochs and
-//! lastLoggedZxid, and its threads as rows. The leader's card and the selected one grow to
-//! show every thread.
+//! One server's card: its sid and `ServerState` (colour and badge), then what matters now at
+//! the card's density — ZabState, the epochs, lastLoggedZxid, and the one thread that is
+//! blocked or active with its wait. Every thread is in the side panel when the card is picked.
+//! Drawn in CSS pixels: every text is 12 px or more, and a line is drawn only if it fits.
 
-use crate::components::thread_row::ThreadRowView;
 use crate::state::Action;
-use crate::view_model::cluster_model::PeerModel;
-use crate::view_model::ring_layout::{
-    CARD_PAD, HEADER_BASELINE, HEADER_TEXT_X, INFO_LINE_1, INFO_LINE_2, ROW_H,
-};
+use crate::view_model::cluster_model::{CardLine, CardModel, FocusModel};
+use crate::view_model::stage_layout::Density;
 use yew::prelude::*;
 
-/// Text stops this far left of the card's right edge.
-const CONTENT_INSET: f64 = 7.0;
+const PAD: f64 = 12.0;
+const HEADER_Y: f64 = 23.0;
+const FIRST_LINE_Y: f64 = 43.0;
+const LINE_H: f64 = 17.0;
+const RULE_H: f64 = 8.0;
+/// The state badge's text (12 px bold capitals) and its padding.
+const BADGE_CHAR: f64 = 8.6;
+const BADGE_PAD: f64 = 14.0;
 
 #[derive(Properties, PartialEq)]
 pub struct PeerCardProps {
-    pub peer: PeerModel,
+    pub card: CardModel,
     pub on_action: Callback<Action>,
 }
 
 #[component]
 pub fn PeerCard(props: &PeerCardProps) -> Html {
-    let PeerCardProps { peer, on_action } = props;
-    let card = peer.card;
-    let sid = peer.sid;
-    let selected = peer.selected;
+    let PeerCardProps { card, on_action } = props;
+    let sid = card.sid;
+    let selected = card.selected;
     let onclick = on_action.reform(move |e: MouseEvent| {
         e.stop_propagation();
         Action::Select((!selected).then_some(sid))
@@ -32,74 +35,159 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
     let onkeydown = {
         let on_action = on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
+            if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
                 on_action.emit(Action::Select((!selected).then_some(sid)));
             }
         })
     };
-    let (x, y, w, h) = (peer.rect.x, peer.rect.y, card.w, card.h);
+    let (x, y, w, h) = (card.rect.x, card.rect.y, card.rect.w, card.rect.h);
+    let state = card.look.label();
+    let badge_w = BADGE_PAD + BADGE_CHAR * state.chars().count() as f64;
     let class = classes!(
         "peer-card",
-        format!("peer-card--{}", peer.look.modifier()),
-        peer.selected.then_some("peer-card--selected"),
-        peer.observer.then_some("peer-card--observer"),
-        peer.expanded.then_some("peer-card--expanded"),
-        card.tiny.then_some("peer-card--tiny"),
-    );
-    let state = peer.look.label();
-    let chip_w = card.chip_width(state);
-    let label = format!(
-        "server {sid}, {state}{}",
-        if peer.observer { ", observer" } else { "" }
+        format!("peer-card--{}", card.look.modifier()),
+        format!("peer-card--{}", card.density.modifier()),
+        card.selected.then_some("peer-card--selected"),
+        card.observer.then_some("peer-card--observer"),
     );
 
-    let info_ys = [INFO_LINE_1, INFO_LINE_2];
-    let info = peer.info.iter().zip(info_ys).enumerate().map(|(i, (line, ly))| {
-        html! {
-            <text class={classes!("peer-card__line", (i > 0).then_some("peer-card__line--muted"))}
-                x={CARD_PAD.to_string()} y={ly.to_string()}>{ line }</text>
-        }
-    });
-    let mut rows = Vec::new();
-    let mut line_y = card.rows_top();
-    for t in &peer.threads {
-        let lines = t.lines() as f64;
-        rows.push(html! { <ThreadRowView key={format!("{:?}", t.thread)} row={t.clone()} y={line_y} {w} /> });
-        line_y += ROW_H * lines;
+    let mut y_at = FIRST_LINE_Y;
+    let mut lines = Vec::new();
+    for line in card.lines() {
+        let (node, advance) = line_view(&line, card, y_at, w);
+        lines.push(node);
+        y_at += advance;
     }
-    let more = (peer.hidden_threads > 0).then(|| {
-        html! {
-            <text class="peer-card__more" x={CARD_PAD.to_string()} y={line_y.to_string()}>
-                { format!("+{} more thread{} — select to see all", peer.hidden_threads,
-                    if peer.hidden_threads == 1 { "" } else { "s" }) }
-            </text>
-        }
-    });
 
     html! {
         <g {class} transform={format!("translate({x:.1} {y:.1})")} {onclick} {onkeydown}
-            tabindex="0" role="button" aria-label={label} aria-pressed={peer.selected.to_string()}
+            tabindex="0" role="button" aria-label={card.summary.clone()} aria-pressed={card.selected.to_string()}
             data-sid={sid.to_string()} data-state={state}>
-            <title>{ format!("Server {sid}{}: click to inspect", if peer.observer { " (observer)" } else { "" }) }</title>
-            <rect class="peer-card__shadow" x="1" y="3" width={w.to_string()} height={h.to_string()} rx="12" />
-            <rect class="peer-card__box" width={w.to_string()} height={h.to_string()} rx="12" />
-            <rect class="peer-card__band" width="5" height={(h - 24.0).to_string()} x="0" y="12" rx="2.5" />
-            <text class="peer-card__sid" x={CARD_PAD.to_string()} y={HEADER_BASELINE.to_string()}>{ sid.to_string() }</text>
-            <rect class="peer-card__chip" x={(w - CARD_PAD - chip_w).to_string()} y="10" width={chip_w.to_string()} height="21" rx="10.5" />
-            <text class="peer-card__state" x={(w - CARD_PAD - chip_w / 2.0).to_string()} y="24.5" text-anchor="middle">{ state }</text>
-            // A nested <svg> clips its content: text that a font renders wider than the
-            // view-model's estimate stops at the card's inner edge instead of spilling out.
-            <svg class="peer-card__content" width={(w - CONTENT_INSET).to_string()} height={h.to_string()}>
-                <text class="peer-card__role" x={HEADER_TEXT_X.to_string()} y={(HEADER_BASELINE - 1.0).to_string()}>{ &peer.zab_state }</text>
-                { for info }
-                if !peer.look.is_down() {
-                    <line class="peer-card__rule" x1={CARD_PAD.to_string()} x2={(w - CARD_PAD).to_string()}
-                        y1={card.rule_y().to_string()} y2={card.rule_y().to_string()} />
-                    { for rows }
-                    { more.unwrap_or_default() }
+            <title>{ format!("{} — click for every thread, its disk and its faults", card.summary) }</title>
+            <rect class="peer-card__box" width={fmt(w)} height={fmt(h)} rx="10" />
+            <rect class="peer-card__band" width="5" height={fmt(h - 20.0)} x="0" y="10" rx="2.5" />
+            <text class="peer-card__sid" x={fmt(PAD)} y={fmt(HEADER_Y)}>
+                { sid.to_string() }
+                if card.observer {
+                    <tspan class="peer-card__observer" dx="6">{ "observer" }</tspan>
                 }
-            </svg>
+            </text>
+            <rect class="peer-card__badge" x={fmt(w - PAD - badge_w)} y="9" width={fmt(badge_w)} height="20" rx="10" />
+            <text class="peer-card__state" x={fmt(w - PAD - badge_w / 2.0)} y="23.5" text-anchor="middle">{ state }</text>
+            { for lines }
         </g>
     }
+}
+
+/// One line of a card at baseline `y`, and how far the next line goes down.
+fn line_view(line: &CardLine, card: &CardModel, y: f64, w: f64) -> (Html, f64) {
+    let right = w - PAD;
+    match line {
+        CardLine::ZabState(z) => (
+            html! {
+                <text class="peer-card__line" x={fmt(PAD)} y={fmt(y)}>
+                    <tspan class="peer-card__key">{ "ZabState " }</tspan>
+                    <tspan class="peer-card__zab">{ *z }</tspan>
+                </text>
+            },
+            LINE_H,
+        ),
+        CardLine::Row(r) => (
+            html! {
+                <>
+                    <text class="peer-card__line peer-card__key" x={fmt(PAD)} y={fmt(y)}>{ r.key }</text>
+                    <text class="peer-card__line peer-card__value" x={fmt(right)} y={fmt(y)} text-anchor="end">{ &r.value }</text>
+                </>
+            },
+            LINE_H,
+        ),
+        CardLine::Rule => (
+            html! {
+                <line class="peer-card__rule" x1={fmt(PAD)} x2={fmt(right)} y1={fmt(y - 11.0)} y2={fmt(y - 11.0)} />
+            },
+            RULE_H,
+        ),
+        CardLine::FocusName(name) => {
+            let focus = card.focus.as_ref();
+            (
+                html! {
+                    <>
+                        if let Some(k) = focus.and_then(|f| f.woken) {
+                            <rect key={k} class="peer-card__woken" x={fmt(PAD - 5.0)} y={fmt(y - 14.0)}
+                                width={fmt(w - 2.0 * PAD + 10.0)} height={fmt(LINE_H * 2.0 + 4.0)} rx="5" />
+                        }
+                        <text class="peer-card__line peer-card__thread" x={fmt(PAD)} y={fmt(y)}
+                            data-thread={name.clone()}>{ name }</text>
+                    </>
+                },
+                LINE_H,
+            )
+        }
+        CardLine::FocusBrief(brief) => (
+            html! {
+                <text class="peer-card__line peer-card__brief" x={fmt(PAD)} y={fmt(y)}>
+                    <title>{ card.focus.as_ref().map(|f| f.phase.clone()).unwrap_or_default() }</title>
+                    { brief }
+                </text>
+            },
+            LINE_H,
+        ),
+        CardLine::Wait => match card.focus.as_ref() {
+            Some(f) => (wait_view(f, y, right, card.density), LINE_H),
+            None => (Html::default(), 0.0),
+        },
+        CardLine::AlsoWaiting(n) => (
+            html! {
+                <text class="peer-card__line peer-card__also" x={fmt(PAD)} y={fmt(y)}>
+                    { format!("+{n} more waiting · pick to see") }
+                </text>
+            },
+            LINE_H,
+        ),
+        CardLine::Note(n) => (
+            html! { <text class="peer-card__line peer-card__note" x={fmt(PAD)} y={fmt(y)}>{ n }</text> },
+            LINE_H,
+        ),
+    }
+}
+
+/// A quorum wait: one pip per voter (the server's own first, ringed), `2 of 3`, and the time
+/// left with a shrinking ring.
+fn wait_view(f: &FocusModel, y: f64, right: f64, density: Density) -> Html {
+    const PIP: f64 = 11.0;
+    let show_pips = density != Density::Compact;
+    let pips_w = if show_pips {
+        f.pips.len() as f64 * PIP
+    } else {
+        0.0
+    };
+    let left = f.left.unwrap_or(0.0);
+    let ring = 2.0 * std::f64::consts::PI * 6.0;
+    html! {
+        <g class="peer-card__wait">
+            if show_pips {
+                { for f.pips.iter().enumerate().map(|(i, p)| html! {
+                    <circle class={classes!("pip", p.have.then_some("pip--have"), p.is_self.then_some("pip--self"))}
+                        cx={fmt(PAD + 5.0 + i as f64 * PIP)} cy={fmt(y - 4.5)} r="4.5">
+                        <title>{ format!("server {}{}: {}", p.sid, if p.is_self { " (itself)" } else { "" },
+                            if p.have { "in the set" } else { "not yet" }) }</title>
+                    </circle>
+                }) }
+            }
+            <text class="peer-card__line peer-card__count" x={fmt(PAD + pips_w + 4.0)} y={fmt(y)}>
+                { f.count.clone().unwrap_or_default() }
+            </text>
+            <text class="peer-card__line peer-card__countdown" x={fmt(right - 18.0)} y={fmt(y)} text-anchor="end">
+                { f.countdown.clone().unwrap_or_default() }
+            </text>
+            <circle class="peer-card__ring-bed" cx={fmt(right - 6.0)} cy={fmt(y - 4.5)} r="6" />
+            <circle class="peer-card__ring" cx={fmt(right - 6.0)} cy={fmt(y - 4.5)} r="6"
+                stroke-dasharray={format!("{:.2} {:.2}", ring * left, ring)} />
+        </g>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
 }

@@ -7,7 +7,7 @@ mod use_sim_driver;
 mod use_visible;
 mod use_width;
 
-pub use use_box::use_box_aspect;
+pub use use_box::use_box_size;
 pub use use_keyboard::use_keyboard;
 pub use use_media::use_media_query;
 pub use use_sim_driver::{active_frame_loops, use_sim_driver};

@@ -1,5 +1,5 @@
-//! The shape (width / height) of an element's box, kept current by a `ResizeObserver` (no
-//! polling). The cluster drawing takes its box's shape, so it fills the stage at any size.
+//! The size of an element's box in CSS px, kept current by a `ResizeObserver` (no polling).
+//! The cluster drawing is laid out in that box's own pixels, so its text is never scaled.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -7,18 +7,19 @@ use yew::prelude::*;
 
 type ResizeClosure = Closure<dyn FnMut(js_sys::Array)>;
 
-/// `node`'s width / height, once it is laid out (`None` before, or while it has no size).
+/// `node`'s content width and height, whole pixels, once it is laid out (`None` before, or
+/// while it has no size).
 #[hook]
-pub fn use_box_aspect(node: NodeRef) -> Option<f64> {
-    let aspect = use_state(|| None::<f64>);
+pub fn use_box_size(node: NodeRef) -> Option<(f64, f64)> {
+    let size = use_state(|| None::<(f64, f64)>);
     {
-        let aspect = aspect.clone();
+        let size = size.clone();
         use_effect_with(node, move |node| {
             let watch = node.cast::<web_sys::Element>().and_then(|el| {
                 let report = move |w: f64, h: f64| {
-                    let a = (w > 0.0 && h > 0.0).then(|| (w / h * 100.0).round() / 100.0);
-                    if *aspect != a {
-                        aspect.set(a);
+                    let s = (w > 0.0 && h > 0.0).then(|| (w.floor(), h.floor()));
+                    if *size != s {
+                        size.set(s);
                     }
                 };
                 report(f64::from(el.client_width()), f64::from(el.client_height()));
@@ -40,5 +41,5 @@ pub fn use_box_aspect(node: NodeRef) -> Option<f64> {
             }
         });
     }
-    *aspect
+    *size
 }
