@@ -25,7 +25,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         return html! {
             <section class="panel inspector inspector--empty" aria-label="Inspector">
                 <p class="inspector__hint">
-                    { "Click a server to inspect its disk, memory and threads and to inject faults at it. Click a message for every field; click a connection line to break it. Press " }
+                    { "Click a server to see its disk, memory and threads, and to crash it, restart it, write to it or cut it off. Click a message for every field, and to drop or delay it. Every fault can be undone (" }<kbd>{ "u" }</kbd>{ "). Press " }
                     <kbd>{ "?" }</kbd>{ " for keys." }
                 </p>
             </section>
@@ -82,6 +82,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 
     html! {
         <section class="panel inspector" aria-label="Inspector">
+            // The head and the faults stay in view while the rest scrolls under them.
+            <div class="inspector__controls">
             <div class="inspector__head">
                 <h2 class="inspector__title">{ format!("Server {sid}") }</h2>
                 <span class={classes!("state-chip", format!("state-chip--{}", m.look.modifier()))}>{ m.look.label() }</span>
@@ -95,6 +97,16 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     title="Start the process again from its disk (r)">{ "Restart" }</button>
                 <button class={classes!("btn", "inspector__write")} onclick={write} disabled={!m.up}
                     title="A client creates a znode at this server (w)">{ "Client write" }</button>
+            </div>
+            <div class="inspector__tools" role="group" aria-label="Partition">
+                <span class="inspector__tool-label">{ "partition" }</span>
+                <button class={classes!("btn", "btn--small", "inspector__way", (*one_way).then_some("btn--on"))}
+                    onclick={toggle_way} aria-pressed={(*one_way).to_string()}
+                    title="Symmetric (both ways) or one-way (only this server's packets are lost)">
+                    { if *one_way { "one-way" } else { "both ways" } }
+                </button>
+                { for partition_buttons }
+            </div>
             </div>
 
             <h3 class="inspector__subtitle">{ "Disk" }</h3>
@@ -162,15 +174,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             <div class="inspector__tools">
                 { for break_buttons }
-            </div>
-            <div class="inspector__tools" role="group" aria-label="Partition">
-                <span class="inspector__tool-label">{ "partition" }</span>
-                <button class={classes!("btn", "btn--small", "inspector__way", (*one_way).then_some("btn--on"))}
-                    onclick={toggle_way} aria-pressed={(*one_way).to_string()}
-                    title="Symmetric (both ways) or one-way (only this server's packets are lost)">
-                    { if *one_way { "one-way" } else { "both ways" } }
-                </button>
-                { for partition_buttons }
             </div>
             if !m.partitions.is_empty() {
                 <div class="inspector__tools">

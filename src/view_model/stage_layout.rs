@@ -36,7 +36,7 @@ impl Density {
         match self {
             Density::Full => (252.0, 176.0),
             Density::Medium => (212.0, 124.0),
-            Density::Compact => (176.0, 72.0),
+            Density::Compact => (156.0, 72.0),
         }
     }
 
@@ -80,6 +80,13 @@ impl StageLayout {
                     rects,
                 };
             }
+        }
+        // A phone: rows of compact cards, two or more abreast, read better than a ring
+        // stretched into a column.
+        if grow && grid_columns(w) >= 2 {
+            return grid(w, h, sids);
+        }
+        for density in Density::ALL {
             if grow {
                 // A taller ellipse, in steps, up to MAX_TALL × the width.
                 let mut tall = h;
@@ -150,11 +157,17 @@ fn ring(w: f64, h: f64, sids: &[Sid], density: Density) -> Option<Vec<(Sid, Rect
     apart.then_some(rects)
 }
 
+/// How many compact cards fit side by side in a drawing `w` px wide.
+fn grid_columns(w: f64) -> usize {
+    let (cw, _) = Density::Compact.card();
+    (((w - 2.0 * MARGIN + GAP) / (cw + GAP)).floor() as usize).max(1)
+}
+
 /// The fallback: compact cards in rows, as many columns as fit; the drawing grows downward.
 fn grid(w: f64, h: f64, sids: &[Sid]) -> StageLayout {
     let density = Density::Compact;
     let (cw, ch) = density.card();
-    let cols = (((w - 2.0 * MARGIN + GAP) / (cw + GAP)).floor() as usize).max(1);
+    let cols = grid_columns(w);
     let rows = sids.len().div_ceil(cols).max(1);
     // Rows spread over the box when it is tall enough, with room for messages between them.
     let row_gap = ((h - 2.0 * MARGIN - rows as f64 * ch) / rows.saturating_sub(1).max(1) as f64)
@@ -237,5 +250,16 @@ mod tests {
         let l = StageLayout::new(370.0, 500.0, &sids(13), true);
         assert!(l.h > 500.0, "the drawing grew to {}", l.h);
         assert_eq!(l.density, Density::Compact);
+    }
+
+    #[test]
+    fn test_a_phone_puts_five_cards_two_abreast() {
+        // 352 px is the drawing's width at 390 × 844.
+        let l = StageLayout::new(352.0, 370.0, &sids(5), true);
+        assert_eq!(l.density, Density::Compact);
+        let tops: std::collections::BTreeSet<i64> =
+            l.rects.iter().map(|(_, r)| r.y.round() as i64).collect();
+        assert_eq!(tops.len(), 3, "three rows of cards: {:?}", l.rects);
+        assert_apart_and_inside(&l);
     }
 }
