@@ -69,7 +69,7 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
             <rect class="peer-card__band" width="5" height={fmt(h - 20.0)} x="0" y="10" rx="2.5" />
             <text class="peer-card__sid" x={fmt(PAD)} y={fmt(HEADER_Y)}>
                 { sid.to_string() }
-                if card.observer {
+                if card.observer && card.density != Density::Compact {
                     <tspan class="peer-card__observer" dx="6">{ "observer" }</tspan>
                 }
             </text>
@@ -143,6 +143,10 @@ fn line_view(line: &CardLine, card: &CardModel, y: f64, w: f64) -> (Html, f64) {
                     { format!("+{n} more waiting · pick to see") }
                 </text>
             },
+            LINE_H,
+        ),
+        CardLine::Observer => (
+            html! { <text class="peer-card__line peer-card__observer" x={fmt(PAD)} y={fmt(y)}>{ "observer" }</text> },
             LINE_H,
         ),
         CardLine::Note(n) => (

@@ -549,17 +549,20 @@ fn pills(
     placed
         .into_iter()
         .zip(metas)
-        .map(|(p, m)| PillModel {
-            id: m.id,
-            kind: m.kind,
-            text: label_text(m.kind, p.more),
-            labeled: p.labeled,
-            at: p.at,
-            w: p.w,
-            family: m.family,
-            quorum: m.quorum,
-            selected: o.selected_msg == Some(m.id),
-            summary: m.summary,
+        .map(|(p, m)| {
+            debug_assert_eq!(p.id, m.id.0, "places line up with their messages");
+            PillModel {
+                id: m.id,
+                kind: m.kind,
+                text: label_text(m.kind, p.more),
+                labeled: p.labeled,
+                at: p.at,
+                w: p.w,
+                family: m.family,
+                quorum: m.quorum,
+                selected: o.selected_msg == Some(m.id),
+                summary: m.summary,
+            }
         })
         .collect()
 }
@@ -796,6 +799,8 @@ pub enum CardLine {
     Wait,
     AlsoWaiting(usize),
     Note(String),
+    /// "observer", on a compact card (larger cards say it beside the sid).
+    Observer,
 }
 
 impl CardModel {
@@ -820,6 +825,10 @@ impl CardModel {
                 out.push(CardLine::Row(r.clone()));
             }
         }
+        if self.observer && !(full || medium) {
+            // A compact card's head has no room beside the state badge: the role is a line.
+            out.push(CardLine::Observer);
+        }
         if let Some(f) = &self.focus {
             if full || medium {
                 out.push(CardLine::Rule);
@@ -827,7 +836,9 @@ impl CardModel {
                     out.push(CardLine::FocusName(f.name.clone()));
                 }
             }
-            if fits(&f.brief, room, CHAR_13) {
+            // A compact observer has room for one more line: its wait, else its brief.
+            let one_line = self.observer && !(full || medium);
+            if fits(&f.brief, room, CHAR_13) && !(one_line && f.count.is_some()) {
                 out.push(CardLine::FocusBrief(f.brief.clone()));
             }
             if f.count.is_some() {

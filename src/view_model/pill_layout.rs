@@ -57,6 +57,7 @@ pub struct PillPlace {
 }
 
 /// Place every message: spaced along its lane, labelled where the label touches nothing.
+/// The places come back in the order of `inputs`.
 pub fn place_pills(inputs: &[PillInput], obstacles: &[Rect], bounds: Rect) -> Vec<PillPlace> {
     let mut lanes: Vec<(i64, i64, bool)> = inputs.iter().map(|p| p.lane).collect();
     lanes.sort();
@@ -114,7 +115,10 @@ pub fn place_pills(inputs: &[PillInput], obstacles: &[Rect], bounds: Rect) -> Ve
             p.more = 0;
         }
     }
-    out
+    // Back in the order given (lanes grouped them), so callers can zip with their inputs.
+    let mut by_input: Vec<(usize, PillPlace)> = placed.iter().map(|(i, ..)| *i).zip(out).collect();
+    by_input.sort_by_key(|(i, _)| *i);
+    by_input.into_iter().map(|(_, p)| p).collect()
 }
 
 /// The pill's text: its kind, and how many more ride behind it.
@@ -275,5 +279,19 @@ mod tests {
         let out = place_pills(&[a, b], &[], Rect::new(0.0, 0.0, 800.0, 200.0));
         let picked = out.iter().find(|p| p.id == 2).expect("placed");
         assert!(picked.labeled);
+    }
+
+    #[test]
+    fn test_places_come_back_in_the_order_given() {
+        // Two lanes, given interleaved: the result lines up with the input, one for one.
+        let inputs = vec![
+            input(1, (2, 1, false), 0.5, "CONNECT"),
+            input(2, (1, 2, false), 0.5, "NOTIFICATION"),
+            input(3, (2, 1, false), 0.2, "PING"),
+        ];
+        let bounds = Rect::new(0.0, 0.0, 2000.0, 2000.0);
+        let out = place_pills(&inputs, &[], bounds);
+        let ids: Vec<u64> = out.iter().map(|p| p.id).collect();
+        assert_eq!(ids, vec![1, 2, 3]);
     }
 }
