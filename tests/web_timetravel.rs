@@ -39,8 +39,40 @@ async fn click(root: &Element, selector: &str) {
 }
 
 /// The cluster drawing's markup: what a person sees of the run at this position.
+/// The drawing's markup with each element's attributes sorted: Yew may write the same
+/// attributes in another order when it patches an element than when it creates one, and that
+/// is not a different picture.
 fn cluster_markup(root: &Element) -> String {
-    find(root, ".cluster").outer_html()
+    let mut out = String::new();
+    canonical(&find(root, ".cluster"), &mut out);
+    out
+}
+
+fn canonical(el: &Element, out: &mut String) {
+    let mut names: Vec<String> = el
+        .get_attribute_names()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    names.sort();
+    out.push('<');
+    out.push_str(&el.tag_name());
+    for n in names {
+        out.push_str(&format!(
+            " {n}={:?}",
+            el.get_attribute(&n).unwrap_or_default()
+        ));
+    }
+    out.push('>');
+    let mut child = el.first_child();
+    while let Some(node) = child {
+        match node.dyn_ref::<Element>() {
+            Some(e) => canonical(e, out),
+            None => out.push_str(&node.text_content().unwrap_or_default()),
+        }
+        child = node.next_sibling();
+    }
+    out.push_str("</>");
 }
 
 /// Drag the timeline's scrubber to `pos` (what the range input reports while dragged).

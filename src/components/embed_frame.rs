@@ -53,7 +53,8 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         &ClusterOptions {
             display_ms: state.display_ms,
             size: stage_size.unwrap_or((780.0, 320.0)),
-            grow: false,
+            // A frame too small for every card at 12 px scrolls; its text never shrinks.
+            grow: true,
             reduced_motion,
             selected: state.selected,
             selected_msg: state.selected_msg,

@@ -43,6 +43,9 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
             data-kind={p.kind} data-msg={p.id.0.to_string()}>
             <title>{ format!("{label} — click for every field") }</title>
             if p.labeled {
+                // The area a tap or click hits: the pill, or 44 px tall on a phone (CSS).
+                <rect class="message-pill__hit-box" x={format!("{:.1}", -p.w / 2.0)} y={format!("{:.1}", -PILL_H / 2.0)}
+                    width={format!("{:.1}", p.w)} height={PILL_H.to_string()} />
                 <rect class="message-pill__box" x={format!("{:.1}", -p.w / 2.0)} y={format!("{:.1}", -PILL_H / 2.0)}
                     width={format!("{:.1}", p.w)} height={PILL_H.to_string()} rx="10" />
                 <text class="message-pill__kind" y="4.3" text-anchor="middle">{ &p.text }</text>

@@ -887,10 +887,20 @@ fn headline(sim: &Simulation) -> String {
     }
     match (up, looking, leaders.as_slice()) {
         (0, _, _) => "no server running".to_string(),
-        (_, _, [l]) => match sim.peer(*l).and_then(|p| p.leader()).map(|x| x.epoch()) {
-            Some(e) if e.0 >= 0 => format!("leader: server {l} · epoch {e}"),
-            _ => format!("leader: server {l}"),
-        },
+        (_, _, [l]) => {
+            let peer = sim.peer(*l);
+            let epoch = peer.and_then(|p| p.leader()).map(|x| x.epoch());
+            // Leader.epoch rises as learners report their acceptedEpoch; it is the ensemble's
+            // epoch only once a quorum has synced (ZabState BROADCAST).
+            let established = peer.is_some_and(|p| p.zab_state() == zab::peer::ZabState::Broadcast);
+            match epoch {
+                Some(e) if e.0 >= 0 && established => format!("leader: server {l} · epoch {e}"),
+                Some(e) if e.0 >= 0 => {
+                    format!("server {l} is LEADING · establishing epoch {e}")
+                }
+                _ => format!("server {l} is LEADING"),
+            }
+        }
         (_, _, []) if looking > 0 => format!("electing: {looking} of {up} LOOKING"),
         (_, _, []) => "no leader".to_string(),
         (_, _, many) => format!("{} servers LEADING", many.len()),

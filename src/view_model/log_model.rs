@@ -17,8 +17,10 @@ use zab::peer::{LearnerStep, ServerState, ThreadId, ThreadPhase, ThreadView};
 use zab::reason::Note;
 use zab::Sid;
 
-/// How many entries the panel shows.
-pub const LOG_LINES: usize = 200;
+/// How many entries the panel shows: the last 60 up to the cursor (about four panels' worth).
+/// Each is three elements, and a scrub replaces them all every frame: 200 lines were 60 % of
+/// the page's elements and most of a scrub frame's work. Earlier entries are a seek away.
+pub const LOG_LINES: usize = 60;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {

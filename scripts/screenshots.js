@@ -1,0 +1,65 @@
+// The README's pictures (not a test): each moment at 1280×800 and at 390×844, from the release
+// build, into docs/screenshots/.
+//
+//   make bundle && scripts/serve-dir.sh dist 8095 &   # or any static server on dist/
+//   node scripts/screenshots.js http://127.0.0.1:8095/ [OUT_DIR]
+//
+// Every moment is a link (seed, shape or scenario, faults, position), so each picture is
+// reproducible: open the same link and you see the same thing.
+let playwright;
+try { playwright = require('playwright-core'); } catch { playwright = require('/tmp/pw/node_modules/playwright-core'); }
+const path = require('path');
+
+const MOMENTS = [
+  // Fast Leader Election: every server LOOKING, notifications crossing.
+  { name: 'startup-burst', query: 'seed=1&voters=5&pos=100' },
+  // Leader.lead blocked in waitForEpochAck, the gauge counting ACKEPOCHs.
+  { name: 'epoch-wait', query: 'seed=1&voters=5&pos=236' },
+  // The quorum arrived: connectingFollowers.notifyAll() woke Leader.lead.
+  { name: 'notifyall', query: 'seed=1&voters=5&pos=240' },
+  // Broadcast: the leader pings its followers; one server selected.
+  { name: 'synced', query: 'seed=1&voters=5&pos=2000', click: '.peer-card[data-sid="2"]' },
+  // The leader (3) crashed; 1 and 2 elect again.
+  { name: 'leader-crash', query: 'seed=3&scenario=leader-crash&pos=125' },
+  // The leader (5) cut off from servers 1–3: they elect a new leader without it.
+  { name: 'partition', query: 'seed=1&scenario=leader-cut-from-majority&pos=300' },
+  // The space-time diagram of the election and discovery.
+  { name: 'diagram', query: 'seed=1&voters=5&pos=400', element: '.app__travel' },
+  // The compact frame for documentation pages.
+  { name: 'embed', query: 'seed=3&scenario=leader-crash&embed=1&pos=900', sizes: [[800, 440]] },
+];
+const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
+
+(async () => {
+  const base = process.argv[2] || 'http://127.0.0.1:8095/';
+  const out = process.argv[3] || path.join(__dirname, '..', 'docs', 'screenshots');
+  const browser = await playwright.chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  for (const m of MOMENTS) {
+    const sizes = m.sizes ? m.sizes.map(([w, h]) => [w, h, `${w}x${h}`]) : SIZES;
+    for (const [width, height, label] of sizes) {
+      const phone = width < 600;
+      const page = await browser.newPage({ viewport: { width, height }, hasTouch: phone, isMobile: phone });
+      page.on('pageerror', e => { console.error(`${m.name}: ${e.message}`); process.exitCode = 1; });
+      await page.goto(`${base}?${m.query}`);
+      await page.waitForSelector('.cluster svg, .embed svg', { timeout: 120000 });
+      if (m.click) await page.click(m.click);
+      const settle = () => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await settle();
+      const file = path.join(out, m.sizes ? `${m.name}.png` : `${m.name}-${label}.png`);
+      if (m.element) {
+        await page.$eval(m.element, el => el.scrollIntoView());
+        await settle();
+        await (await page.$(m.element)).screenshot({ path: file });
+      } else {
+        await page.screenshot({ path: file });
+      }
+      console.log(file);
+      await page.close();
+    }
+  }
+  await browser.close();
+})();
