@@ -44,7 +44,7 @@
 // zoom of 0.5, two overlapping
 // labels, an ellipsis, a clipped label, a truncated `…` label, a covered label, a 30×30 button)
 // and clean controls (a 14 px label, a 44×44 button, a visually-hidden span, a scrolled log, a
-// display:none 8 px text, a label under a transparent overlay), and exits 1 unless the checker
+// display:none 8 px text, 8 px text in a closed <details>, a label under a transparent overlay), and exits 1 unless the checker
 // flags exactly the faulty ones, each with its kind.
 //
 // Playwright: playwright-core from NODE_PATH (the Makefile points it at .tools/node_modules;
@@ -68,11 +68,16 @@ const VIEWPORTS = [
 const EMBED_VIEWPORT = { name: 'embed-800x440', width: 800, height: 440, targets: false, embed: true };
 
 // The runs: seed 1 of each shape. For each, three positions found by scanning the run in the
-// browser (scripts/check-layout.js was written against the app at the commit noted in
-// BENCHMARKS.md "Browser cost"); what each shows is noted beside it. `burst`: the startup,
-// many messages in flight (FLE notifications, then discovery). `epoch`: the leader's
-// Leader.lead() blocked in getEpochToPropose / waitForEpochAck, the epoch gauge panel shown.
-// `partition`: a partition fault (`f`) in force, the cut drawn and listed in the fault bar.
+// browser, event by event (the timeline's range input; reading the status line's "N in
+// flight", the peer cards' data-state and the epoch gauge's waiting step) against the app at
+// 1b1b869; what each shows is noted beside it. The simulation is deterministic, so they stay
+// put unless crates/ changes the run.
+//   burst      the election's busiest moment: the most messages in flight before any leader
+//   epoch      Leader.lead() blocked in waitForEpochAck (the gauge panel, `.gauge--running`,
+//              its set part-filled, ACKEPOCHs in flight)
+//   partition  a partition between the leader and server 1 (`f=STEP:pL-1`, after the run
+//              settled in BROADCAST) in force: the cut drawn on their link and listed in the
+//              fault bar, server 1 LOOKING again, its notifications in flight
 const SHAPES = [
   { name: '3v', voters: 3, observers: 0 },
   { name: '5v', voters: 5, observers: 0 },
@@ -81,30 +86,35 @@ const SHAPES = [
   { name: '9v+4o', voters: 9, observers: 4 },
 ];
 const POSITIONS = {
+  // leader 3 (epoch 1); waitForEpochAck at events 74–77
   '3v': {
-    burst: { pos: 6 },
-    epoch: { pos: 60 },
-    partition: { pos: 400, f: '300:p1-2' },
+    burst: { pos: 26 },                      // t=346 ms, 5 in flight, 3 LOOKING
+    epoch: { pos: 75 },                      // t=777 ms, waitForEpochAck, 2 in flight
+    partition: { pos: 140, f: '120:p3-1' },  // t=8.4 s, 1 ↮ 3, 1 LOOKING
   },
+  // leader 5; waitForEpochAck at 236–244
   '5v': {
-    burst: { pos: 12 },
-    epoch: { pos: 120 },
-    partition: { pos: 600, f: '500:p1-2' },
+    burst: { pos: 90 },                      // t=350 ms, 19 in flight, 5 LOOKING
+    epoch: { pos: 239 },                     // t=801 ms, waitForEpochAck, 4 in flight
+    partition: { pos: 360, f: '300:p5-1' },  // t=7.9 s, 1 ↮ 5, 3 in flight
   },
+  // leader 5, observer 6; waitForEpochAck at 299–305
   '5v+1o': {
-    burst: { pos: 12 },
-    epoch: { pos: 120 },
-    partition: { pos: 600, f: '500:p1-2' },
+    burst: { pos: 140 },                     // t=368 ms, 22 in flight, 6 LOOKING
+    epoch: { pos: 299 },                     // t=776 ms, waitForEpochAck, 3 in flight
+    partition: { pos: 560, f: '400:p5-1' },  // t=11.9 s, 1 ↮ 5, 4 in flight
   },
+  // leader 7; waitForEpochAck at 480–491
   '7v': {
-    burst: { pos: 20 },
-    epoch: { pos: 200 },
-    partition: { pos: 900, f: '800:p1-2' },
+    burst: { pos: 204 },                     // t=327 ms, 20 in flight, 7 LOOKING
+    epoch: { pos: 482 },                     // t=865 ms, waitForEpochAck, 6 in flight
+    partition: { pos: 650, f: '600:p7-1' },  // t=8.0 s, 1 ↮ 7, 5 in flight
   },
+  // leader 9, observers 10–13; waitForEpochAck at 1441–1456
   '9v+4o': {
-    burst: { pos: 30 },
-    epoch: { pos: 300 },
-    partition: { pos: 1400, f: '1200:p1-2' },
+    burst: { pos: 666 },                     // t=350 ms, 74 in flight, 13 LOOKING
+    epoch: { pos: 1441 },                    // t=808 ms, waitForEpochAck, 7 in flight
+    partition: { pos: 1640, f: '1600:p9-1' }, // t=1.16 s, 1 ↮ 9, 20 in flight, observers syncing
   },
 };
 const POSITION_NAMES = ['burst', 'epoch', 'partition'];
@@ -153,6 +163,9 @@ function layoutCheck(opts) {
   // Hidden on purpose: not rendered, or the screen-reader-only pattern (a 1 px box clipped to
   // nothing), or fully transparent. Returns a reason or null.
   const hiddenReason = el => {
+    // Chromium's own answer first: display none, content-visibility hidden (a closed
+    // <details>), visibility, opacity 0 anywhere above.
+    if (el.checkVisibility && !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return 'checkVisibility';
     for (const e of ancestors(el)) {
       const st = cs(e);
       if (st.display === 'none') return 'display';
@@ -559,7 +572,7 @@ const SELF_TEST_HTML = `<!doctype html><html><head><meta charset="utf-8"><style>
 </style></head><body><div id="root">
   <div class="row" data-case="clean-label"><span>A clean 14 px label</span></div>
   <div class="row" data-case="clean-button"><button style="width:44px;height:44px;font-size:14px">OK</button></div>
-  <div class="row" data-case="clean-hidden"><span class="sr">screen readers only, 8px</span><span style="display:none;font-size:8px">not rendered</span><span>visible</span></div>
+  <div class="row" data-case="clean-hidden"><span class="sr">screen readers only, 8px</span><span style="display:none;font-size:8px">not rendered</span><span>visible</span><details style="display:inline"><summary style="display:inline-block;min-width:44px;min-height:44px">more</summary><span style="font-size:8px">closed details</span></details></div>
   <div class="row" data-case="clean-overlay"><span>under glass</span><div style="position:absolute;inset:0;background:transparent"></div></div>
   <div class="row" data-case="clean-scroll"><div style="height:40px;overflow-y:auto;font-size:13px"><div>line one</div><div>line two</div><div>line three</div><div>line four</div></div></div>
   <div class="row" data-case="clean-svg"><svg width="200" height="40" viewBox="0 0 200 40"><rect width="200" height="40" fill="#eef"/><text x="4" y="24" font-size="14">svg at 14 px</text></svg></div>
