@@ -405,7 +405,15 @@ function layoutCheck(opts) {
 
   const sized = items.filter(i => Number.isFinite(i.px));
   const min = sized.reduce((m, i) => (m && m.px <= i.px ? m : i), null);
+  // The smallest text of each region (the drawing, the side panels …).
+  const regions = {};
+  for (const sel of opts.regions || []) {
+    const inside = sized.filter(i => i.el.closest && i.el.closest(sel));
+    const m = inside.reduce((a, i) => (a && a.px <= i.px ? a : i), null);
+    regions[sel] = { texts: inside.length, minPx: m ? +m.px.toFixed(2) : null };
+  }
   return {
+    regions,
     texts: items.length,
     minPx: min ? +min.px.toFixed(2) : null,
     minText: min ? short(min.text) : null,
@@ -506,7 +514,8 @@ function printCase(r, verbose) {
   const byKind = {};
   for (const f of r.failures) byKind[f.kind] = (byKind[f.kind] || 0) + 1;
   const kinds = ['small', 'cut', 'overlap', 'covered', 'target', 'error'].map(k => `${k} ${byKind[k] || 0}`).join(', ');
-  console.log(`${r.failures.length ? 'FAIL' : 'ok  '} ${head}\n     ${r.texts} texts, min ${r.minPx} px (“${r.minText}”), ` +
+  const regions = Object.entries(r.regions || {}).filter(([, v]) => v.texts).map(([k, v]) => `${k} ${v.minPx}`).join(', ');
+  console.log(`${r.failures.length ? 'FAIL' : 'ok  '} ${head}\n     ${r.texts} texts, min ${r.minPx} px (“${r.minText}”; by region: ${regions}), ` +
     `${r.scrolledAway} scrolled away${r.targets ? `, ${r.targetsChecked} targets` : ''}; ${kinds}`);
   const shown = verbose ? r.failures : r.failures.slice(0, 40);
   for (const f of shown) {
@@ -538,7 +547,8 @@ async function runApp(browser, args) {
         await page.goto(url, { waitUntil: 'load' });
         await waitReady(page, { embed: vp.embed, pos: c.pos });
         const roots = vp.embed ? ['.embed'] : ['.app__stage', '.app__side'];
-        Object.assign(r, await page.evaluate(layoutCheck, { roots, minPx: MIN_PX, targetPx: TARGET_PX, targets: r.targets }));
+        const regions = vp.embed ? ['.embed__stage', '.embed__head', '.embed__controls'] : ['.app__drawing', '.app__caption', '.legend-bar', '.app__side'];
+        Object.assign(r, await page.evaluate(layoutCheck, { roots, regions, minPx: MIN_PX, targetPx: TARGET_PX, targets: r.targets }));
         for (const e of errors) r.failures.push({ kind: 'error', text: e, px: null, selector: '(page)', detail: 'pageerror' });
       } catch (e) {
         r.error = e.message.split('\n')[0];
