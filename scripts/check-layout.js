@@ -25,8 +25,9 @@
 //            (the event log's lines below its fold) is "scrolled away": counted, not a failure,
 //            and not checked further.
 //   overlap  no two text rects of different text nodes intersect by more than 1 px².
-//   covered  at the centre of each text rect, document.elementsFromPoint (pointer-events
-//            forced on for the check, so labels that ignore the mouse count) must hit the
+//   covered  at five points of each text line (centre, both ends, above and below the
+//            middle), document.elementsFromPoint (pointer-events forced on for the check, so
+//            labels that ignore the mouse count) must hit the
 //            text's own element, an ancestor or a descendant before anything that paints:
 //            elements that paint nothing there (opacity 0, SVG shapes with neither fill nor
 //            stroke, HTML boxes with no background, border or shadow) are passed over; the
@@ -42,8 +43,10 @@
 // --self-test loads a synthetic page (page.setContent) with one instance of each fault (10 px
 // text, SVG text shrunk by its viewBox, HTML and SVG text under a scale(0.5) transform or a
 // zoom of 0.5, two overlapping
-// labels, an ellipsis, a clipped label, a truncated `…` label, a covered label, a 30×30 button)
-// and clean controls (a 14 px label, a 44×44 button, a visually-hidden span, a scrolled log, a
+// labels, an ellipsis, a clipped label, a truncated `…` label, a covered label, a label half
+// under a panel, a 30×30 button)
+// and clean controls (a 14 px label, a 44×44 button, a visually-hidden span, a scrolled log
+// inside an overflow:hidden box, a
 // display:none 8 px text, 8 px text in a closed <details>, a label under a transparent overlay), and exits 1 unless the checker
 // flags exactly the faulty ones, each with its kind.
 //
@@ -269,26 +272,26 @@ function layoutCheck(opts) {
       rects = rects.map(r => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }));
       const text = node.data;
       const px = drawnPx(el);
-      // Clipping: cut, or scrolled away in a vertical scroller.
+      // Clipping, from the innermost box out, each judging what the boxes inside it leave
+      // visible: cut by a hidden/clip box, cut sideways by a scroller, or scrolled away out of
+      // a vertical scroller (then the boxes outside it cannot be judged until it scrolls).
       let away = false, cutBy = null;
       const visible = [];
       for (const r of rects) {
-        let v = { ...r };
+        let v = { ...r }, gone = false;
         for (const c of clipBoxes(node)) {
-          const outX = r.left < c.box.left - TOL || r.right > c.box.right + TOL;
-          const outY = r.top < c.box.top - TOL || r.bottom > c.box.bottom + TOL;
+          const outX = v.left < c.box.left - TOL || v.right > c.box.right + TOL;
+          const outY = v.top < c.box.top - TOL || v.bottom > c.box.bottom + TOL;
+          if (outY && c.y === 'scroll' && (v.bottom <= c.box.top + TOL || v.top >= c.box.bottom - TOL)) { gone = true; break; }
           if (outX && c.x === 'clip') cutBy = cutBy || { c, axis: 'x' };
           if (outX && c.x === 'scroll') cutBy = cutBy || { c, axis: 'x (scrolls sideways)' };
           if (outY && c.y === 'clip') cutBy = cutBy || { c, axis: 'y' };
-          if (outY && c.y === 'scroll') {
-            const fullyOut = r.bottom <= c.box.top + TOL || r.top >= c.box.bottom - TOL;
-            if (fullyOut) away = true;
-          }
           v = { left: Math.max(v.left, c.box.left), top: Math.max(v.top, c.box.top), right: Math.min(v.right, c.box.right), bottom: Math.min(v.bottom, c.box.bottom) };
         }
+        if (gone) { away = true; continue; }
         if (v.right - v.left > 0.5 && v.bottom - v.top > 0.5) visible.push(v);
       }
-      if (away && !cutBy) { scrolledAway++; continue; }
+      if (away && !visible.length && !cutBy) { scrolledAway++; continue; }
       const item = { node, el, text, px, rects: visible.length ? visible : [], all: rects };
       items.push(item);
       if (px < MIN - 0.01) fail('small', el, text, px, `${px.toFixed(2)} px < ${MIN} px`);
@@ -362,12 +365,22 @@ function layoutCheck(opts) {
     const borders = ['Top', 'Right', 'Bottom', 'Left'].some(s => parseFloat(st[`border${s}Width`]) > 0 && !alpha0(st[`border${s}Color`]) && st[`border${s}Style`] !== 'none');
     return alpha0(st.backgroundColor) && st.backgroundImage === 'none' && !borders && st.boxShadow === 'none';
   };
-  const probes = texts.map(t => {
-    const r = t.rects[0];
-    return { t, x: (r.left + r.right) / 2, docY: (r.top + r.bottom) / 2 + window.scrollY };
-  }).sort((p, q) => p.docY - q.docY);
+  // Five points on every line of a text (its centre, near its left and right ends, above and
+  // below its middle), so a box over half a word is found too; one report per text.
+  const SPOTS = [[0.5, 0.5], [0.15, 0.5], [0.85, 0.5], [0.5, 0.2], [0.5, 0.8]];
+  const probes = [];
+  for (const t of texts) {
+    for (const r of t.rects) {
+      for (const [fx, fy] of SPOTS) {
+        probes.push({ t, x: r.left + (r.right - r.left) * fx, docY: r.top + (r.bottom - r.top) * fy + window.scrollY });
+      }
+    }
+  }
+  probes.sort((p, q) => p.docY - q.docY);
   const startX = window.scrollX, startY = window.scrollY;
+  const coveredTexts = new Set();
   for (const p of probes) {
+    if (coveredTexts.has(p.t)) continue;
     let y = p.docY - window.scrollY;
     if (y < vh * 0.05 || y > vh * 0.6) {
       window.scrollTo(startX, Math.max(0, p.docY - vh * 0.4));
@@ -379,6 +392,7 @@ function layoutCheck(opts) {
     for (const top of stack) {
       if (top === el || el.contains(top) || top.contains(el)) break;
       if (paintsNothing(top)) continue;
+      coveredTexts.add(p.t);
       fail('covered', el, p.t.text, p.t.px, `covered by ${selector(top)} at (${p.x.toFixed(0)}, ${(y + window.scrollY).toFixed(0)})`, { other: selector(top), otherCase: caseOf(top) });
       break;
     }
@@ -584,7 +598,7 @@ const SELF_TEST_HTML = `<!doctype html><html><head><meta charset="utf-8"><style>
   <div class="row" data-case="clean-button"><button style="width:44px;height:44px;font-size:14px">OK</button></div>
   <div class="row" data-case="clean-hidden"><span class="sr">screen readers only, 8px</span><span style="display:none;font-size:8px">not rendered</span><span>visible</span><details style="display:inline"><summary style="display:inline-block;min-width:44px;min-height:44px">more</summary><span style="font-size:8px">closed details</span></details></div>
   <div class="row" data-case="clean-overlay"><span>under glass</span><div style="position:absolute;inset:0;background:transparent"></div></div>
-  <div class="row" data-case="clean-scroll"><div style="height:40px;overflow-y:auto;font-size:13px"><div>line one</div><div>line two</div><div>line three</div><div>line four</div></div></div>
+  <div class="row" data-case="clean-scroll"><div style="height:44px;overflow:hidden"><div style="height:40px;overflow-y:auto;font-size:13px"><div>line one</div><div>line two</div><div>line three</div><div>line four</div></div></div></div>
   <div class="row" data-case="clean-svg"><svg width="200" height="40" viewBox="0 0 200 40"><rect width="200" height="40" fill="#eef"/><text x="4" y="24" font-size="14">svg at 14 px</text></svg></div>
   <div class="row" data-case="clean-more"><span>… 3 earlier</span></div>
   <div class="row" data-case="small"><span style="font-size:10px">ten px text</span></div>
@@ -597,6 +611,7 @@ const SELF_TEST_HTML = `<!doctype html><html><head><meta charset="utf-8"><style>
   <div class="row" data-case="clipped"><div style="width:60px;height:20px;overflow:hidden;white-space:nowrap">clipped without an ellipsis</div></div>
   <div class="row" data-case="truncated"><span>Leader.lea…</span></div>
   <div class="row" data-case="covered"><span>hidden under a card</span><div style="position:absolute;left:0;top:0;width:200px;height:40px;background:#fff;border:1px solid #999"></div></div>
+  <div class="row" data-case="covered-half"><span style="position:absolute;top:4px">the lower half is under a panel</span><div style="position:absolute;left:0;top:16px;width:300px;height:30px;background:#fff;border-top:1px solid #999"></div></div>
   <div class="row" data-case="target"><button style="width:30px;height:30px;font-size:14px;padding:0">x</button></div>
 </div></body></html>`;
 
@@ -608,7 +623,7 @@ const SELF_TEST_EXPECT = {
   'small-zoom': ['small'],
   overlap: ['overlap'],
   ellipsis: ['cut'], clipped: ['cut'], truncated: ['cut'],
-  covered: ['covered'],
+  covered: ['covered'], 'covered-half': ['covered'],
   target: ['target'],
 };
 
