@@ -26,8 +26,8 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # (installed by `scripts/install-tools.sh playwright`); the scripts fall back to /tmp/pw.
 export NODE_PATH := $(CURDIR)/.tools/node_modules
 LAYOUT_PORT ?= 8093
-BENCH_PORT  ?= 8094
-RAFT_PORT   ?= 8095
+BENCH_PORT  ?= 8194
+RAFT_PORT   ?= 8195
 # `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
 LAYOUT_ARGS ?=
 # `make bench-cost RAFTSCOPE=/tmp/raftscope` (a work tree of github.com/ongardie/raftscope)
