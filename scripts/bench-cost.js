@@ -4,7 +4,9 @@
 //   node scripts/bench-cost.js [--markdown] [--seconds N] ZABSCOPE_URL RAFTSCOPE_URL
 //
 // RaftScope (github.com/ongardie/raftscope, plain HTML/JS, not in this repo) must be served
-// from its own directory, e.g. `scripts/serve-dir.sh /tmp/raftscope 8095`.
+// from its own directory, e.g. `scripts/serve-dir.sh /tmp/raftscope 8195`, with its two git
+// submodules (bootstrap-slider, bootstrap-contextmenu) checked out: without them its sliders
+// throw and it never plays.
 //
 // One headless Chromium (--disable-gpu), 1280×800, one tab at a time. Each measurement warms
 // up for 2 s, then samples for --seconds (10 by default) of wall time:
