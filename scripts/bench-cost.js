@@ -184,6 +184,11 @@ async function zabPlay(page) {
 }
 async function raftReady(page) {
   await page.waitForFunction(() => window.playback && window.state && document.querySelector('#servers circle'), null, { timeout: 60000 });
+  // Playing: its model clock moves (it does not when its submodules are missing).
+  const t0 = await page.evaluate(() => window.state.current.time);
+  await page.waitForFunction(t0 => window.state.current.time > t0, t0, { timeout: 10000 }).catch(() => {
+    throw new Error('RaftScope does not play: are its submodules (bootstrap-slider, bootstrap-contextmenu) checked out?');
+  });
 }
 
 // Hide `page`: bring another tab to the front. Headless Chromium then slows the tab's frames
