@@ -72,9 +72,9 @@ const EMBED_VIEWPORT = { name: 'embed-800x440', width: 800, height: 440, targets
 
 // The runs: seed 1 of each shape. For each, three positions found by scanning the run in the
 // browser, event by event (the timeline's range input; reading the status line's "N in
-// flight", the peer cards' data-state and the epoch gauge's waiting step) against the app at
-// 1b1b869; what each shows is noted beside it. The simulation is deterministic, so they stay
-// put unless crates/ changes the run.
+// flight", the peer cards' data-state and the epoch gauge's waiting step) against the build of
+// 2026-12-02 04:36 UTC (HEAD 297e5ef); what each shows is noted beside it. They depend only on
+// the simulation, which is deterministic: they stay put unless crates/ changes the run.
 //   burst      the election's busiest moment: the most messages in flight before any leader
 //   epoch      Leader.lead() blocked in waitForEpochAck (the gauge panel, `.gauge--running`,
 //              its set part-filled, ACKEPOCHs in flight)
