@@ -22,8 +22,19 @@ ENSURE      := scripts/install-tools.sh
 HOST        := 127.0.0.1
 PORT        := 8080
 CHROMEDRIVER ?= /usr/bin/chromedriver
+# The browser harness (scripts/check-layout.js, scripts/bench-*.js) finds playwright-core here
+# (installed by `scripts/install-tools.sh playwright`); the scripts fall back to /tmp/pw.
+export NODE_PATH := $(CURDIR)/.tools/node_modules
+LAYOUT_PORT ?= 8093
+BENCH_PORT  ?= 8194
+RAFT_PORT   ?= 8195
+# `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
+LAYOUT_ARGS ?=
+# `make bench-cost RAFTSCOPE=/tmp/raftscope` (a work tree of github.com/ongardie/raftscope)
+RAFTSCOPE   ?=
 
-.PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean
+.PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean \
+	layout-test bench-cost
 
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
@@ -32,6 +43,10 @@ help:
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
+	@echo "make layout-test    serve dist/ (after make bundle) and check the stage's layout in Chromium:"
+	@echo "                    text >= 12 px, nothing cut, overlapping or covered, 44 px tap targets"
+	@echo "make bench-cost RAFTSCOPE=DIR"
+	@echo "                    benchmark: the browser cost of dist/ next to RaftScope (served from DIR)"
 	@echo "make clean          remove target/ and dist/"
 
 serve:
@@ -68,6 +83,27 @@ bundle:
 
 size:
 	scripts/bundle-size.sh dist
+
+# The layout checker (scripts/check-layout.js) against the release build in dist/: its
+# self-test first (it must catch planted faults), then every case. The server is stopped
+# however the recipe ends.
+layout-test:
+	$(ENSURE) chromium playwright
+	@[ -f dist/index.html ] || { echo "layout-test: no dist/index.html; run make bundle first" >&2; exit 1; }
+	pid="$$(scripts/serve-dir.sh dist $(LAYOUT_PORT))"; \
+	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
+	node scripts/check-layout.js --self-test; \
+	node scripts/check-layout.js $(LAYOUT_ARGS) http://$(HOST):$(LAYOUT_PORT)/
+
+# Benchmark (not part of make test): scripts/bench-cost.js on dist/ and a RaftScope work tree.
+bench-cost:
+	$(ENSURE) chromium playwright
+	@[ -n "$(RAFTSCOPE)" ] && [ -f "$(RAFTSCOPE)/index.html" ] || { echo "bench-cost: give RAFTSCOPE=DIR, a work tree of github.com/ongardie/raftscope (DIR/index.html)" >&2; exit 1; }
+	@[ -f dist/index.html ] || { echo "bench-cost: no dist/index.html; run make bundle first" >&2; exit 1; }
+	zpid="$$(scripts/serve-dir.sh dist $(BENCH_PORT))"; \
+	trap 'kill "$$zpid" $${rpid:-} 2>/dev/null || true' EXIT; \
+	rpid="$$(scripts/serve-dir.sh "$(RAFTSCOPE)" $(RAFT_PORT))"; \
+	node scripts/bench-cost.js --markdown http://$(HOST):$(BENCH_PORT)/ http://$(HOST):$(RAFT_PORT)/
 
 clean:
 	cargo clean

@@ -6,9 +6,12 @@
 # Usage: scripts/install-tools.sh [--check] PROFILE-OR-TOOL...
 #
 #   serve          wasm32 target, wasm-bindgen-cli, trunk, wasm-opt         (for `make serve`)
-#   test           everything `make test` needs: serve + rustfmt, clippy, wasm-pack, chromium
+#   test           everything `make test` needs: serve + rustfmt, clippy, wasm-pack, chromium,
+#                  playwright
 #
 #   single tools:  wasm-target  rustfmt  clippy  wasm-bindgen  wasm-pack  trunk  wasm-opt  chromium
+#                  playwright (playwright-core from npm into .tools/, for scripts/check-layout.js
+#                  and the benchmarks; it drives the system chromium, it downloads no browser)
 #
 #   --check        only report what is missing; install nothing; exit 1 if anything is missing
 #   --print-wasm-bindgen-version
@@ -22,9 +25,11 @@ cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+PLAYWRIGHT_VERSION="1.65.1"
 WASM_TARGET="wasm32-unknown-unknown"
 TOOLS_DIR="$ROOT/.tools"
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+PLAYWRIGHT_PKG="$TOOLS_DIR/node_modules/playwright-core/package.json"
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$TOOLS_DIR/node_modules/.bin:$CARGO_BIN:$PATH"
@@ -192,6 +197,30 @@ ensure_wasm_opt() {
     [ "$have" = "$BINARYEN_VERSION" ] || die "wasm-opt in .tools/ reports '${have:-nothing}'"
 }
 
+# "1.65.1" from .tools/node_modules/playwright-core/package.json, or nothing when absent.
+playwright_version() {
+    [ -f "$PLAYWRIGHT_PKG" ] || return 0
+    command -v node >/dev/null 2>&1 || return 0
+    node -p 'require(process.argv[1]).version' "$PLAYWRIGHT_PKG" 2>/dev/null || true
+}
+
+ensure_playwright() {
+    local have
+    have="$(playwright_version)"
+    if [ "$have" = "$PLAYWRIGHT_VERSION" ]; then
+        ok playwright "playwright-core $have (.tools/)"
+        return
+    fi
+    need playwright "want playwright-core $PLAYWRIGHT_VERSION in .tools/, have ${have:-none}"
+    [ "$CHECK_ONLY" -eq 1 ] && return
+    command -v npm >/dev/null 2>&1 || die "npm is needed to install playwright-core"
+    # playwright-core is the library without a bundled browser (it has no install script): the
+    # harness launches Debian's /usr/bin/chromium. Into the same repo-local prefix as binaryen.
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "playwright-core@$PLAYWRIGHT_VERSION"
+    have="$(playwright_version)"
+    [ "$have" = "$PLAYWRIGHT_VERSION" ] || die "playwright-core in .tools/ reports '${have:-nothing}'"
+}
+
 ensure_chromium() {
     local absent=()
     command -v chromium >/dev/null 2>&1 || absent+=(chromium)
@@ -217,12 +246,13 @@ run_tool() {
         trunk) ensure_trunk ;;
         wasm-opt) ensure_wasm_opt ;;
         chromium) ensure_chromium ;;
+        playwright) ensure_playwright ;;
         *) die "unknown tool '$1'" ;;
     esac
 }
 
 SERVE_TOOLS=(wasm-target wasm-bindgen trunk wasm-opt)
-TEST_TOOLS=(rustfmt clippy wasm-target wasm-bindgen wasm-pack trunk wasm-opt chromium)
+TEST_TOOLS=(rustfmt clippy wasm-target wasm-bindgen wasm-pack trunk wasm-opt chromium playwright)
 
 tools=()
 for arg in "$@"; do
@@ -233,12 +263,12 @@ for arg in "$@"; do
             exit 0
             ;;
         -h | --help)
-            sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         serve) tools+=("${SERVE_TOOLS[@]}") ;;
         test) tools+=("${TEST_TOOLS[@]}") ;;
-        wasm-target | rustfmt | clippy | wasm-bindgen | wasm-pack | trunk | wasm-opt | chromium)
+        wasm-target | rustfmt | clippy | wasm-bindgen | wasm-pack | trunk | wasm-opt | chromium | playwright)
             tools+=("$arg")
             ;;
         *) die "unknown tool or profile '$arg'; try: $0 --help" ;;
