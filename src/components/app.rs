@@ -19,7 +19,7 @@ use crate::components::embed_frame::EmbedApp;
 use crate::components::run_bar::RunBar;
 use crate::components::space_time::SpaceTime;
 use crate::components::timeline::Timeline;
-use crate::hooks::{use_box_size, use_keyboard, use_media_query, use_sim_driver};
+use crate::hooks::{use_box_size, use_keyboard, use_media_query, use_sim_driver, use_visible};
 use crate::state::{Action, UiState};
 use crate::time_travel;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions, PeerLook};
@@ -69,6 +69,13 @@ pub fn App(props: &AppProps) -> Html {
     // The drawing is laid out in its box's own pixels.
     let stage_node = use_node_ref();
     let stage_size = use_box_size(stage_node.clone());
+    // The timeline and the diagram below the drawing: while the run plays and neither is on
+    // screen, they keep the last picture instead of being rebuilt every frame (they were a
+    // third of a playing frame's main-thread time at 1280 × 800, where both are below the
+    // fold). Paused, or once scrolled to, they follow the cursor.
+    let below_node = use_node_ref();
+    let below_on_screen = use_visible(below_node.clone());
+    let below_frozen = use_mut_ref(|| None::<BelowViews>);
 
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -231,6 +238,17 @@ pub fn App(props: &AppProps) -> Html {
     let can_step = sim.next_event_time().is_some();
     drop(sim);
     let travel = TravelViews::of(&state, props.app_url.as_deref());
+    let below = {
+        let mut frozen = below_frozen.borrow_mut();
+        match frozen.as_ref() {
+            Some(views) if state.playing && !below_on_screen => views.clone(),
+            _ => {
+                let views = BelowViews::of(&state);
+                *frozen = Some(views.clone());
+                views
+            }
+        }
+    };
 
     html! {
         <div class={classes!("app", reduced_motion.then_some("app--reduced-motion"))}>
@@ -269,14 +287,16 @@ pub fn App(props: &AppProps) -> Html {
                     <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} on_action={on_action.clone()} />
                 </aside>
             </main>
-            if let Some(model) = travel.timeline.clone() {
-                <Timeline {model} on_action={on_action.clone()} />
-            }
-            <section class="app__travel" aria-label="Space-time diagram">
-                if let Some(model) = travel.diagram.clone() {
-                    <SpaceTime source={model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
+            <div class="app__below" ref={below_node}>
+                if let Some(model) = below.timeline.clone() {
+                    <Timeline {model} on_action={on_action.clone()} />
                 }
-            </section>
+                <section class="app__travel" aria-label="Space-time diagram">
+                    if let Some(model) = below.diagram.clone() {
+                        <SpaceTime source={model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
+                    }
+                </section>
+            </div>
             if state.help_open {
                 <HelpOverlay {on_action} />
             }
@@ -296,10 +316,24 @@ fn Header() -> Html {
     }
 }
 
-/// What the time-travel views need from the state, built once per render.
-struct TravelViews {
+/// The timeline's and the diagram's inputs, which may be kept from an earlier render.
+#[derive(Clone)]
+struct BelowViews {
     timeline: Option<Rc<time_travel::timeline::TimelineModel>>,
     diagram: Option<time_travel::DiagramSource>,
+}
+
+impl BelowViews {
+    fn of(state: &UseReducerHandle<UiState>) -> BelowViews {
+        BelowViews {
+            timeline: state.timeline_model().map(Rc::new),
+            diagram: state.diagram_source(),
+        }
+    }
+}
+
+/// What the sharing bar needs from the state, built once per render.
+struct TravelViews {
     link: AttrValue,
     file_stem: AttrValue,
     export_trace: Callback<(), String>,
@@ -314,8 +348,6 @@ impl TravelViews {
             Callback::from(move |_: ()| state.trace_text().unwrap_or_default())
         };
         TravelViews {
-            timeline: state.timeline_model().map(Rc::new),
-            diagram: state.diagram_source(),
             link: format!("{base}?{query}").into(),
             file_stem: format!("zabscope-seed{}", state.seed).into(),
             export_trace,
