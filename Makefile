@@ -39,7 +39,7 @@ RAFTSCOPE   ?=
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size (in that order, stopping at the first failure)"
+	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
@@ -53,7 +53,7 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test
 
 tools:
 	$(ENSURE) test
