@@ -53,6 +53,10 @@ pub enum Action {
     Undo,
     /// Pick a message (a pill on the wire, an arrow of the diagram): every view shows it.
     SelectMessage(Option<MsgId>),
+    /// The timeline's scrubber is held (pointer down) or let go. While held, the event log
+    /// keeps its lines and catches up on release: rebuilding it every frame of a drag was
+    /// most of the frame's work, and nobody reads a log that is racing by.
+    Scrubbing(bool),
     /// Show only the log entries concerning this server.
     FilterLog(Option<Sid>),
     /// The page became hidden or visible; the driver does not run while hidden.
@@ -95,6 +99,8 @@ pub struct UiState {
     pub speed: Speed,
     pub selected: Option<Sid>,
     pub selected_msg: Option<MsgId>,
+    /// The scrubber is held (see `Action::Scrubbing`).
+    pub scrubbing: bool,
     pub log_filter: Option<Sid>,
     /// The kinds of entries the event log shows.
     pub log_kinds: LogKinds,
@@ -159,6 +165,7 @@ impl UiState {
             speed: Speed::DEFAULT,
             selected: None,
             selected_msg: None,
+            scrubbing: false,
             log_filter: None,
             log_kinds: LogKinds::ALL,
             help_open: false,
@@ -264,6 +271,7 @@ impl UiState {
             Action::Undo => self.undo(),
             Action::Select(sid) => self.selected = sid,
             Action::SelectMessage(m) => self.selected_msg = m,
+            Action::Scrubbing(held) => self.scrubbing = held,
             Action::FilterLog(sid) => self.log_filter = sid,
             Action::SetHidden(hidden) => self.hidden = hidden,
             Action::Key(cmd) => self.key(cmd),

@@ -104,10 +104,16 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     let log = {
+        // While the scrubber is held the log keeps the lines it had (see Action::Scrubbing).
+        let held = use_mut_ref(|| state.version);
+        if !state.scrubbing {
+            *held.borrow_mut() = state.version;
+        }
+        let log_version = *held.borrow();
         let state = state.clone();
         use_memo(
             (
-                state.version,
+                log_version,
                 state.seed,
                 state.log_filter,
                 state.log_kinds,

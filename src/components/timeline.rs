@@ -132,6 +132,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </svg>
                 <input class="timeline__range" type="range" min="0" max={m.explored.to_string()} step="1"
                     value={m.position.to_string()} oninput={on_scrub}
+                    onpointerdown={on_action.reform(|_: PointerEvent| Action::Scrubbing(true))}
+                    onpointerup={on_action.reform(|_: PointerEvent| Action::Scrubbing(false))}
+                    onpointercancel={on_action.reform(|_: PointerEvent| Action::Scrubbing(false))}
+                    onchange={on_action.reform(|_: Event| Action::Scrubbing(false))}
                     aria-label="Position: events from the start" aria-valuetext={format!("event {} of {}", m.position, m.explored)} />
             </div>
             if let Some(fork) = m.fork {

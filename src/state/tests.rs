@@ -301,3 +301,16 @@ fn test_hidden_page_wants_no_frames() {
     s.apply(Action::Pause);
     assert!(!s.wants_frames());
 }
+
+#[test]
+fn test_holding_the_scrubber_changes_no_run() {
+    // Holding and letting go only say whether the log may lag: the run and its clock stay.
+    let mut s = state();
+    s.apply(Action::Step);
+    let (at, version) = (now(&s), s.version);
+    s.apply(Action::Scrubbing(true));
+    assert!(s.scrubbing);
+    s.apply(Action::Scrubbing(false));
+    assert!(!s.scrubbing);
+    assert_eq!((now(&s), s.version), (at, version));
+}
