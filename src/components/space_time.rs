@@ -10,8 +10,8 @@ use crate::hooks::{use_visible, use_width};
 use crate::share;
 use crate::state::Action;
 use crate::time_travel::diagram::{
-    DiagramAction, DiagramModel, DiagramSettings, FitIndex, Gesture, View, ViewMode, GUTTER,
-    LABEL_BASELINE, TICK_Y,
+    label_transform, ArrowView, DiagramAction, DiagramModel, DiagramSettings, FitIndex, Gesture,
+    LabelView, View, ViewMode, GUTTER, LABEL_BASELINE, TICK_Y,
 };
 use crate::time_travel::log_index::{Fate, KindGroup};
 use crate::time_travel::{DiagramSource, TravelAction};
@@ -304,33 +304,6 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             <text key={lane.sid.0} class="space-time__lane-label" x="4" y={fmt(lane.y + LABEL_BASELINE)}>{ format!("server {}", lane.sid) }</text>
         }
     });
-    let arrows = m.arrows.iter().filter(|_| on_screen).map(|a| {
-        html! {
-            <line key={a.msg} class={classes!(
-                    "space-time__arrow",
-                    format!("space-time__arrow--{}", a.group.modifier()),
-                    a.future.then_some("space-time__arrow--future"),
-                    a.selected.then_some("space-time__arrow--selected"),
-                    a.hovered.then_some("space-time__arrow--hovered"),
-                    (a.fate == Fate::Dropped).then_some("space-time__arrow--dropped"),
-                    (a.fate == Fate::InFlight).then_some("space-time__arrow--in-flight"),
-                )}
-                data-kind={a.kind} data-msg={a.msg.to_string()}
-                x1={num(a.t1)} y1={num(a.y1)} x2={num(a.t2)} y2={num(a.y2)} />
-        }
-    });
-    // In the arrows' group, so scrolling moves them with it; each undoes the group's scale.
-    let labels = m.labels.iter().filter(|_| on_screen).map(|l| {
-        html! {
-            <text key={l.msg} class={classes!(
-                    "space-time__label",
-                    format!("space-time__label--{}", l.group.modifier()),
-                    l.future.then_some("space-time__label--future"),
-                    l.selected.then_some("space-time__label--selected"),
-                )}
-                transform={m.label_transform(l)} y={fmt(LABEL_BASELINE)} text-anchor="middle">{ l.text }</text>
-        }
-    });
     let shown = m.hovered.as_ref().or(m.details.as_ref());
 
     html! {
@@ -366,7 +339,9 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     </g>
                     { for lanes }
                     <g class={classes!("space-time__arrows", (m.drawn > DENSE).then_some("space-time__arrows--dense"))}
-                        transform={m.transform()}>{ for arrows }{ for labels }</g>
+                        transform={m.transform()}>
+                        <Arrows arrows={m.arrows.clone()} labels={m.labels.clone()} ms_per_px={m.ms_per_px} visible={on_screen} />
+                    </g>
                     if let Some(x) = m.cursor_x {
                         <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
                     }
@@ -379,7 +354,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                 if m.drawn < m.in_window {
                     { format!("Showing {} of the {} messages in view (of {} in the run) — zoom in to see every one. ", m.drawn, m.in_window, m.total) }
                 } else {
-                    { format!("{} messages in view, {} in the run. ", m.in_window, m.total) }
+                    { format!("{} in view, {} in the run. ", messages(m.in_window), m.total) }
                 }
                 { "Arrows run from the send (left) to the delivery (right)." }
             </p>
@@ -404,6 +379,54 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ArrowsProps {
+    arrows: Rc<Vec<ArrowView>>,
+    labels: Rc<Vec<LabelView>>,
+    /// The zoom, which the labels undo.
+    ms_per_px: f64,
+    /// Off screen, nothing is drawn.
+    visible: bool,
+}
+
+/// The arrows and their labels, in time units inside the parent's transformed group. A
+/// component of its own so that a frame that changes neither (the run playing on under a
+/// fitted or fixed view, a hover) skips comparing hundreds of lines.
+#[component]
+fn Arrows(props: &ArrowsProps) -> Html {
+    if !props.visible {
+        return Html::default();
+    }
+    let arrows = props.arrows.iter().map(|a| {
+        html! {
+            <line key={a.msg} class={classes!(
+                    "space-time__arrow",
+                    format!("space-time__arrow--{}", a.group.modifier()),
+                    a.future.then_some("space-time__arrow--future"),
+                    a.selected.then_some("space-time__arrow--selected"),
+                    a.hovered.then_some("space-time__arrow--hovered"),
+                    (a.fate == Fate::Dropped).then_some("space-time__arrow--dropped"),
+                    (a.fate == Fate::InFlight).then_some("space-time__arrow--in-flight"),
+                )}
+                data-kind={a.kind} data-msg={a.msg.to_string()}
+                x1={num(a.t1)} y1={num(a.y1)} x2={num(a.t2)} y2={num(a.y2)} />
+        }
+    });
+    // Each label undoes the group's scale, so its text is not stretched.
+    let labels = props.labels.iter().map(|l| {
+        html! {
+            <text key={l.msg} class={classes!(
+                    "space-time__label",
+                    format!("space-time__label--{}", l.group.modifier()),
+                    l.future.then_some("space-time__label--future"),
+                    l.selected.then_some("space-time__label--selected"),
+                )}
+                transform={label_transform(l, props.ms_per_px)} y={fmt(LABEL_BASELINE)} text-anchor="middle">{ l.text }</text>
+        }
+    });
+    html! { <>{ for arrows }{ for labels }</> }
+}
+
 /// The diagram's view state, as a small reducer of its own.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct DiagramView {
@@ -418,6 +441,15 @@ impl Reducible for DiagramView {
         let mut next = Rc::unwrap_or_clone(self);
         next.settings.apply_in(action, &at);
         Rc::new(next)
+    }
+}
+
+/// "1 message", "3 messages".
+fn messages(n: usize) -> String {
+    if n == 1 {
+        "1 message".to_string()
+    } else {
+        format!("{n} messages")
     }
 }
 

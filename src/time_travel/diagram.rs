@@ -23,6 +23,7 @@
 
 use super::log_index::{Arrow, Fate, KindGroup, LogIndex};
 use sim::trace::{LogEntry, LogEvent, MsgId};
+use std::rc::Rc;
 use zab::peer::ServerState;
 use zab::Sid;
 
@@ -46,6 +47,8 @@ pub const GUTTER: f64 = 72.0;
 pub const TEXT_PX: f64 = 12.0;
 /// The baseline of the time axis' labels.
 pub const TICK_Y: f64 = 13.0;
+/// The width of a character of the axis' 12 px labels (digits, a space, "ms"), generously.
+const TICK_CHAR_PX: f64 = 7.5;
 
 /// Two interesting messages further apart than this (with only PINGs or silence between
 /// them) belong to different bursts. Longer than anything inside one election and its
@@ -604,8 +607,10 @@ pub struct DiagramModel {
     /// The families drawn.
     pub show: [bool; 4],
     pub lanes: Vec<LaneView>,
-    pub arrows: Vec<ArrowView>,
-    pub labels: Vec<LabelView>,
+    /// Shared, so the component that draws them can skip a frame in which they are unchanged
+    /// (a fitted or fixed view while the run plays on).
+    pub arrows: Rc<Vec<ArrowView>>,
+    pub labels: Rc<Vec<LabelView>>,
     pub cursor_x: Option<f64>,
     pub ticks: Vec<(f64, String)>,
     /// Arrows in the window (after filters) and how many are drawn.
@@ -769,7 +774,13 @@ impl DiagramModel {
         let mut ticks = Vec::new();
         let mut t = (t0 / step).ceil() * step;
         while t <= t1 && ticks.len() < 64 {
-            ticks.push((x_of(t), time_label(t)));
+            // Only labels wholly in the plot: the lane labels' column would cover one at the
+            // left edge, the frame cut one at the right.
+            let (x, label) = (x_of(t), time_label(t));
+            let half = label.chars().count() as f64 * TICK_CHAR_PX / 2.0;
+            if x - half >= GUTTER && x + half <= GUTTER + plot {
+                ticks.push((x, label));
+            }
             t += step;
         }
         let cursor_x = (cursor_ms >= t0 && cursor_ms <= t1).then(|| x_of(cursor_ms));
@@ -797,8 +808,8 @@ impl DiagramModel {
             following: at.following,
             show: at.show,
             lanes,
-            arrows,
-            labels,
+            arrows: Rc::new(arrows),
+            labels: Rc::new(labels),
             cursor_x,
             ticks,
             in_window,
@@ -894,7 +905,7 @@ impl DiagramModel {
                 ));
             }
         }
-        for a in &self.arrows {
+        for a in self.arrows.iter() {
             let title = format!(
                 "{} #{} · sent {} · {} {}",
                 a.kind,
@@ -934,7 +945,7 @@ impl DiagramModel {
                 a.y2,
             ));
         }
-        for l in &self.labels {
+        for l in self.labels.iter() {
             out.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"600\" \
                  fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"{}>{}</text>\n",
@@ -989,6 +1000,12 @@ impl DiagramModel {
         out.push_str("</svg>\n");
         out
     }
+}
+
+/// A label's transform inside the arrows' group: to its place, and back to pixels so its text
+/// is not stretched. It changes with the zoom only, not with scrolling.
+pub fn label_transform(l: &LabelView, ms_per_px: f64) -> String {
+    format!("translate({:.2} {:.1}) scale({:.6} 1)", l.t, l.y, ms_per_px)
 }
 
 /// From a label's centre to its baseline (12 px text).

@@ -548,7 +548,7 @@ fn test_labels_name_the_arrows_without_covering_each_other() {
         assert!(n <= LABELS_PER_KIND, "{n} × {k}");
     }
     // Each label sits on its arrow.
-    for l in &m.labels {
+    for l in m.labels.iter() {
         let a = m.arrows.iter().find(|a| a.msg == l.msg).expect("its arrow");
         let d = segment_distance(
             (m.x_of(l.t), l.y),
@@ -678,4 +678,24 @@ fn test_drag_pinch_and_tap_gestures() {
     );
     assert_eq!(d.ms_per_px, DEFAULT_MS_PER_PX / 2.0);
     assert!((d.t0_ms + (200.0 - GUTTER) * d.ms_per_px - under).abs() < 1e-9);
+}
+
+// The axis' labels are wholly in the plot: none half under the lane labels or cut at the right.
+#[test]
+fn test_axis_labels_stay_in_the_plot() {
+    let (s, ix, sids) = settled();
+    for (width, t0_ms) in [(1280.0, 86_500.0), (360.0, 1_234.0), (960.0, 0.0)] {
+        let mut d = DiagramSettings {
+            mode: ViewMode::Fixed,
+            t0_ms,
+            ..DiagramSettings::default()
+        };
+        d.apply(DiagramAction::SetWidth(width), 0.0);
+        let m = DiagramModel::build(&ix, s.full_log(), &sids, &d, None, now(&s));
+        assert!(!m.ticks.is_empty(), "{width}");
+        for (x, label) in &m.ticks {
+            let half = label.len() as f64 * 7.5 / 2.0;
+            assert!(x - half >= GUTTER && x + half <= m.width, "{label} at {x}");
+        }
+    }
 }
