@@ -1,10 +1,16 @@
 //! The last entries of the event log in ZooKeeper's words, newest at the bottom, optionally
 //! only one server's and only some kinds (election, discovery+sync, broadcast, disk, faults,
 //! threads). The list is bounded (`LOG_LINES`), so the DOM stays small in long runs.
+//!
+//! The picked message (`UiState::selected_msg`, shared with the cluster drawing and the
+//! space-time diagram) has its lines marked and scrolled to; a click on a message's line
+//! picks that message.
 
 use crate::state::Action;
 use crate::view_model::log_model::{LogKind, LogKinds, LogLine};
+use sim::MsgId;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use zab::Sid;
 
@@ -15,7 +21,32 @@ pub struct EventLogProps {
     pub filter: Option<Sid>,
     #[prop_or_default]
     pub kinds: LogKinds,
+    /// The picked message, whose lines are marked.
+    #[prop_or_default]
+    pub selected_msg: Option<MsgId>,
     pub on_action: Callback<Action>,
+}
+
+/// The message named by the clicked line (its `data-msg`), if any.
+fn clicked_message(e: &MouseEvent) -> Option<MsgId> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let line = target.closest(".event-log__line[data-msg]").ok()??;
+    line.get_attribute("data-msg")?.parse().ok().map(MsgId)
+}
+
+/// Scroll `scroller` (only it, not the page) so that `line` is in view.
+fn scroll_within(scroller: &web_sys::Element, line: &web_sys::Element) {
+    let (box_, row) = (
+        scroller.get_bounding_client_rect(),
+        line.get_bounding_client_rect(),
+    );
+    let above = row.top() - box_.top();
+    let below = row.bottom() - box_.bottom();
+    if above < 0.0 {
+        scroller.scroll_by_with_x_and_y(0.0, above - 8.0);
+    } else if below > 0.0 {
+        scroller.scroll_by_with_x_and_y(0.0, below + 8.0);
+    }
 }
 
 #[component]
@@ -46,6 +77,30 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let all = props
         .on_action
         .reform(|_: MouseEvent| Action::SetLogKinds(LogKinds::ALL));
+    // One listener for the list, not one per line: the list re-renders every frame.
+    let on_line_click = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) = clicked_message(&e) {
+                on_action.emit(Action::SelectMessage(Some(id)));
+            }
+        })
+    };
+    // A newly picked message: bring its first line (the send, usually) into view.
+    let scroller = use_node_ref();
+    {
+        let scroller = scroller.clone();
+        use_effect_with(props.selected_msg, move |picked| {
+            if picked.is_some() {
+                if let Some(el) = scroller.cast::<web_sys::Element>() {
+                    if let Ok(Some(line)) = el.query_selector(".event-log__line--picked") {
+                        scroll_within(&el, &line);
+                    }
+                }
+            }
+        });
+    }
+    let picked = props.selected_msg;
     html! {
         <section class="panel event-log" aria-label="Event log">
             <div class="event-log__head">
@@ -67,13 +122,22 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 }
             </div>
             // column-reverse keeps the view pinned to the newest line without any script.
-            <div class="event-log__scroll">
-                <ol class="event-log__list">
-                    { for props.lines.iter().map(|l| html! {
-                        <li key={l.index} class={classes!("event-log__line", format!("event-log__line--{}", l.class))}>
-                            <span class="event-log__time">{ l.time_ms }</span>
-                            <span class="event-log__text">{ &l.text }</span>
-                        </li>
+            <div class="event-log__scroll" ref={scroller}>
+                <ol class="event-log__list" onclick={on_line_click}>
+                    { for props.lines.iter().map(|l| {
+                        let on = picked.is_some() && l.msg == picked;
+                        html! {
+                            <li key={l.index} class={classes!(
+                                    "event-log__line",
+                                    format!("event-log__line--{}", l.class),
+                                    on.then_some("event-log__line--picked"),
+                                )}
+                                data-msg={l.msg.map(|m| m.0.to_string())}
+                                aria-current={on.then_some("true")}>
+                                <span class="event-log__time">{ l.time_ms }</span>
+                                <span class="event-log__text">{ &l.text }</span>
+                            </li>
+                        }
                     }) }
                 </ol>
                 if props.lines.is_empty() {

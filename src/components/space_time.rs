@@ -1,16 +1,22 @@
 //! The space-time diagram: a lane per server (coloured by its state), an arrow per message
-//! from its send to its delivery (coloured by family), the timeline's cursor. Only the visible
-//! window is drawn (see `time_travel::diagram`). Wheel zooms, shift+wheel or dragging scrolls,
-//! a click on an arrow shows its fields, a click elsewhere seeks there; with the drawing
-//! focused, ←/→ scroll and +/− zoom. No key is taken while it is not focused.
+//! from its send to its delivery (coloured by family, the few readable ones labelled), the
+//! timeline's cursor. Only the visible window is drawn (see `time_travel::diagram`). It opens
+//! fitted to the last burst of messages that are not PINGs; "Fit" (or 0) goes back to that.
+//! Wheel or pinch zooms, shift+wheel or dragging scrolls, a click or tap on an arrow picks it
+//! (every view shows the pick), elsewhere seeks there; with the drawing focused, ←/→ scroll
+//! and +/− zoom. No key is taken while it is not focused.
 
 use crate::hooks::{use_visible, use_width};
 use crate::share;
 use crate::state::Action;
-use crate::time_travel::diagram::{DiagramAction, DiagramSettings, GUTTER};
+use crate::time_travel::diagram::{
+    label_transform, ArrowView, DiagramAction, DiagramModel, DiagramSettings, FitIndex, Gesture,
+    LabelView, View, ViewMode, GUTTER, LABEL_BASELINE, TICK_Y,
+};
 use crate::time_travel::log_index::{Fate, KindGroup};
 use crate::time_travel::{DiagramSource, TravelAction};
 use sim::MsgId;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -27,28 +33,63 @@ pub struct SpaceTimeProps {
 
 type WheelClosure = Closure<dyn FnMut(web_sys::WheelEvent)>;
 
+/// The model for these settings; a fit reads the kept [`FitIndex`], brought up to date.
+fn model_of(
+    source: &DiagramSource,
+    settings: &DiagramSettings,
+    fit: &RefCell<FitIndex>,
+) -> DiagramModel {
+    let session = source.session.borrow();
+    let cache = source.cache.borrow();
+    let arrows = &cache.index.arrows;
+    let span = match settings.mode {
+        ViewMode::Fit => {
+            let mut fit = fit.borrow_mut();
+            fit.sync(arrows);
+            settings.fit_span(&fit, arrows, source.cursor_ms)
+        }
+        ViewMode::Follow | ViewMode::Fixed => None,
+    };
+    let sids: Vec<zab::Sid> = session.sim().sids().collect();
+    DiagramModel::build_in(
+        &cache.index,
+        session.full_log(),
+        &sids,
+        settings,
+        span,
+        source.selected,
+        source.cursor_ms,
+    )
+}
+
 #[component]
 pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     // How the diagram is looked at is this component's own state (SG-21: view state stays
     // in its view); what it shows comes from the source, and the model is rebuilt only when
     // one of the two changed.
     let view = use_reducer(DiagramView::default);
+    let fit = use_mut_ref(FitIndex::default);
     let model = {
         let settings = view.settings.clone();
-        use_memo((props.source.clone(), settings), |(source, settings)| {
-            source.model(settings)
-        })
+        let fit = fit.clone();
+        use_memo(
+            (props.source.clone(), settings),
+            move |(source, settings)| model_of(source, settings, &fit),
+        )
     };
     let m = &*model;
-    let cursor_ms = props.source.cursor_ms;
+    // The view as drawn, for the view actions. Listeners registered once (the wheel, the
+    // resize observer) read it here, so they never act on a stale cursor or zoom.
+    let drawn = use_mut_ref(View::default);
+    *drawn.borrow_mut() = m.view();
     let on_view = {
         let view = view.dispatcher();
-        Callback::from(move |a: DiagramAction| view.dispatch((a, cursor_ms)))
+        let drawn = drawn.clone();
+        Callback::from(move |a: DiagramAction| view.dispatch((a, *drawn.borrow())))
     };
     let on_action = &props.on_action;
     let frame = use_node_ref();
-    let drag = use_mut_ref(|| None::<(f64, f64)>);
-    let moved = use_mut_ref(|| 0.0_f64);
+    let gesture = use_mut_ref(Gesture::default);
     let act = |a: DiagramAction| on_view.reform(move |_: MouseEvent| a);
 
     // Off screen (below the fold while the drawing plays), the arrows are not drawn at all.
@@ -57,6 +98,19 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         frame.clone(),
         on_view.reform(|w: f64| DiagramAction::SetWidth(w.round())),
     );
+    // A message picked anywhere (a pill, a log row) is brought into view.
+    {
+        let on_view = on_view.clone();
+        let span = m.details.as_ref().map(|d| (d.sent_ms, d.end_ms));
+        use_effect_with(props.source.selected, move |_| {
+            if let Some((sent, end)) = span {
+                on_view.emit(DiagramAction::Reveal {
+                    from_ms: sent as f64,
+                    to_ms: end as f64,
+                });
+            }
+        });
+    }
     // The wheel zooms the diagram, so its listener must be able to cancel the page's scroll:
     // Yew's are passive, this one is not. It acts only while the pointer is over the diagram.
     {
@@ -107,35 +161,38 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             ))
         }
     };
+    // Mouse, pen and fingers alike: one pointer drags, two pinch (`Gesture`). The frame
+    // captures the pointers, so a drag that leaves it goes on and its release is seen.
     let on_pointer_down = {
-        let drag = drag.clone();
-        let moved = moved.clone();
+        let gesture = gesture.clone();
         let local = local.clone();
+        let frame = frame.clone();
         Callback::from(move |e: PointerEvent| {
-            if let Some((x, _)) = local(&e) {
-                *drag.borrow_mut() = Some((f64::from(e.client_x()), x));
+            if e.pointer_type() == "mouse" && e.button() != 0 {
+                return;
             }
-            *moved.borrow_mut() = 0.0;
+            if let Some((x, y)) = local(&e) {
+                gesture.borrow_mut().down(e.pointer_id(), x, y);
+                if let Some(el) = frame.cast::<web_sys::Element>() {
+                    let _ = el.set_pointer_capture(e.pointer_id());
+                }
+            }
         })
     };
     let on_pointer_move = {
-        let drag = drag.clone();
-        let moved = moved.clone();
+        let gesture = gesture.clone();
         let on_view = on_view.clone();
         let model = model.clone();
         let local = local.clone();
         Callback::from(move |e: PointerEvent| {
-            let mut d = drag.borrow_mut();
-            if let Some((last, _)) = d.as_mut() {
-                let x = f64::from(e.client_x());
-                let dx = *last - x;
-                *last = x;
-                let mut m = moved.borrow_mut();
-                *m += dx.abs();
-                if *m > 3.0 && dx != 0.0 {
-                    on_view.emit(DiagramAction::Pan { dx_px: dx });
+            let Some((x, y)) = local(&e) else { return };
+            let mut g = gesture.borrow_mut();
+            if g.active() {
+                if let Some(a) = g.moved(e.pointer_id(), x, y) {
+                    drop(g);
+                    on_view.emit(a);
                 }
-            } else if let Some((x, y)) = local(&e) {
+            } else if e.pointer_type() == "mouse" {
                 let near = model.nearest(x, y, HIT_PX);
                 if near != model.hovered.as_ref().map(|h| h.msg) {
                     on_view.emit(DiagramAction::Hover(near));
@@ -144,19 +201,20 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         })
     };
     let on_pointer_up = {
-        let drag = drag.clone();
-        let moved = moved.clone();
+        let gesture = gesture.clone();
         let on_action = on_action.clone();
         let model = model.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some((_, x)) = drag.borrow_mut().take() else {
+            let Some((x, y)) = gesture.borrow_mut().up(e.pointer_id()) else {
                 return;
             };
-            if *moved.borrow() > 3.0 {
-                return;
-            }
-            let y = local(&e).map_or(0.0, |p| p.1);
-            let action = match model.nearest(x, y, HIT_PX) {
+            // A fingertip is less precise than a mouse pointer.
+            let reach = if e.pointer_type() == "mouse" {
+                HIT_PX
+            } else {
+                TOUCH_HIT_PX
+            };
+            let action = match model.nearest(x, y, reach) {
                 Some(msg) => Action::SelectMessage(Some(MsgId(msg))),
                 None if x >= GUTTER => {
                     let t = (model.t0_ms + (x - GUTTER) * model.ms_per_px).max(0.0);
@@ -167,12 +225,14 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             on_action.emit(action);
         })
     };
+    let on_cancel = {
+        let gesture = gesture.clone();
+        Callback::from(move |_: PointerEvent| gesture.borrow_mut().cancel())
+    };
     let on_leave = {
-        let drag = drag.clone();
         let on_view = on_view.clone();
         let hovering = m.hovered.is_some();
         Callback::from(move |_: PointerEvent| {
-            *drag.borrow_mut() = None;
             if hovering {
                 on_view.emit(DiagramAction::Hover(None));
             }
@@ -193,6 +253,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     anchor_px: None,
                 },
                 "f" => DiagramAction::Follow,
+                "0" => DiagramAction::Fit,
                 _ => return,
             };
             e.prevent_default();
@@ -235,23 +296,12 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     <line class={classes!("space-time__lane-span", format!("space-time__lane-span--{}", s.look))}
                         x1={fmt(s.x1)} y1={fmt(lane.y)} x2={fmt(s.x2)} y2={fmt(lane.y)} />
                 }) }
-                <text class="space-time__lane-label" x="4" y={fmt(lane.y + 4.0)}>{ format!("server {}", lane.sid) }</text>
             </g>
         }
     });
-    let arrows = m.arrows.iter().filter(|_| on_screen).map(|a| {
+    let lane_labels = m.lanes.iter().map(|lane| {
         html! {
-            <line key={a.msg} class={classes!(
-                    "space-time__arrow",
-                    format!("space-time__arrow--{}", a.group.modifier()),
-                    a.future.then_some("space-time__arrow--future"),
-                    a.selected.then_some("space-time__arrow--selected"),
-                    a.hovered.then_some("space-time__arrow--hovered"),
-                    (a.fate == Fate::Dropped).then_some("space-time__arrow--dropped"),
-                    (a.fate == Fate::InFlight).then_some("space-time__arrow--in-flight"),
-                )}
-                data-kind={a.kind} data-msg={a.msg.to_string()}
-                x1={num(a.t1)} y1={num(a.y1)} x2={num(a.t2)} y2={num(a.y2)} />
+            <text key={lane.sid.0} class="space-time__lane-label" x="4" y={fmt(lane.y + LABEL_BASELINE)}>{ format!("server {}", lane.sid) }</text>
         }
     });
     let shown = m.hovered.as_ref().or(m.details.as_ref());
@@ -262,42 +312,49 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                 <h2 class="panel__title">{ "Space-time diagram" }</h2>
                 <div class="space-time__filters" role="group" aria-label="Message families">{ for filters }</div>
                 <div class="space-time__zoom" role="group" aria-label="Zoom">
-                    <button class="btn space-time__zoom-out" onclick={act(DiagramAction::Zoom { factor: 2.0, anchor_px: None })} title="Zoom out (−)">{ "−" }</button>
+                    <button class="btn space-time__zoom-out" onclick={act(DiagramAction::Zoom { factor: 2.0, anchor_px: None })} title="Zoom out (−)" aria-label="Zoom out">{ "−" }</button>
                     <span class="space-time__scale" title="Simulated milliseconds per pixel">{ scale_label(m.ms_per_px) }</span>
-                    <button class="btn space-time__zoom-in" onclick={act(DiagramAction::Zoom { factor: 0.5, anchor_px: None })} title="Zoom in (+)">{ "+" }</button>
-                    <button class={classes!("btn", "space-time__follow")} aria-pressed={m.follow.to_string()}
+                    <button class="btn space-time__zoom-in" onclick={act(DiagramAction::Zoom { factor: 0.5, anchor_px: None })} title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
+                    <button class={classes!("btn", "space-time__fit")} aria-pressed={(m.mode == ViewMode::Fit).to_string()}
+                        onclick={act(DiagramAction::Fit)} title="Fit the last burst of messages (0)">{ "Fit" }</button>
+                    <button class={classes!("btn", "space-time__follow")} aria-pressed={(m.mode == ViewMode::Follow).to_string()}
                         onclick={act(DiagramAction::Follow)} title="Keep the cursor in view (f)">{ "Follow" }</button>
                     <a class="btn space-time__export" href="#" download={props.file_name.clone()} onclick={export_svg}
                         title="Download what is drawn as an SVG file">{ "⤓ SVG" }</a>
                 </div>
             </div>
             <div class="space-time__frame" ref={frame} tabindex="0"
-                aria-label="Messages between servers over time. Wheel or +/− zooms, drag or ←/→ scrolls, a click seeks there."
+                aria-label="Messages between servers over time. Wheel, pinch or +/− zooms, drag or ←/→ scrolls, 0 fits, a click seeks there."
                 onpointerdown={on_pointer_down} onpointermove={on_pointer_move} onpointerup={on_pointer_up}
-                onpointerleave={on_leave} onkeydown={on_key}>
+                onpointercancel={on_cancel} onpointerleave={on_leave} onkeydown={on_key}>
                 <svg class="space-time__svg" width={fmt(m.width)} height={fmt(m.height)}
                     viewBox={format!("0 0 {} {}", fmt(m.width), fmt(m.height))}>
                     <g class="space-time__ticks">
                         { for m.ticks.iter().map(|(x, label)| html! {
                             <g class="space-time__tick">
-                                <line x1={fmt(*x)} y1="12" x2={fmt(*x)} y2={fmt(m.height)} />
-                                <text x={fmt(*x)} y="9" text-anchor="middle">{ label }</text>
+                                <line x1={fmt(*x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(*x)} y2={fmt(m.height)} />
+                                <text x={fmt(*x)} y={fmt(TICK_Y)} text-anchor="middle">{ label }</text>
                             </g>
                         }) }
                     </g>
                     { for lanes }
                     <g class={classes!("space-time__arrows", (m.drawn > DENSE).then_some("space-time__arrows--dense"))}
-                        transform={m.transform()}>{ for arrows }</g>
+                        transform={m.transform()}>
+                        <Arrows arrows={m.arrows.clone()} labels={m.labels.clone()} ms_per_px={m.ms_per_px} visible={on_screen} />
+                    </g>
                     if let Some(x) = m.cursor_x {
-                        <line class="space-time__cursor" x1={fmt(x)} y1="12" x2={fmt(x)} y2={fmt(m.height)} />
+                        <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
                     }
+                    // The lane labels' column covers arrows that began before the window.
+                    <rect class="space-time__gutter" width={fmt(GUTTER)} height={fmt(m.height)} />
+                    { for lane_labels }
                 </svg>
             </div>
             <p class="space-time__note">
                 if m.drawn < m.in_window {
                     { format!("Showing {} of the {} messages in view (of {} in the run) — zoom in to see every one. ", m.drawn, m.in_window, m.total) }
                 } else {
-                    { format!("{} messages in view, {} in the run. ", m.in_window, m.total) }
+                    { format!("{} in view, {} in the run. ", messages(m.in_window), m.total) }
                 }
                 { "Arrows run from the send (left) to the delivery (right)." }
             </p>
@@ -322,6 +379,54 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ArrowsProps {
+    arrows: Rc<Vec<ArrowView>>,
+    labels: Rc<Vec<LabelView>>,
+    /// The zoom, which the labels undo.
+    ms_per_px: f64,
+    /// Off screen, nothing is drawn.
+    visible: bool,
+}
+
+/// The arrows and their labels, in time units inside the parent's transformed group. A
+/// component of its own so that a frame that changes neither (the run playing on under a
+/// fitted or fixed view, a hover) skips comparing hundreds of lines.
+#[component]
+fn Arrows(props: &ArrowsProps) -> Html {
+    if !props.visible {
+        return Html::default();
+    }
+    let arrows = props.arrows.iter().map(|a| {
+        html! {
+            <line key={a.msg} class={classes!(
+                    "space-time__arrow",
+                    format!("space-time__arrow--{}", a.group.modifier()),
+                    a.future.then_some("space-time__arrow--future"),
+                    a.selected.then_some("space-time__arrow--selected"),
+                    a.hovered.then_some("space-time__arrow--hovered"),
+                    (a.fate == Fate::Dropped).then_some("space-time__arrow--dropped"),
+                    (a.fate == Fate::InFlight).then_some("space-time__arrow--in-flight"),
+                )}
+                data-kind={a.kind} data-msg={a.msg.to_string()}
+                x1={num(a.t1)} y1={num(a.y1)} x2={num(a.t2)} y2={num(a.y2)} />
+        }
+    });
+    // Each label undoes the group's scale, so its text is not stretched.
+    let labels = props.labels.iter().map(|l| {
+        html! {
+            <text key={l.msg} class={classes!(
+                    "space-time__label",
+                    format!("space-time__label--{}", l.group.modifier()),
+                    l.future.then_some("space-time__label--future"),
+                    l.selected.then_some("space-time__label--selected"),
+                )}
+                transform={label_transform(l, props.ms_per_px)} y={fmt(LABEL_BASELINE)} text-anchor="middle">{ l.text }</text>
+        }
+    });
+    html! { <>{ for arrows }{ for labels }</> }
+}
+
 /// The diagram's view state, as a small reducer of its own.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct DiagramView {
@@ -329,13 +434,22 @@ struct DiagramView {
 }
 
 impl Reducible for DiagramView {
-    /// The action, and where the run's cursor stands (zoom and scroll keep it in place).
-    type Action = (DiagramAction, f64);
+    /// The action, and the view as drawn when it was taken (zoom and scroll start there).
+    type Action = (DiagramAction, View);
 
-    fn reduce(self: Rc<Self>, (action, cursor_ms): Self::Action) -> Rc<Self> {
+    fn reduce(self: Rc<Self>, (action, at): Self::Action) -> Rc<Self> {
         let mut next = Rc::unwrap_or_clone(self);
-        next.settings.apply(action, cursor_ms);
+        next.settings.apply_in(action, &at);
         Rc::new(next)
+    }
+}
+
+/// "1 message", "3 messages".
+fn messages(n: usize) -> String {
+    if n == 1 {
+        "1 message".to_string()
+    } else {
+        format!("{n} messages")
     }
 }
 
@@ -366,3 +480,5 @@ const DENSE: usize = 400;
 
 /// How near (px) the pointer must be to an arrow to point at it.
 const HIT_PX: f64 = 6.0;
+/// How near a tap must be.
+const TOUCH_HIT_PX: f64 = 14.0;

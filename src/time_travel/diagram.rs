@@ -4,18 +4,26 @@
 //! so a run of a million events scrolls and zooms like a short one.
 //!
 //! ```text
-//!   x = (t − t0) / ms_per_px          t0 = cursor − 85 % of the width while following
-//!   y = lane of the server            arrows: (sent, from) → (delivered, to)
+//!   x = (t − t0) / ms_per_px        Fit:    t0, ms_per_px from the last interesting burst
+//!   y = lane of the server          Follow: t0 = cursor − 85 % of the width
+//!   arrows: (sent, from) → (delivered, to)   Fixed:  where the user zoomed or scrolled to
 //! ```
+//!
+//! The diagram opens fitted ([`ViewMode::Fit`]): a settled run is mostly PINGs, which are
+//! hidden, so a window around the cursor would be empty. The fit finds the most recent burst
+//! of the messages that are shown and are not PINGs ([`FitIndex`]) and gives it the plot's
+//! width. The first zoom or scroll pins the view where it is; "Fit" goes back.
 //!
 //! Arrows are drawn in time units (ms after `origin_ms`) inside one group whose transform
 //! does `t ↦ x`; `origin_ms` moves only in big steps. Scrolling and zooming then change one
 //! attribute, and only the arrows entering or leaving the window touch the DOM. Which arrows
 //! are drawn when there are too many is decided by message id (every 2^k-th), so that set
-//! does not change as the window moves either.
+//! does not change as the window moves either. The few labels ([`MAX_LABELS`]) are placed
+//! where they do not cover each other, and ride in the same group.
 
-use super::log_index::{Fate, KindGroup, LogIndex};
+use super::log_index::{Arrow, Fate, KindGroup, LogIndex};
 use sim::trace::{LogEntry, LogEvent, MsgId};
+use std::rc::Rc;
 use zab::peer::ServerState;
 use zab::Sid;
 
@@ -26,24 +34,75 @@ pub const MAX_MS_PER_PX: f64 = 2_000.0;
 pub const DEFAULT_MS_PER_PX: f64 = 0.5;
 /// Where the cursor sits while following, as a fraction of the width.
 pub const FOLLOW_AT: f64 = 0.85;
-pub const LANE_TOP: f64 = 26.0;
-pub const LANE_GAP: f64 = 30.0;
+/// The first lane's y: below the time axis' labels.
+pub const LANE_TOP: f64 = 34.0;
+/// Lanes are far enough apart for a 12 px label between two of them, clear of both lanes'
+/// state bands (8 px wide).
+pub const LANE_GAP: f64 = 34.0;
 pub const LANE_BOTTOM: f64 = 14.0;
-/// The lane labels' column.
-pub const GUTTER: f64 = 62.0;
+/// The lane labels' column: "server 13" in 12 px bold.
+pub const GUTTER: f64 = 72.0;
+/// The size of every text the diagram draws, in CSS px. The SVG is drawn in its frame's own
+/// pixels (no `viewBox` scaling), so this is also the rendered size.
+pub const TEXT_PX: f64 = 12.0;
+/// The baseline of the time axis' labels.
+pub const TICK_Y: f64 = 13.0;
+/// The width of a character of the axis' 12 px labels (digits, a space, "ms"), generously.
+const TICK_CHAR_PX: f64 = 7.5;
+
+/// Two interesting messages further apart than this (with only PINGs or silence between
+/// them) belong to different bursts. Longer than anything inside one election and its
+/// synchronisation (FastLeaderElection's 200 ms finalize wait, network latencies of tens of
+/// ms); shorter than a leader's PING period, so a quiet ensemble separates its bursts.
+pub const BURST_GAP_MS: u64 = 1_000;
+/// The fitted view leaves this fraction of the width free on each side of the burst.
+pub const FIT_MARGIN: f64 = 0.04;
+/// A fit never shows less time than this, so a lone message is not stretched across the plot.
+pub const FIT_MIN_SPAN_MS: f64 = 100.0;
+/// The fit reaches on to the cursor only while that costs the burst at most this fraction
+/// more time; further on (a long PING-only stretch) it shows the burst alone.
+pub const FIT_FAR_PAST: f64 = 0.25;
+
+/// At most this many arrows are labelled with their kind: labels are for reading a burst,
+/// and past a few dozen they would cover the arrows they name.
+pub const MAX_LABELS: usize = 48;
+/// A label's box for placement: the widest 12 px bold capitals measured (DejaVu Sans, the
+/// fallback where Inter is missing, 9.4 px a character), so labels placed apart never touch.
+pub const LABEL_CHAR_PX: f64 = 9.5;
+pub const LABEL_PAD_PX: f64 = 6.0;
+pub const LABEL_HEIGHT_PX: f64 = 15.0;
+/// The least space between two labels side by side, so they read as two words, not a phrase.
+pub const LABEL_GAP_PX: f64 = 10.0;
+/// At most this many labels of one kind: enough to say what a burst is made of, few enough
+/// to leave its arrows visible.
+pub const LABELS_PER_KIND: usize = 4;
+
+/// How the visible window is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewMode {
+    /// Fitted to the most recent burst of interesting messages (the default; "Fit").
+    Fit,
+    /// The cursor held at [`FOLLOW_AT`] of the width, at the zoom in force.
+    Follow,
+    /// Where the user zoomed or scrolled to, kept until Fit or Follow.
+    Fixed,
+}
 
 /// How the diagram is looked at: zoom, scroll, filters, the arrow under the pointer. View
 /// state only: it lives in the diagram's component, not in the app's reducer (which holds the
 /// picked message every view shares).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiagramSettings {
+    pub mode: ViewMode,
+    /// The zoom while following or fixed (a fit computes its own).
     pub ms_per_px: f64,
-    /// The time at the window's left edge while not following.
+    /// The time at the window's left edge while fixed.
     pub t0_ms: f64,
-    /// Keep the cursor in view as it moves.
-    pub follow: bool,
-    /// Shown families, in [`KindGroup::ALL`] order.
+    /// Shown families, in [`KindGroup::ALL`] order, as the user chose them.
     pub show: [bool; 4],
+    /// PINGs are shown anyway while a fit finds nothing else to show (until the user chooses
+    /// about PINGs), so the diagram is never blank once anything was sent.
+    pub pings_auto: bool,
     /// The drawing's width in CSS pixels, as last measured.
     pub width_px: f64,
     /// The arrow under the pointer.
@@ -53,7 +112,7 @@ pub struct DiagramSettings {
 /// What the diagram's own controls do to its view.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DiagramAction {
-    /// Zoom (factor > 1 zooms out) around a point of the drawing.
+    /// Zoom (factor > 1 zooms out) around a point of the drawing (its centre when `None`).
     Zoom {
         factor: f64,
         anchor_px: Option<f64>,
@@ -61,36 +120,112 @@ pub enum DiagramAction {
     Pan {
         dx_px: f64,
     },
+    /// Two fingers: zoom by `factor` about `from_px`, which moves to `to_px`.
+    Pinch {
+        factor: f64,
+        from_px: f64,
+        to_px: f64,
+    },
     Follow,
+    Fit,
     Toggle(KindGroup),
     SetWidth(f64),
     Hover(Option<u64>),
+    /// Bring this time span (a picked message) into view if it is not, keeping the zoom.
+    Reveal {
+        from_ms: f64,
+        to_ms: f64,
+    },
 }
 
 impl Default for DiagramSettings {
     fn default() -> Self {
         DiagramSettings {
+            mode: ViewMode::Fit,
             ms_per_px: DEFAULT_MS_PER_PX,
             t0_ms: 0.0,
-            follow: true,
             // PINGs are hidden by default: a leader sends one per learner every tick.
             show: [true, true, true, false],
+            pings_auto: true,
             width_px: 960.0,
             hovered: None,
         }
     }
 }
 
+/// The window as drawn: what zooming and scrolling start from. A fitted view has no zoom of
+/// its own in the settings, so the view actions need this to pin it where it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct View {
+    pub cursor_ms: f64,
+    pub t0_ms: f64,
+    pub ms_per_px: f64,
+    /// The window moves with the cursor (following, or a fit with nothing to fit).
+    pub following: bool,
+    /// The families drawn (the user's choice, PINGs perhaps added).
+    pub show: [bool; 4],
+}
+
+/// A time span, in ms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Span {
+    /// The left edge and zoom that give this span the plot's width less the margins.
+    pub fn frame(self, plot_px: f64) -> (f64, f64) {
+        let plot = plot_px.max(1.0);
+        let mpp = ((self.hi - self.lo) / (plot * (1.0 - 2.0 * FIT_MARGIN)))
+            .clamp(MIN_MS_PER_PX, MAX_MS_PER_PX);
+        let t0 = ((self.lo + self.hi) / 2.0 - plot * mpp / 2.0).max(0.0);
+        (t0, mpp)
+    }
+}
+
+fn group_slot(g: KindGroup) -> Option<usize> {
+    KindGroup::ALL.iter().position(|x| *x == g)
+}
+
 impl DiagramSettings {
-    /// Apply one of the diagram's own actions; `cursor_ms` is where the run stands.
+    /// Apply one of the diagram's own actions without the drawing at hand (tests, or an
+    /// action that needs no window): `cursor_ms` is where the run stands, a fit counts as not
+    /// found, and the filters are the user's.
     pub fn apply(&mut self, action: DiagramAction, cursor_ms: f64) {
+        let mut at = self.view(None, cursor_ms);
+        at.show = self.show;
+        self.apply_in(action, &at);
+    }
+
+    /// Apply an action to the view `at` as drawn (`DiagramModel::view`).
+    pub fn apply_in(&mut self, action: DiagramAction, at: &View) {
         match action {
-            DiagramAction::Zoom { factor, anchor_px } => self.zoom(factor, anchor_px, cursor_ms),
-            DiagramAction::Pan { dx_px } => self.pan(dx_px, cursor_ms),
-            DiagramAction::Follow => self.follow = true,
+            DiagramAction::Zoom { factor, anchor_px } => self.zoom(factor, anchor_px, at),
+            DiagramAction::Pan { dx_px } => self.pan(dx_px, at),
+            DiagramAction::Pinch {
+                factor,
+                from_px,
+                to_px,
+            } => {
+                self.zoom(factor, Some(from_px), at);
+                let zoomed = self.view(None, at.cursor_ms);
+                self.pan(from_px - to_px, &zoomed);
+            }
+            DiagramAction::Follow => {
+                // Following starts at the zoom in view (a fit's, say), not a forgotten one.
+                self.ms_per_px = at.ms_per_px;
+                self.mode = ViewMode::Follow;
+            }
+            DiagramAction::Fit => self.mode = ViewMode::Fit,
             DiagramAction::Toggle(g) => {
-                if let Some(i) = KindGroup::ALL.iter().position(|x| *x == g) {
-                    self.show[i] = !self.show[i];
+                if let Some(i) = group_slot(g) {
+                    if let (Some(s), Some(shown)) = (self.show.get_mut(i), at.show.get(i)) {
+                        *s = !*shown;
+                    }
+                }
+                if g == KindGroup::Ping {
+                    self.pings_auto = false;
                 }
             }
             DiagramAction::SetWidth(px) => {
@@ -99,6 +234,7 @@ impl DiagramSettings {
                 }
             }
             DiagramAction::Hover(m) => self.hovered = m,
+            DiagramAction::Reveal { from_ms, to_ms } => self.reveal(from_ms, to_ms, at),
         }
     }
 
@@ -107,47 +243,294 @@ impl DiagramSettings {
         (self.width_px - GUTTER).max(100.0)
     }
 
-    /// The time at the left edge, given the cursor.
-    pub fn t0(&self, cursor_ms: f64) -> f64 {
-        if self.follow {
-            (cursor_ms - FOLLOW_AT * self.plot_px() * self.ms_per_px).max(0.0)
-        } else {
-            self.t0_ms.max(0.0)
+    /// The window for a cursor, given the fitted span (if fitting found one).
+    pub fn view(&self, fit: Option<Span>, cursor_ms: f64) -> View {
+        let plot = self.plot_px();
+        let follow = |mpp: f64, show: [bool; 4]| View {
+            cursor_ms,
+            t0_ms: (cursor_ms - FOLLOW_AT * plot * mpp).max(0.0),
+            ms_per_px: mpp,
+            following: true,
+            show,
+        };
+        match (self.mode, fit) {
+            (ViewMode::Fit, Some(span)) => {
+                let (t0_ms, ms_per_px) = span.frame(plot);
+                View {
+                    cursor_ms,
+                    t0_ms,
+                    ms_per_px,
+                    following: false,
+                    show: self.show,
+                }
+            }
+            (ViewMode::Fit, None) => {
+                let mut show = self.show;
+                if self.pings_auto {
+                    show[3] = true;
+                }
+                follow(self.ms_per_px, show)
+            }
+            (ViewMode::Follow, _) => follow(self.ms_per_px, self.show),
+            (ViewMode::Fixed, _) => View {
+                cursor_ms,
+                t0_ms: self.t0_ms.max(0.0),
+                ms_per_px: self.ms_per_px,
+                following: false,
+                show: self.show,
+            },
         }
     }
 
+    /// The span to fit, when fitting: see [`FitIndex::span`].
+    pub fn fit_span(&self, fit: &FitIndex, arrows: &[Arrow], cursor_ms: f64) -> Option<Span> {
+        (self.mode == ViewMode::Fit)
+            .then(|| fit.span(arrows, self.show, cursor_ms))
+            .flatten()
+    }
+
     pub fn shows(&self, g: KindGroup) -> bool {
-        KindGroup::ALL
-            .iter()
-            .position(|x| *x == g)
+        group_slot(g)
             .and_then(|i| self.show.get(i))
             .copied()
             .unwrap_or(true)
     }
 
-    /// Zoom by `factor` (> 1 zooms out) keeping the time under `anchor_px` in place.
-    pub fn zoom(&mut self, factor: f64, anchor_px: Option<f64>, cursor_ms: f64) {
+    /// Pin the view where it is drawn: the user's zoom and scroll start from what they see.
+    fn pin(&mut self, at: &View) {
+        self.mode = ViewMode::Fixed;
+        self.t0_ms = at.t0_ms.max(0.0);
+        self.ms_per_px = at.ms_per_px;
+    }
+
+    /// Zoom by `factor` (> 1 zooms out) keeping the time under `anchor_px` in place; while
+    /// following, the cursor stays where it is instead.
+    fn zoom(&mut self, factor: f64, anchor_px: Option<f64>, at: &View) {
         if !(factor.is_finite() && factor > 0.0) {
             return;
         }
-        let t0 = self.t0(cursor_ms);
-        let next = (self.ms_per_px * factor).clamp(MIN_MS_PER_PX, MAX_MS_PER_PX);
-        if let (false, Some(x)) = (self.follow, anchor_px) {
-            let x = (x - GUTTER).max(0.0);
-            let anchor = t0 + x * self.ms_per_px;
-            self.t0_ms = (anchor - x * next).max(0.0);
-        }
-        self.ms_per_px = next;
-    }
-
-    /// Scroll by `dx_px` (positive: later). Scrolling stops following.
-    pub fn pan(&mut self, dx_px: f64, cursor_ms: f64) {
-        if !dx_px.is_finite() {
+        let next = (at.ms_per_px * factor).clamp(MIN_MS_PER_PX, MAX_MS_PER_PX);
+        if at.following {
+            self.mode = ViewMode::Follow;
+            self.ms_per_px = next;
             return;
         }
-        self.t0_ms = (self.t0(cursor_ms) + dx_px * self.ms_per_px).max(0.0);
-        self.follow = false;
+        let plot = self.plot_px();
+        let x = anchor_px.map_or(plot / 2.0, |x| (x - GUTTER).clamp(0.0, plot));
+        let anchor = at.t0_ms + x * at.ms_per_px;
+        self.pin(at);
+        self.ms_per_px = next;
+        self.t0_ms = (anchor - x * next).max(0.0);
     }
+
+    /// Scroll by `dx_px` (positive: later). Scrolling pins the view.
+    fn pan(&mut self, dx_px: f64, at: &View) {
+        if !dx_px.is_finite() || dx_px == 0.0 {
+            return;
+        }
+        self.pin(at);
+        self.t0_ms = (at.t0_ms + dx_px * at.ms_per_px).max(0.0);
+    }
+
+    /// Centre `[from_ms, to_ms]` (or its start, when longer than the window) unless some of
+    /// it is already well inside the window.
+    fn reveal(&mut self, from_ms: f64, to_ms: f64, at: &View) {
+        if !(from_ms.is_finite() && to_ms.is_finite()) {
+            return;
+        }
+        let window = self.plot_px() * at.ms_per_px;
+        let (lo, hi) = (from_ms.min(to_ms), from_ms.max(to_ms));
+        let inset = 0.05 * window;
+        if hi >= at.t0_ms + inset && lo <= at.t0_ms + window - inset {
+            return;
+        }
+        self.pin(at);
+        self.t0_ms = if hi - lo <= 0.8 * window {
+            (lo + hi) / 2.0 - window / 2.0
+        } else {
+            lo - 0.1 * window
+        }
+        .max(0.0);
+    }
+}
+
+/// The interesting arrows (every family but PINGs), by family, as positions in
+/// `LogIndex::arrows`: what a fit looks through, so it never walks the PINGs of a long
+/// run. Kept in step with the index by [`sync`](Self::sync), which reads only new arrows.
+#[derive(Clone, Debug, Default)]
+pub struct FitIndex {
+    seen: usize,
+    /// The last arrow read (id, send time), to notice that a fork rebuilt the index.
+    last: Option<(u64, u64)>,
+    by_group: [Vec<usize>; 3],
+}
+
+impl FitIndex {
+    pub fn of(arrows: &[Arrow]) -> FitIndex {
+        let mut f = FitIndex::default();
+        f.sync(arrows);
+        f
+    }
+
+    /// Read the arrows added since the last call (all of them if the index was rebuilt).
+    pub fn sync(&mut self, arrows: &[Arrow]) {
+        let key = |a: &Arrow| (a.msg, a.sent_ms);
+        let same = self.seen <= arrows.len()
+            && self
+                .seen
+                .checked_sub(1)
+                .is_none_or(|i| arrows.get(i).map(key) == self.last);
+        if !same {
+            *self = FitIndex::default();
+        }
+        for (i, a) in arrows.iter().enumerate().skip(self.seen) {
+            if let Some(list) = fit_slot(a.group).and_then(|g| self.by_group.get_mut(g)) {
+                list.push(i);
+            }
+        }
+        self.seen = arrows.len();
+        self.last = arrows.last().map(key);
+    }
+
+    /// The span a fitted view shows: the last burst of interesting messages of the `show`n
+    /// families sent by `cursor_ms` (at most [`MAX_ARROWS`] of them, each counted to its
+    /// delivery), reaching on to the cursor unless it is far past the burst. `None` when
+    /// nothing interesting was sent yet.
+    pub fn span(&self, arrows: &[Arrow], show: [bool; 4], cursor_ms: f64) -> Option<Span> {
+        let sent_by = |i: &usize| {
+            arrows
+                .get(*i)
+                .is_some_and(|a| a.sent_ms as f64 <= cursor_ms)
+        };
+        let lists: Vec<&[usize]> = KindGroup::ALL
+            .iter()
+            .zip(show)
+            .filter(|(_, on)| *on)
+            .filter_map(|(g, _)| fit_slot(*g).and_then(|i| self.by_group.get(i)))
+            .map(|l| &l[..l.partition_point(sent_by)])
+            .collect();
+        let mut heads: Vec<usize> = lists.iter().map(|l| l.len()).collect();
+        let (mut lo, mut hi, mut count) = (f64::INFINITY, f64::NEG_INFINITY, 0);
+        // Backwards through the families' lists merged in send order (positions in `arrows`
+        // are in send order), until a gap.
+        while count < MAX_ARROWS {
+            let next = (0..lists.len())
+                .filter_map(|j| {
+                    let h = heads.get(j)?.checked_sub(1)?;
+                    Some((*lists.get(j)?.get(h)?, j))
+                })
+                .max();
+            let Some((i, j)) = next else { break };
+            if let Some(h) = heads.get_mut(j) {
+                *h -= 1;
+            }
+            let Some(a) = arrows.get(i) else { break };
+            let end = a.end_ms.min(a.sent_ms.saturating_add(BURST_GAP_MS));
+            if count > 0 && (end.saturating_add(BURST_GAP_MS) as f64) < lo {
+                break;
+            }
+            lo = lo.min(a.sent_ms as f64);
+            hi = hi.max(end as f64);
+            count += 1;
+        }
+        if count == 0 {
+            return None;
+        }
+        if cursor_ms - hi <= FIT_FAR_PAST * (hi - lo).max(FIT_MIN_SPAN_MS) {
+            hi = hi.max(cursor_ms);
+        }
+        if hi - lo < FIT_MIN_SPAN_MS {
+            lo = ((lo + hi) / 2.0 - FIT_MIN_SPAN_MS / 2.0).max(0.0);
+            hi = lo + FIT_MIN_SPAN_MS;
+        }
+        Some(Span { lo, hi })
+    }
+}
+
+/// A family's list in the [`FitIndex`]: every one but PINGs.
+fn fit_slot(g: KindGroup) -> Option<usize> {
+    match g {
+        KindGroup::Election => Some(0),
+        KindGroup::Sync => Some(1),
+        KindGroup::Broadcast => Some(2),
+        KindGroup::Ping => None,
+    }
+}
+
+/// Pointers on the drawing: one drags (scrolls), two pinch (zoom about their midpoint and
+/// scroll with it), and a press that barely moved is a tap. Positions are in the drawing's
+/// pixels; the component feeds it pointer events and dispatches what it returns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Gesture {
+    pointers: Vec<(i32, f64, f64)>,
+    travelled: f64,
+    tap: bool,
+}
+
+/// A press that moved less than this (px) is a tap, not a drag.
+pub const TAP_SLOP_PX: f64 = 4.0;
+
+impl Gesture {
+    pub fn down(&mut self, id: i32, x: f64, y: f64) {
+        self.pointers.retain(|p| p.0 != id);
+        self.pointers.push((id, x, y));
+        self.tap = self.pointers.len() == 1;
+        if self.tap {
+            self.travelled = 0.0;
+        }
+    }
+
+    /// A pointer is down (the drawing is being dragged or pinched).
+    pub fn active(&self) -> bool {
+        !self.pointers.is_empty()
+    }
+
+    /// A pointer moved: what that does to the view, if anything.
+    pub fn moved(&mut self, id: i32, x: f64, y: f64) -> Option<DiagramAction> {
+        let k = self.pointers.iter().position(|p| p.0 == id)?;
+        let before: Vec<(f64, f64)> = self.pointers.iter().take(2).map(|p| (p.1, p.2)).collect();
+        if let Some(p) = self.pointers.get_mut(k) {
+            *p = (id, x, y);
+        }
+        let after: Vec<(f64, f64)> = self.pointers.iter().take(2).map(|p| (p.1, p.2)).collect();
+        match (before.as_slice(), after.as_slice()) {
+            ([(x0, y0)], [(x1, y1)]) => {
+                self.travelled += (x0 - x1).abs() + (y0 - y1).abs();
+                if self.travelled <= TAP_SLOP_PX {
+                    return None;
+                }
+                self.tap = false;
+                (x0 != x1).then_some(DiagramAction::Pan { dx_px: x0 - x1 })
+            }
+            ([a0, b0], [a1, b1]) if k < 2 => {
+                let (d0, d1) = (distance(*a0, *b0), distance(*a1, *b1));
+                let (m0, m1) = ((a0.0 + b0.0) / 2.0, (a1.0 + b1.0) / 2.0);
+                let factor = if d0 > 1.0 && d1 > 1.0 { d0 / d1 } else { 1.0 };
+                (factor != 1.0 || m0 != m1).then_some(DiagramAction::Pinch {
+                    factor,
+                    from_px: m0,
+                    to_px: m1,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// A pointer went up: where, if the whole press was a tap.
+    pub fn up(&mut self, id: i32) -> Option<(f64, f64)> {
+        let k = self.pointers.iter().position(|p| p.0 == id)?;
+        let (_, x, y) = self.pointers.remove(k);
+        (self.pointers.is_empty() && std::mem::take(&mut self.tap)).then_some((x, y))
+    }
+
+    /// The browser took the pointers (a scroll, a system gesture): forget them, no tap.
+    pub fn cancel(&mut self) {
+        *self = Gesture::default();
+    }
+}
+
+fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// A lane's stretch in one state.
@@ -195,6 +578,20 @@ pub struct ArrowDetails {
     pub fate: Fate,
 }
 
+/// An arrow's kind written beside it, between two lanes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelView {
+    pub msg: u64,
+    /// The label's centre: a time after the model's `origin_ms` (so it rides in the arrows'
+    /// group) and a y halfway between two lanes.
+    pub t: f64,
+    pub y: f64,
+    pub text: &'static str,
+    pub group: KindGroup,
+    pub future: bool,
+    pub selected: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiagramModel {
     pub width: f64,
@@ -203,10 +600,17 @@ pub struct DiagramModel {
     pub ms_per_px: f64,
     /// Arrow times are relative to this.
     pub origin_ms: f64,
-    pub follow: bool,
+    pub cursor_ms: f64,
+    pub mode: ViewMode,
+    /// The window moves with the cursor.
+    pub following: bool,
+    /// The families drawn.
     pub show: [bool; 4],
     pub lanes: Vec<LaneView>,
-    pub arrows: Vec<ArrowView>,
+    /// Shared, so the component that draws them can skip a frame in which they are unchanged
+    /// (a fitted or fixed view while the run plays on).
+    pub arrows: Rc<Vec<ArrowView>>,
+    pub labels: Rc<Vec<LabelView>>,
     pub cursor_x: Option<f64>,
     pub ticks: Vec<(f64, String)>,
     /// Arrows in the window (after filters) and how many are drawn.
@@ -272,6 +676,8 @@ fn fate_text(fate: Fate) -> &'static str {
 
 impl DiagramModel {
     /// Build the visible part. `log` is the session's full (explored) log, `sids` its servers.
+    /// A fit reads the whole index here; the component keeps a [`FitIndex`] and calls
+    /// [`build_in`](Self::build_in).
     pub fn build(
         index: &LogIndex,
         log: &[LogEntry],
@@ -280,10 +686,30 @@ impl DiagramModel {
         selected: Option<MsgId>,
         cursor_ms: f64,
     ) -> DiagramModel {
+        let fit = match settings.mode {
+            ViewMode::Fit => FitIndex::of(&index.arrows),
+            _ => FitIndex::default(),
+        };
+        let span = settings.fit_span(&fit, &index.arrows, cursor_ms);
+        DiagramModel::build_in(index, log, sids, settings, span, selected, cursor_ms)
+    }
+
+    /// Build the visible part, `span` being what a fit found (`DiagramSettings::fit_span`).
+    pub fn build_in(
+        index: &LogIndex,
+        log: &[LogEntry],
+        sids: &[Sid],
+        settings: &DiagramSettings,
+        span: Option<Span>,
+        selected: Option<MsgId>,
+        cursor_ms: f64,
+    ) -> DiagramModel {
         let selected = selected.map(|m| m.0);
+        let at = settings.view(span, cursor_ms);
+        let shows = |g: KindGroup| group_slot(g).and_then(|i| at.show.get(i)) == Some(&true);
         let plot = settings.plot_px();
-        let mpp = settings.ms_per_px;
-        let t0 = settings.t0(cursor_ms);
+        let mpp = at.ms_per_px;
+        let t0 = at.t0_ms;
         let t1 = t0 + plot * mpp;
         let x_of = |t: f64| GUTTER + (t - t0) / mpp;
         let lane_y = |i: usize| LANE_TOP + i as f64 * LANE_GAP;
@@ -300,19 +726,20 @@ impl DiagramModel {
             .collect();
 
         let (lo_ms, hi_ms) = (t0.floor().max(0.0) as u64, t1.ceil().max(0.0) as u64);
+        // The picked message is drawn even when its family is hidden or thinned out: every
+        // view shows the pick.
         let candidates: Vec<usize> = index
             .window(lo_ms, hi_ms)
             .filter(|i| {
-                index
-                    .arrows
-                    .get(*i)
-                    .is_some_and(|a| a.end_ms >= lo_ms && settings.shows(a.group))
+                index.arrows.get(*i).is_some_and(|a| {
+                    a.end_ms >= lo_ms && (shows(a.group) || Some(a.msg) == selected)
+                })
             })
             .collect();
         let in_window = candidates.len();
         let stride = in_window.div_ceil(MAX_ARROWS).max(1).next_power_of_two() as u64;
-        let span = (4.0 * plot * mpp).max(1.0).log2().ceil().exp2();
-        let origin = (t0 / span).floor() * span;
+        let span_ms = (4.0 * plot * mpp).max(1.0).log2().ceil().exp2();
+        let origin = (t0 / span_ms).floor() * span_ms;
         let marked = |msg: u64| Some(msg) == selected || Some(msg) == settings.hovered;
         let arrows: Vec<ArrowView> = candidates
             .iter()
@@ -336,12 +763,24 @@ impl DiagramModel {
             })
             .collect();
         let drawn = arrows.len();
+        let labels = place_labels(
+            &arrows,
+            |t| x_of(origin + t),
+            (GUTTER, GUTTER + plot),
+            |x| (x - GUTTER) * mpp + t0 - origin,
+        );
 
         let step = tick_step_ms(mpp);
         let mut ticks = Vec::new();
         let mut t = (t0 / step).ceil() * step;
         while t <= t1 && ticks.len() < 64 {
-            ticks.push((x_of(t), time_label(t)));
+            // Only labels wholly in the plot: the lane labels' column would cover one at the
+            // left edge, the frame cut one at the right.
+            let (x, label) = (x_of(t), time_label(t));
+            let half = label.chars().count() as f64 * TICK_CHAR_PX / 2.0;
+            if x - half >= GUTTER && x + half <= GUTTER + plot {
+                ticks.push((x, label));
+            }
             t += step;
         }
         let cursor_x = (cursor_ms >= t0 && cursor_ms <= t1).then(|| x_of(cursor_ms));
@@ -364,10 +803,13 @@ impl DiagramModel {
             t0_ms: t0,
             ms_per_px: mpp,
             origin_ms: origin,
-            follow: settings.follow,
-            show: settings.show,
+            cursor_ms,
+            mode: settings.mode,
+            following: at.following,
+            show: at.show,
             lanes,
-            arrows,
+            arrows: Rc::new(arrows),
+            labels: Rc::new(labels),
             cursor_x,
             ticks,
             in_window,
@@ -375,6 +817,17 @@ impl DiagramModel {
             total: index.arrows.len(),
             details: selected.and_then(details_of),
             hovered: settings.hovered.and_then(details_of),
+        }
+    }
+
+    /// The window as drawn, for the view actions (`DiagramSettings::apply_in`).
+    pub fn view(&self) -> View {
+        View {
+            cursor_ms: self.cursor_ms,
+            t0_ms: self.t0_ms,
+            ms_per_px: self.ms_per_px,
+            following: self.following,
+            show: self.show,
         }
     }
 
@@ -405,34 +858,42 @@ impl DiagramModel {
             .map(|(_, m)| m)
     }
 
-    /// A standalone SVG document of what is drawn (styles inline), for download.
+    /// A label's transform inside the arrows' group: to its place, and back to pixels so
+    /// its text is not stretched. It changes with the zoom only, not with scrolling.
+    pub fn label_transform(&self, l: &LabelView) -> String {
+        format!(
+            "translate({:.2} {:.1}) scale({:.6} 1)",
+            l.t, l.y, self.ms_per_px
+        )
+    }
+
+    /// A standalone SVG document of what is drawn (styles inline), for download: the same
+    /// arrows, labels, lanes and axis, and a key to the colours.
     pub fn to_svg(&self, title: &str) -> String {
+        let key_y = self.height + 6.0;
+        let height = self.height + 24.0;
         let mut out = String::new();
         out.push_str(&format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" \
-             viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n",
+             viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"{TEXT_PX}\">\n",
             w = self.width,
-            h = self.height
+            h = height
         ));
         out.push_str(&format!("<title>{}</title>\n", escape(title)));
         out.push_str(&format!(
             "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>\n",
-            self.width, self.height
+            self.width, height
         ));
         for (x, label) in &self.ticks {
             out.push_str(&format!(
-                "<line x1=\"{x:.1}\" y1=\"14\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e2e8f0\"/>\
-                 <text x=\"{x:.1}\" y=\"10\" text-anchor=\"middle\" fill=\"#64748b\">{}</text>\n",
+                "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e2e8f0\"/>\
+                 <text x=\"{x:.1}\" y=\"{TICK_Y}\" text-anchor=\"middle\" fill=\"#475569\">{}</text>\n",
+                TICK_Y + 4.0,
                 self.height,
                 escape(label)
             ));
         }
         for lane in &self.lanes {
-            out.push_str(&format!(
-                "<text x=\"6\" y=\"{:.1}\" fill=\"#0f172a\">server {}</text>\n",
-                lane.y + 4.0,
-                lane.sid
-            ));
             for s in &lane.segments {
                 out.push_str(&format!(
                     "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{}\" \
@@ -444,7 +905,7 @@ impl DiagramModel {
                 ));
             }
         }
-        for a in &self.arrows {
+        for a in self.arrows.iter() {
             let title = format!(
                 "{} #{} · sent {} · {} {}",
                 a.kind,
@@ -453,14 +914,24 @@ impl DiagramModel {
                 fate_text(a.fate),
                 time_label(self.origin_ms + a.t2)
             );
+            let colour = if a.selected {
+                "#db2777"
+            } else {
+                svg_group_colour(a.group)
+            };
+            let dash = match a.fate {
+                Fate::Dropped => " stroke-dasharray=\"3 2\"",
+                Fate::InFlight => " stroke-dasharray=\"1 2\"",
+                Fate::Delivered => "",
+            };
             out.push_str(&format!(
-                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" \
-                 stroke-width=\"1.2\"{}><title>{}</title></line>\n",
+                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" \
+                 stroke-width=\"{}\"{dash}{}><title>{}</title></line>\n",
                 self.x_of(a.t1),
                 a.y1,
                 self.x_of(a.t2),
                 a.y2,
-                svg_group_colour(a.group),
+                if a.selected { "2.8" } else { "1.3" },
                 if a.future {
                     " stroke-opacity=\"0.35\""
                 } else {
@@ -469,22 +940,181 @@ impl DiagramModel {
                 escape(&title)
             ));
             out.push_str(&format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\" fill=\"{}\"/>\n",
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\" fill=\"{colour}\"/>\n",
                 self.x_of(a.t2),
                 a.y2,
-                svg_group_colour(a.group)
+            ));
+        }
+        for l in self.labels.iter() {
+            out.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"600\" \
+                 fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"{}>{}</text>\n",
+                self.x_of(l.t),
+                l.y + LABEL_BASELINE,
+                if l.selected {
+                    "#db2777"
+                } else {
+                    svg_label_colour(l.group)
+                },
+                if l.future { " opacity=\"0.45\"" } else { "" },
+                escape(l.text)
             ));
         }
         if let Some(x) = self.cursor_x {
             out.push_str(&format!(
-                "<line x1=\"{x:.1}\" y1=\"14\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#db2777\" \
+                "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#db2777\" \
                  stroke-width=\"1.5\"/>\n",
+                TICK_Y + 4.0,
                 self.height
             ));
+        }
+        // The lane labels' column covers arrows that began before the window.
+        out.push_str(&format!(
+            "<rect width=\"{GUTTER}\" height=\"{:.0}\" fill=\"#ffffff\"/>\n",
+            self.height
+        ));
+        for lane in &self.lanes {
+            out.push_str(&format!(
+                "<text x=\"4\" y=\"{:.1}\" font-weight=\"600\" fill=\"#0f172a\">server {}</text>\n",
+                lane.y + LABEL_BASELINE,
+                lane.sid
+            ));
+        }
+        let mut x = 4.0;
+        for (g, on) in KindGroup::ALL.iter().zip(self.show) {
+            if !on {
+                continue;
+            }
+            out.push_str(&format!(
+                "<line x1=\"{x:.0}\" y1=\"{y:.1}\" x2=\"{:.0}\" y2=\"{y:.1}\" stroke=\"{c}\" \
+                 stroke-width=\"3\"/><text x=\"{:.0}\" y=\"{:.1}\" fill=\"#0f172a\">{}</text>\n",
+                x + 14.0,
+                x + 18.0,
+                key_y + 12.0,
+                escape(g.label()),
+                y = key_y + 8.0,
+                c = svg_group_colour(*g),
+            ));
+            x += 30.0 + g.label().len() as f64 * 7.0;
         }
         out.push_str("</svg>\n");
         out
     }
+}
+
+/// A label's transform inside the arrows' group: to its place, and back to pixels so its text
+/// is not stretched. It changes with the zoom only, not with scrolling.
+pub fn label_transform(l: &LabelView, ms_per_px: f64) -> String {
+    format!("translate({:.2} {:.1}) scale({:.6} 1)", l.t, l.y, ms_per_px)
+}
+
+/// From a label's centre to its baseline (12 px text).
+pub const LABEL_BASELINE: f64 = 4.0;
+
+/// Arrows drawn beyond this count are a texture, not something to read: no labels then.
+pub const LABEL_MAX_ARROWS: usize = 300;
+
+/// How telling a label is, lower first: the picked message, then discovery and sync (few,
+/// and each one a step of the protocol), broadcast, election, connection headers, PINGs;
+/// the explored future after the past.
+fn label_rank(a: &ArrowView) -> u8 {
+    if a.selected {
+        return 0;
+    }
+    let family = match a.group {
+        KindGroup::Sync => 1,
+        KindGroup::Broadcast => 2,
+        KindGroup::Election if a.kind != "CONNECT" => 3,
+        KindGroup::Election => 4,
+        KindGroup::Ping => 5,
+    };
+    family + if a.future { 5 } else { 0 }
+}
+
+/// A label's box width for its text.
+pub fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * LABEL_CHAR_PX + LABEL_PAD_PX
+}
+
+/// The y's halfway between two lanes that an arrow from `y1` to `y2` crosses, the middle
+/// one first.
+fn label_slots(y1: f64, y2: f64) -> Vec<f64> {
+    let (top, bottom) = (y1.min(y2), y1.max(y2));
+    let mid = (top + bottom) / 2.0;
+    let n = ((bottom - top) / LANE_GAP).round().max(0.0) as usize;
+    let mut ys: Vec<f64> = (0..n).map(|k| top + (k as f64 + 0.5) * LANE_GAP).collect();
+    ys.sort_by(|a, b| (a - mid).abs().total_cmp(&(b - mid).abs()));
+    ys
+}
+
+/// Label the drawn arrows with their kind, most telling first (then by message id, so the
+/// choice changes little as the window scrolls), each where the arrow crosses the space
+/// between two lanes, inside `x_range`, and never over another label. `x_of` maps an arrow
+/// time to pixels, `t_of` a pixel back to an arrow time.
+fn place_labels(
+    arrows: &[ArrowView],
+    x_of: impl Fn(f64) -> f64,
+    (x_min, x_max): (f64, f64),
+    t_of: impl Fn(f64) -> f64,
+) -> Vec<LabelView> {
+    // Dense, only the picked message is labelled.
+    let dense = arrows.len() > LABEL_MAX_ARROWS;
+    // Within a rank, the kinds take turns (the first of each kind, then the second…), so a
+    // burst shows what it is made of rather than its first dozen messages.
+    let mut nth: Vec<(&str, usize)> = Vec::new();
+    let mut order: Vec<(u8, usize, u64, &ArrowView)> = arrows
+        .iter()
+        .filter(|a| a.y1 != a.y2 && (a.selected || !dense))
+        .map(|a| {
+            let k = match nth.iter_mut().find(|(kind, _)| *kind == a.kind) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    nth.push((a.kind, 0));
+                    0
+                }
+            };
+            (label_rank(a), k, a.msg, a)
+        })
+        .collect();
+    order.sort_by_key(|(rank, k, msg, _)| (*rank, *k, *msg));
+    // Placed labels: centre x, y, half width.
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    for (_, _, _, a) in order {
+        if out.len() >= MAX_LABELS {
+            break;
+        }
+        let of_kind = out.iter().filter(|l: &&LabelView| l.text == a.kind).count();
+        if of_kind >= LABELS_PER_KIND && !a.selected {
+            continue;
+        }
+        let half = label_width(a.kind) / 2.0;
+        let (x1, x2) = (x_of(a.t1), x_of(a.t2));
+        let spot = label_slots(a.y1, a.y2).into_iter().find_map(|y| {
+            let x = x1 + (y - a.y1) / (a.y2 - a.y1) * (x2 - x1);
+            let inside = x - half >= x_min + 2.0 && x + half <= x_max - 2.0;
+            let clear = placed.iter().all(|(px, py, ph)| {
+                (py - y).abs() >= LABEL_HEIGHT_PX || (px - x).abs() >= ph + half + LABEL_GAP_PX
+            });
+            (inside && clear).then_some((x, y))
+        });
+        if let Some((x, y)) = spot {
+            placed.push((x, y, half));
+            out.push(LabelView {
+                msg: a.msg,
+                t: t_of(x),
+                y,
+                text: a.kind,
+                group: a.group,
+                future: a.future,
+                selected: a.selected,
+            });
+        }
+    }
+    out
 }
 
 fn lane_segments(
@@ -541,6 +1171,16 @@ fn svg_look_colour(look: &str) -> &'static str {
         "leading" => "#059669",
         "observing" => "#7c3aed",
         _ => "#cbd5e1",
+    }
+}
+
+/// Label text: the family's colour, darker, for contrast on white.
+fn svg_label_colour(g: KindGroup) -> &'static str {
+    match g {
+        KindGroup::Election => "#92400e",
+        KindGroup::Sync => "#5b21b6",
+        KindGroup::Broadcast => "#115e59",
+        KindGroup::Ping => "#475569",
     }
 }
 

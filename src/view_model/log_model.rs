@@ -9,7 +9,7 @@
 //! An entry may belong to several kinds (a `notifyAll` is a thread event and part of
 //! discovery); it is shown when any of its kinds is switched on.
 
-use sim::{LogEntry, LogEvent};
+use sim::{LogEntry, LogEvent, MsgId};
 use zab::leader::{HandlerPhase, LeadPhase};
 use zab::message::{Message, MessagePhase};
 use zab::output::Channel;
@@ -29,6 +29,20 @@ pub struct LogLine {
     pub text: String,
     /// What kind of event, for its colour: `send`, `state`, `fault`, …
     pub class: &'static str,
+    /// The message the entry is about (its send, delivery, drop or delay): a click on the
+    /// line picks it, and the picked message's lines are marked.
+    pub msg: Option<MsgId>,
+}
+
+/// The message an event is about, if it is one of a message's own events.
+pub fn message_of(event: &LogEvent) -> Option<MsgId> {
+    match event {
+        LogEvent::Send(s) => Some(s.msg),
+        LogEvent::Deliver { msg, .. }
+        | LogEvent::Drop { msg, .. }
+        | LogEvent::Delay { msg, .. } => Some(*msg),
+        _ => None,
+    }
 }
 
 /// The colour family of an event. Kinds added to the log later fall back to `note`.
@@ -78,6 +92,7 @@ pub fn log_lines_of_kinds(
             time_ms: e.time.0,
             text: describe::event(&e.event),
             class: class_of(&e.event),
+            msg: message_of(&e.event),
         })
         .collect();
     lines.reverse();
@@ -326,6 +341,37 @@ mod tests {
         assert_eq!(LogKinds::default(), LogKinds::ALL);
         assert!(LogKind::EVERY.iter().all(|k| LogKinds::ALL.contains(*k)));
         assert!(!LogKinds::NONE.intersects(LogKinds::ALL));
+    }
+
+    // A message's lines (its send, its delivery) name it, so the log can mark and pick it;
+    // other lines name none.
+    #[test]
+    fn test_a_message_s_send_and_delivery_lines_name_it() {
+        let mut s = Simulation::new(SimOptions::new(7, 3, 0).expect("shape")).expect("starts");
+        s.run_until(Time(3_000));
+        let lines = log_lines(s.log(), None, 10_000);
+        let send = lines.iter().find(|l| l.class == "send").expect("a send");
+        let id = send.msg.expect("a send names its message");
+        let own: Vec<&LogLine> = lines.iter().filter(|l| l.msg == Some(id)).collect();
+        let classes: Vec<&str> = own.iter().map(|l| l.class).collect();
+        assert_eq!(classes, ["send", "deliver"], "{own:?}");
+        assert!(own.iter().all(|l| match &s.log()[l.index as usize].event {
+            LogEvent::Send(x) => x.msg == id,
+            LogEvent::Deliver { msg, .. } => *msg == id,
+            _ => false,
+        }));
+        assert!(lines
+            .iter()
+            .filter(|l| !matches!(l.class, "send" | "deliver"))
+            .filter(|l| l.class != "fault")
+            .all(|l| l.msg.is_none()));
+        let drop = LogEvent::Drop {
+            msg: MsgId(9),
+            send_index: 0,
+            reason: sim::trace::DropCause::ByHand,
+        };
+        assert_eq!(message_of(&drop), Some(MsgId(9)));
+        assert_eq!(message_of(&LogEvent::Heal), None);
     }
 
     #[test]
