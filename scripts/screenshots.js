@@ -45,7 +45,7 @@ const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
       const page = await browser.newPage({ viewport: { width, height }, hasTouch: phone, isMobile: phone });
       page.on('pageerror', e => { console.error(`${m.name}: ${e.message}`); process.exitCode = 1; });
       await page.goto(`${base}?${m.query}`);
-      await page.waitForSelector('.cluster svg, .embed svg', { timeout: 120000 });
+      await page.waitForSelector('svg.cluster', { timeout: 120000 });
       if (m.click) await page.click(m.click);
       const settle = () => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
       await settle();

@@ -290,7 +290,7 @@ pub fn App(props: &AppProps) -> Html {
                         <MessagePanel key={detail.id.0} detail={detail.clone()} on_action={on_action.clone()} />
                     }
                     <Inspector model={inspector} on_action={on_action.clone()} />
-                    <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} on_action={on_action.clone()} />
+                    <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} selected_msg={state.selected_msg} on_action={on_action.clone()} />
                 </aside>
             </main>
             <div class="app__below" ref={below_node}>
