@@ -347,7 +347,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     }
                     // The lane labels' column covers arrows that began before the window.
                     <rect class="space-time__gutter" width={fmt(GUTTER)} height={fmt(m.height)} />
-                    { for lane_labels }
+                    <g class="space-time__lane-labels">{ for lane_labels }</g>
                 </svg>
             </div>
             <p class="space-time__note">
@@ -424,7 +424,13 @@ fn Arrows(props: &ArrowsProps) -> Html {
                 transform={label_transform(l, props.ms_per_px)} y={fmt(LABEL_BASELINE)} text-anchor="middle">{ l.text }</text>
         }
     });
-    html! { <>{ for arrows }{ for labels }</> }
+    // Two groups, so each is one keyed list (an arrow and its label share the message's key).
+    html! {
+        <>
+            <g class="space-time__lines">{ for arrows }</g>
+            <g class="space-time__labels">{ for labels }</g>
+        </>
+    }
 }
 
 /// The diagram's view state, as a small reducer of its own.
