@@ -76,6 +76,32 @@ pub fn App(props: &AppProps) -> Html {
     let below_node = use_node_ref();
     let below_on_screen = use_visible(below_node.clone());
     let below_frozen = use_mut_ref(|| None::<BelowViews>);
+    // The sharing bar: its link and export are made from the newest state when used (a click,
+    // a copy), and its props change only when the run or the paused position does, so it does
+    // not re-render on every frame of play.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    let current_link = {
+        let latest = latest.clone();
+        use_callback(props.app_url.clone(), move |_: (), app_url| {
+            link_of(&latest.borrow(), app_url.as_deref())
+        })
+    };
+    let export_trace = {
+        let latest = latest.clone();
+        use_callback((), move |_: (), _| {
+            latest.borrow().trace_text().unwrap_or_default()
+        })
+    };
+    let shown_link = {
+        let run = state.link(false).map(|l| l.to_query());
+        let paused_at = (!state.playing).then_some(state.version);
+        let state = state.clone();
+        use_memo(
+            (run, paused_at, props.app_url.clone()),
+            move |(_, _, app_url)| AttrValue::from(link_of(&state, app_url.as_deref())),
+        )
+    };
 
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -243,7 +269,7 @@ pub fn App(props: &AppProps) -> Html {
     let in_flight = sim.in_flight().count();
     let can_step = sim.next_event_time().is_some();
     drop(sim);
-    let travel = TravelViews::of(&state, props.app_url.as_deref());
+    let file_stem = AttrValue::from(format!("zabscope-seed{}", state.seed));
     let below = {
         let mut frozen = below_frozen.borrow_mut();
         match frozen.as_ref() {
@@ -266,8 +292,8 @@ pub fn App(props: &AppProps) -> Html {
                 ensemble={ensemble_label(state.voters, state.observers)} {events} {in_flight}
                 playing={state.playing} finished={!can_step} />
             <RunBar scenario={state.scenario()} seed={state.seed} voters={state.voters}
-                observers={state.observers} link={travel.link.clone()} file_stem={travel.file_stem.clone()}
-                export_trace={travel.export_trace.clone()} on_action={on_action.clone()} />
+                observers={state.observers} link={(*shown_link).clone()} {current_link} file_stem={file_stem.clone()}
+                {export_trace} on_action={on_action.clone()} />
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">
                     <div class="app__caption">
@@ -299,7 +325,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 <section class="app__travel" aria-label="Space-time diagram">
                     if let Some(model) = below.diagram.clone() {
-                        <SpaceTime source={model} file_name={format!("{}.svg", travel.file_stem)} on_action={on_action.clone()} />
+                        <SpaceTime source={model} file_name={format!("{file_stem}.svg")} on_action={on_action.clone()} />
                     }
                 </section>
             </div>
@@ -338,25 +364,9 @@ impl BelowViews {
     }
 }
 
-/// What the sharing bar needs from the state, built once per render.
-struct TravelViews {
-    link: AttrValue,
-    file_stem: AttrValue,
-    export_trace: Callback<(), String>,
-}
-
-impl TravelViews {
-    fn of(state: &UseReducerHandle<UiState>, app_url: Option<&str>) -> TravelViews {
-        let query = state.link(true).map(|l| l.to_query()).unwrap_or_default();
-        let base = app_url.map_or_else(crate::share::page_base, str::to_string);
-        let export_trace = {
-            let state = state.clone();
-            Callback::from(move |_: ()| state.trace_text().unwrap_or_default())
-        };
-        TravelViews {
-            link: format!("{base}?{query}").into(),
-            file_stem: format!("zabscope-seed{}", state.seed).into(),
-            export_trace,
-        }
-    }
+/// The link to exactly what `state` shows (its position included).
+fn link_of(state: &UiState, app_url: Option<&str>) -> String {
+    let query = state.link(true).map(|l| l.to_query()).unwrap_or_default();
+    let base = app_url.map_or_else(crate::share::page_base, str::to_string);
+    format!("{base}?{query}")
 }

@@ -19,8 +19,10 @@ pub struct RunBarProps {
     pub seed: u64,
     pub voters: u32,
     pub observers: u32,
-    /// The link to this exact view (with its position).
+    /// The link to this view as last drawn (while playing, as of when play began).
     pub link: AttrValue,
+    /// The link to this exact view now (with its position), made when asked.
+    pub current_link: Callback<(), String>,
     /// The stem of downloaded files, `zabscope-seed7`.
     pub file_stem: AttrValue,
     /// The event log as JSON lines (`write_trace`), made when asked.
@@ -58,10 +60,10 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         Action::Travel(TravelAction::Start { spec, pos: None })
     });
     let on_copy = {
-        let link = props.link.to_string();
+        let current = props.current_link.clone();
         let notice = notice.clone();
         Callback::from(move |_: MouseEvent| {
-            let link = link.clone();
+            let link = current.emit(());
             let notice = notice.clone();
             yew::platform::spawn_local(async move {
                 notice.set(Some(match share::copy_text(&link).await {
@@ -71,6 +73,25 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             });
         })
     };
+    // The anchor's address is brought up to date as a pointer or the focus reaches it, so a
+    // click, a middle-click or "copy link address" all get the position of this moment.
+    let refresh = {
+        let current = props.current_link.clone();
+        move |target: Option<web_sys::EventTarget>| {
+            if let Some(a) = target.and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+                a.set_href(&current.emit(()));
+            }
+        }
+    };
+    let on_focus = {
+        let refresh = refresh.clone();
+        Callback::from(move |e: FocusEvent| refresh(e.current_target()))
+    };
+    let on_point = {
+        let refresh = refresh.clone();
+        Callback::from(move |e: PointerEvent| refresh(e.current_target()))
+    };
+    let on_follow = Callback::from(move |e: MouseEvent| refresh(e.current_target()));
     let on_export = {
         let export = props.export_trace.clone();
         Callback::from(move |e: MouseEvent| {
@@ -136,7 +157,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 { caption.unwrap_or("No script: the ensemble starts and runs; inject faults by hand and watch.") }
             </p>
             <div class="run-bar__share" role="group" aria-label="Share">
-                <a class="run-bar__permalink" href={props.link.clone()} title="A link to exactly this view (run, faults, position)">{ "Link to this view" }</a>
+                <a class="run-bar__permalink" href={props.link.clone()} onclick={on_follow} onfocus={on_focus} onpointerenter={on_point} title="A link to exactly this view (run, faults, position)">{ "Link to this view" }</a>
                 <button class="btn run-bar__copy" onclick={on_copy} title="Copy the link to this view">{ "Copy link" }</button>
                 <a class="btn run-bar__export" href="#" download={format!("{}.jsonl", props.file_stem)} onclick={on_export}
                     title="Download the event log up to here as JSON lines">{ "⤓ Log" }</a>

@@ -25,8 +25,15 @@ pub fn use_visible(node: NodeRef) -> bool {
                         visible.set(seen);
                     }
                 });
-                let observer =
-                    web_sys::IntersectionObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+                // A sliver at the window's edge (the top of the timeline peeking under the
+                // drawing at 1280 × 800) is not "on screen": 32 px of it must be.
+                let options = web_sys::IntersectionObserverInit::new();
+                options.set_root_margin("-32px 0px -32px 0px");
+                let observer = web_sys::IntersectionObserver::new_with_options(
+                    closure.as_ref().unchecked_ref(),
+                    &options,
+                )
+                .ok()?;
                 observer.observe(&el);
                 Some((observer, closure))
             });
