@@ -1,7 +1,7 @@
 //! The `?` overlay: every keyboard shortcut, read from the one table the keyboard hook uses.
 
 use crate::state::Action;
-use crate::view_model::keys::BINDINGS;
+use crate::view_model::keys::{BINDINGS, DIAGRAM_BINDINGS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,8 +29,16 @@ pub fn HelpOverlay(props: &HelpOverlayProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                <h3 class="help-overlay__subtitle">{ "In the space-time diagram, once clicked or focused" }</h3>
+                <table class="help-overlay__keys">
+                    <tbody>
+                        { for DIAGRAM_BINDINGS.iter().map(|(keys, what)| html! {
+                            <tr><th scope="row"><kbd>{ *keys }</kbd></th><td>{ *what }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
                 <p class="help-overlay__note">
-                    { "With the mouse: click a server to inspect it, a message for every field (drop or delay it there), a connection line to break it." }
+                    { "With the mouse or a finger: pick a server to inspect it and inject faults at it (its panel), a message — on the drawing, in the diagram or in the log — for every field (drop or delay it there). Drag the diagram to pan it; wheel or pinch to zoom." }
                 </p>
             </div>
         </div>

@@ -42,6 +42,14 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("?", "show or hide this help"),
 ];
 
+/// The space-time diagram's own keys, while it has the focus (`SpaceTime` handles them).
+pub const DIAGRAM_BINDINGS: &[(&str, &str)] = &[
+    ("←  /  →", "pan earlier / later"),
+    ("+  /  −", "zoom in / out"),
+    ("0", "fit the latest burst of messages"),
+    ("f", "follow the cursor"),
+];
+
 /// The command for a key press, or `None` to let the browser have it.
 ///
 /// `key` is `KeyboardEvent.key`. Presses with Ctrl, Meta or Alt are never ours (browser and

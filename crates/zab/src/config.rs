@@ -31,7 +31,8 @@ pub struct QuorumConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BugSwitches {
     /// ZOOKEEPER-4646: at NEWLEADER the follower writes currentEpoch and ACKs before the synced
-    /// txns are durable (3.6–3.8's asynchronous logging).
+    /// txns are durable (asynchronous logging; open in releases 3.8.0–3.8.4 and 3.9.0–3.9.1,
+    /// closed by the ZOOKEEPER-4785 change in 3.8.5 and 3.9.2: docs/protocol.md §9.6).
     pub zk4646_ack_newleader_before_fsync: bool,
     /// ZOOKEEPER-1154: a learner ahead of the leader gets a plain DIFF instead of a TRUNC (or
     /// SNAP), so it keeps txns nobody committed.
