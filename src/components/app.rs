@@ -323,7 +323,7 @@ pub fn App(props: &AppProps) -> Html {
                 if let Some(model) = below.timeline.clone() {
                     <Timeline {model} on_action={on_action.clone()} />
                 }
-                <section class="app__travel" aria-label="Space-time diagram">
+                <section class="app__travel" aria-label="Time travel">
                     if let Some(model) = below.diagram.clone() {
                         <SpaceTime source={model} file_name={format!("{file_stem}.svg")} on_action={on_action.clone()} />
                     }

@@ -122,7 +122,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 }
             </div>
             // column-reverse keeps the view pinned to the newest line without any script.
-            <div class="event-log__scroll" ref={scroller}>
+            <div class="event-log__scroll" ref={scroller} tabindex="0" aria-label="Log entries, newest last">
                 <ol class="event-log__list" onclick={on_line_click}>
                     { for props.lines.iter().map(|l| {
                         let on = picked.is_some() && l.msg == picked;

@@ -323,7 +323,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                         title="Download what is drawn as an SVG file">{ "⤓ SVG" }</a>
                 </div>
             </div>
-            <div class="space-time__frame" ref={frame} tabindex="0"
+            <div class="space-time__frame" ref={frame} tabindex="0" role="group"
                 aria-label="Messages between servers over time. Wheel, pinch or +/− zooms, drag or ←/→ scrolls, 0 fits, a click seeks there."
                 onpointerdown={on_pointer_down} onpointermove={on_pointer_move} onpointerup={on_pointer_up}
                 onpointercancel={on_cancel} onpointerleave={on_leave} onkeydown={on_key}>
