@@ -611,3 +611,26 @@ async fn test_the_log_filters_by_kind() {
     );
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn test_the_seed_and_shape_fold_behind_one_button() {
+    // On a phone the stylesheet hides the folded group; here we check the button's state.
+    let (root, app) = mount("?seed=7&voters=3").await;
+    let more = find(&root, ".control-bar__more");
+    assert_eq!(
+        more.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(count(&root, ".control-bar--open"), 0);
+    click(&root, ".control-bar__more").await;
+    assert_eq!(count(&root, ".control-bar--open"), 1);
+    assert_eq!(
+        find(&root, ".control-bar__more")
+            .get_attribute("aria-expanded")
+            .as_deref(),
+        Some("true")
+    );
+    // The folded group is the one that holds the seed.
+    assert_eq!(count(&root, "#control-bar-run .control-bar__seed"), 1);
+    app.destroy();
+}

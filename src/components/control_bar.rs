@@ -34,6 +34,14 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
     } = props;
     let (seed, voters, observers) = (*seed, *voters, *observers);
     let seed_error = use_state(|| None::<String>);
+    // On a phone the seed and the ensemble's shape fold away behind one button (the status
+    // line already says both), so the drawing starts higher; elsewhere they are always shown.
+    let run_open = use_state(|| false);
+    let toggle_run = {
+        let run_open = run_open.clone();
+        Callback::from(move |_: MouseEvent| run_open.set(!*run_open))
+    };
+    let open = *run_open || seed_error.is_some();
 
     let toggle = {
         let playing = *playing;
@@ -89,7 +97,7 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
     });
 
     html! {
-        <div class="control-bar" role="toolbar" aria-label="Simulation controls">
+        <div class={classes!("control-bar", open.then_some("control-bar--open"))} role="toolbar" aria-label="Simulation controls">
             <div class="control-bar__group">
                 <button class={classes!("btn", "btn--primary", "control-bar__play")} onclick={toggle}
                     aria-pressed={playing.to_string()} title="Play or pause (Space); simulated time runs at the chosen speed">
@@ -108,7 +116,11 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
                     step="1" value={speed.0.to_string()} oninput={on_speed} aria-label="Speed" />
                 <output class="control-bar__value">{ speed.label() }</output>
             </label>
-            <div class="control-bar__group">
+            <button class="btn control-bar__more" onclick={toggle_run} aria-expanded={open.to_string()}
+                aria-controls="control-bar-run" title="The seed and the number of servers">
+                { if open { "Seed, servers ▴" } else { "Seed, servers ▾" } }
+            </button>
+            <div class="control-bar__group control-bar__run" id="control-bar-run">
                 <label class="control-bar__field">
                     <span class="control-bar__label">{ "Seed" }</span>
                     <input class={classes!("control-bar__seed", seed_error.is_some().then_some("control-bar__seed--bad"))}
