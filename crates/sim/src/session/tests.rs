@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::network::Direction;
+use crate::trace::MsgId;
+use crate::ServerStatus;
 
 #[test]
 fn test_seek_back_and_forth_gives_the_same_state_as_live_play() {
