@@ -2,7 +2,7 @@ use super::*;
 use crate::view_model::pill_layout::PILL_H;
 use sim::network::Direction;
 use sim::SimOptions;
-use zab::peer::{ElectionPhase, Monitor, ThreadPhase, Wait};
+use zab::peer::{ElectionPhase, Monitor, ThreadId, ThreadPhase, ThreadView, Wait};
 use zab::Time;
 
 fn sim(seed: u64, voters: u32, observers: u32) -> Simulation {
