@@ -10,7 +10,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 mod common;
 use common::*;
@@ -22,14 +22,6 @@ const GOLDEN: &str = include_str!("../crates/sim/testdata/golden_trace_hashes.tx
 
 /// More Step clicks than any election here needs; a test that hits it fails.
 const MAX_STEPS: usize = 3000;
-
-fn find(root: &Element, selector: &str) -> HtmlElement {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-        .dyn_into::<HtmlElement>()
-        .expect("an HTML element")
-}
 
 /// The `data-state` of server `sid`'s card (an SVG element, so not an `HtmlElement`).
 fn state_of(root: &Element, sid: i64) -> Option<String> {
@@ -44,25 +36,6 @@ fn card_lines(root: &Element, card: &str) -> String {
     texts_of(root, &format!("{card} .peer-card__line")).join(" ")
 }
 
-async fn click(root: &Element, selector: &str) {
-    find(root, selector).click();
-    yew::scheduler::flush().await;
-}
-
-/// Let the browser run its event loop once (a zero-delay macrotask, not a wait on wall
-/// time): long step loops stay responsive to the test runner's polling.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("tests run in a window")
-            .set_timeout_with_callback(&resolve)
-            .expect("setTimeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .expect("a timeout resolves");
-}
-
 /// Click Step until `done` holds; returns the number of steps taken.
 async fn step_until(root: &Element, what: &str, mut done: impl FnMut(&Element) -> bool) -> usize {
     for steps in 0..MAX_STEPS {
@@ -71,10 +44,41 @@ async fn step_until(root: &Element, what: &str, mut done: impl FnMut(&Element) -
         }
         click(root, ".control-bar__step").await;
         if steps % 25 == 24 {
-            yield_to_browser().await;
+            next_task().await;
         }
     }
     panic!("{what} did not happen within {MAX_STEPS} steps");
+}
+
+/// Click an SVG element (not an `HtmlElement`): a bubbling click event.
+async fn click_svg(root: &Element, selector: &str) {
+    let el = root
+        .query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches {selector}"));
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("an event");
+    el.dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+/// A key press as the keyboard would send it (to the document, where the app listens).
+async fn press(key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a key event");
+    document().dispatch_event(&ev).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+fn leader_sid(root: &Element) -> Option<i64> {
+    root.query_selector(".peer-card--leading")
+        .expect("a valid selector")
+        .and_then(|c| c.get_attribute("data-sid"))
+        .and_then(|s| s.parse().ok())
 }
 
 #[wasm_bindgen_test]
@@ -244,52 +248,6 @@ async fn test_play_and_pause_toggle_without_running_the_clock() {
 }
 
 // ---- The visualiser (issue 5) ---------------------------------------------------------------
-
-fn text_of(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-fn texts_of(root: &Element, selector: &str) -> Vec<String> {
-    let list = root.query_selector_all(selector).expect("a valid selector");
-    (0..list.length())
-        .filter_map(|i| list.get(i))
-        .map(|n| n.text_content().unwrap_or_default())
-        .collect()
-}
-
-/// Click an SVG element (not an `HtmlElement`): a bubbling click event.
-async fn click_svg(root: &Element, selector: &str) {
-    let el = root
-        .query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches {selector}"));
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("an event");
-    el.dispatch_event(&ev).expect("dispatch");
-    yew::scheduler::flush().await;
-}
-
-/// A key press as the keyboard would send it (to the document, where the app listens).
-async fn press(key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-        .expect("a key event");
-    document().dispatch_event(&ev).expect("dispatch");
-    yew::scheduler::flush().await;
-}
-
-fn leader_sid(root: &Element) -> Option<i64> {
-    root.query_selector(".peer-card--leading")
-        .expect("a valid selector")
-        .and_then(|c| c.get_attribute("data-sid"))
-        .and_then(|s| s.parse().ok())
-}
 
 #[wasm_bindgen_test]
 async fn test_three_voter_startup_shows_accept_learner_info_epoch_wait_and_notify_all() {
@@ -584,7 +542,7 @@ async fn test_the_log_filters_by_kind() {
     for i in 0..400 {
         click(&root, ".control-bar__step").await;
         if i % 25 == 24 {
-            yield_to_browser().await;
+            next_task().await;
         }
     }
     for kind in [

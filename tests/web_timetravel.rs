@@ -12,7 +12,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 use zabscope::link::Link;
 
 mod common;
@@ -20,26 +20,7 @@ use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    find(root, selector)
-        .dyn_into::<HtmlElement>()
-        .expect("an HTML element")
-        .click();
-    yew::scheduler::flush().await;
-}
-
-/// The cluster drawing's markup: what a person sees of the run at this position.
-/// The drawing's markup with each element's attributes sorted: Yew may write the same
+/// The drawing's markup (what a person sees of the run at this position) with each element's attributes sorted: Yew may write the same
 /// attributes in another order when it patches an element than when it creates one, and that
 /// is not a different picture.
 fn cluster_markup(root: &Element) -> String {
@@ -87,21 +68,10 @@ async fn scrub_to(root: &Element, pos: u64) {
 }
 
 fn position(root: &Element) -> u64 {
-    text(root, ".timeline__position")
+    text_of(root, ".timeline__position")
         .trim()
         .parse()
         .expect("the timeline shows a number")
-}
-
-/// Let the browser run its own tasks (file reads) once.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-    yew::scheduler::flush().await;
 }
 
 #[wasm_bindgen_test]
@@ -125,7 +95,7 @@ async fn test_seeking_back_shows_what_live_play_showed() {
     scrub_to(&travelled, 150).await;
     assert_eq!(position(&travelled), 150);
     assert_eq!(cluster_markup(&travelled), want);
-    assert!(text(&travelled, ".timeline__where").contains("in the past"));
+    assert!(text_of(&travelled, ".timeline__where").contains("in the past"));
 
     // Forward one event and back one event give the same picture again.
     click(&travelled, ".timeline__step-forward").await;
@@ -160,7 +130,7 @@ async fn test_a_link_round_trips_state_to_link_to_state() {
     let (again, _b) = mount(&format!("?{linked}")).await;
     assert_eq!(cluster_markup(&again), cluster_markup(&root));
     assert!(
-        text(&again, ".timeline").contains("crash 3") || count(&again, ".timeline__action") == 2
+        text_of(&again, ".timeline").contains("crash 3") || count(&again, ".timeline__action") == 2
     );
 
     // Acting in the past forks, and the page says so.
@@ -175,7 +145,7 @@ async fn test_a_link_round_trips_state_to_link_to_state() {
     yew::scheduler::flush().await;
     click(&again, ".inspector__crash").await;
     assert_eq!(count(&again, ".timeline__fork"), 1);
-    assert!(text(&again, ".timeline__fork").contains("Forked at event"));
+    assert!(text_of(&again, ".timeline__fork").contains("Forked at event"));
 
     // A tampered link gets a clear message naming the parameter.
     for (bad, param) in [
@@ -186,7 +156,7 @@ async fn test_a_link_round_trips_state_to_link_to_state() {
     ] {
         let (r, app) = mount(bad).await;
         assert!(
-            text(&r, ".error-page__message").contains(&format!("{param}=")),
+            text_of(&r, ".error-page__message").contains(&format!("{param}=")),
             "{bad}"
         );
         app.destroy();
@@ -205,7 +175,7 @@ async fn test_scenario_picker_starts_the_scenario_and_shows_its_caption() {
     let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
     select.dispatch_event(&change).expect("dispatch");
     yew::scheduler::flush().await;
-    assert!(text(&root, ".run-bar__caption").contains("the leader crashes"));
+    assert!(text_of(&root, ".run-bar__caption").contains("the leader crashes"));
     assert_eq!(count(&root, ".peer-card"), 3, "the scenario's shape");
     let href = find(&root, ".run-bar__permalink")
         .get_attribute("href")
@@ -221,9 +191,9 @@ async fn test_embed_renders_compactly_and_takes_no_focus() {
     assert_eq!(count(&root, ".control-bar"), 0, "no full controls");
     assert_eq!(count(&root, ".timeline"), 0);
     assert_eq!(count(&root, ".peer-card"), 3);
-    assert!(text(&root, ".embed__caption").contains("the leader crashes"));
+    assert!(text_of(&root, ".embed__caption").contains("the leader crashes"));
     click(&root, ".embed__step").await;
-    assert!(text(&root, ".embed__clock").contains("event 1"));
+    assert!(text_of(&root, ".embed__clock").contains("event 1"));
     assert_eq!(
         document().active_element().map(|e| e.tag_name()),
         before,
@@ -245,7 +215,7 @@ async fn test_mount_from_javascript_with_options() {
     let mut mounted = zabscope::embed::mount(el.clone(), options).expect("mounts");
     yew::scheduler::flush().await;
     assert_eq!(count(&el, ".embed"), 1);
-    assert!(text(&el, ".embed__title").contains("fresh-start · seed 7"));
+    assert!(text_of(&el, ".embed__title").contains("fresh-start · seed 7"));
     assert!(find(&el, ".embed__open")
         .get_attribute("href")
         .unwrap_or_default()
@@ -331,7 +301,7 @@ async fn test_export_then_import_round_trips() {
     }
     assert_eq!(position(&other), 400, "standing at the end of the trace");
     assert_eq!(cluster_markup(&other), want);
-    assert!(text(&other, ".run-bar__notice").contains("Imported run.jsonl"));
+    assert!(text_of(&other, ".run-bar__notice").contains("Imported run.jsonl"));
     // The imported run can be scrubbed.
     scrub_to(&other, 10).await;
     assert_eq!(position(&other), 10);
@@ -346,7 +316,7 @@ async fn test_export_then_import_round_trips() {
         }
         next_task().await;
     }
-    let message = text(&other, ".run-bar__import-error");
+    let message = text_of(&other, ".run-bar__import-error");
     assert!(message.contains("bad.jsonl: line 4"), "{message}");
 }
 
