@@ -93,8 +93,11 @@ pub fn App(props: &AppProps) -> Html {
             latest.borrow().trace_text().unwrap_or_default()
         })
     };
+    // The link as the address bar carries it (the position only while paused): made once a
+    // render, it keys both the shown link and the address bar's update.
+    let address = state.link(false).map(|l| l.to_query());
     let shown_link = {
-        let run = state.link(false).map(|l| l.to_query());
+        let run = address.clone();
         let paused_at = (!state.playing).then_some(state.version);
         let state = state.clone();
         use_memo(
@@ -121,8 +124,7 @@ pub fn App(props: &AppProps) -> Html {
     {
         let sync = props.sync_url && state.error().is_none();
         // The whole link (scenario, faults, speed; the position while paused) lives in the URL.
-        let link = state.link(false).map(|l| l.to_query());
-        use_effect_with((state.params(), link), move |(p, link)| {
+        use_effect_with((state.params(), address), move |(p, link)| {
             browser::note_run(p.seed.unwrap_or(0), p.voters, p.observers);
             if let (true, Some(q)) = (sync, link) {
                 crate::share::replace_query(q);
