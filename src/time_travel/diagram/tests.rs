@@ -468,14 +468,10 @@ fn test_a_picked_message_is_drawn_and_revealed() {
         .find(|a| a.kind == "PING" && a.sent_ms as f64 <= cursor)
         .expect("a PING");
     let mut d = wide();
-    let m = DiagramModel::build(
-        &ix,
-        s.full_log(),
-        &sids,
-        &d,
-        Some(sim::MsgId(ping.msg)),
-        cursor,
-    );
+    let picked = Some(sim::MsgId(ping.msg));
+    let build =
+        |d: &DiagramSettings| DiagramModel::build(&ix, s.full_log(), &sids, d, picked, cursor);
+    let m = build(&d);
     assert!(
         m.arrows.iter().all(|a| a.msg != ping.msg),
         "outside the fit"
@@ -487,14 +483,7 @@ fn test_a_picked_message_is_drawn_and_revealed() {
     };
     d.apply_in(reveal, &m.view());
     assert_eq!(d.mode, ViewMode::Fixed);
-    let m = DiagramModel::build(
-        &ix,
-        s.full_log(),
-        &sids,
-        &d,
-        Some(sim::MsgId(ping.msg)),
-        cursor,
-    );
+    let m = build(&d);
     let a = m
         .arrows
         .iter()
