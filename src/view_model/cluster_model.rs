@@ -76,6 +76,11 @@ impl CutModel {
     }
 }
 
+/// The accept burst's ring: its radius, and how far it reaches at the end of its animation
+/// (the CSS scales it by 1.4, plus half its stroke).
+pub const ACCEPT_RING_R: f64 = 8.0;
+pub const ACCEPT_RING_REACH: f64 = ACCEPT_RING_R * 1.4 + 1.5;
+
 /// The moment the leader's LearnerCnxAcceptor accepts a learner's connection.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AcceptFlash {
@@ -225,21 +230,33 @@ impl ClusterModel {
             })
             .collect();
 
-        let accepts = recent
+        let accepts: Vec<AcceptFlash> = recent
             .accepts
             .iter()
             .filter_map(|a| {
                 let (l, f) = (rects.get(&a.leader)?, rects.get(&a.learner)?);
+                // Just outside the leader's card, where the learner's line leaves it: the
+                // burst at its largest reaches the edge, not the card's text.
+                let edge = l.exit_toward(f.center());
+                let away = edge.distance(f.center()).max(1e-9);
+                // Out along the line until the ring clears the card (a slanted line needs
+                // more than the ring's reach); a few steps, at most the way to the learner.
+                let mut t = ACCEPT_RING_REACH;
+                while l.distance_to(edge.lerp(f.center(), t / away)) < ACCEPT_RING_REACH && t < away
+                {
+                    t += 2.0;
+                }
+                let at = edge.lerp(f.center(), t / away);
                 Some(AcceptFlash {
                     key: a.index,
                     leader: a.leader,
                     learner: a.learner,
-                    at: l.exit_toward(f.center()),
+                    at,
                 })
             })
             .collect();
 
-        let pills = pills(sim, &rects, &layout, o);
+        let pills = pills(sim, &rects, &layout, &accepts, o);
 
         ClusterModel {
             w: layout.w,
@@ -284,6 +301,7 @@ fn pills(
     sim: &Simulation,
     rects: &BTreeMap<Sid, Rect>,
     layout: &StageLayout,
+    accepts: &[AcceptFlash],
     o: &ClusterOptions,
 ) -> Vec<PillModel> {
     struct Meta {
@@ -343,7 +361,14 @@ fn pills(
             ),
         });
     }
-    let obstacles: Vec<Rect> = layout.rects.iter().map(|(_, r)| *r).collect();
+    // Labels keep off the cards and off the accept bursts at their largest.
+    let reach = 2.0 * ACCEPT_RING_REACH;
+    let obstacles: Vec<Rect> = layout
+        .rects
+        .iter()
+        .map(|(_, r)| *r)
+        .chain(accepts.iter().map(|a| Rect::centered(a.at, reach, reach)))
+        .collect();
     let placed = place_pills(&inputs, &obstacles, layout.bounds());
     placed
         .into_iter()

@@ -69,6 +69,13 @@ impl Rect {
         o.x >= self.x && o.y >= self.y && o.right() <= self.right() && o.bottom() <= self.bottom()
     }
 
+    /// How far `p` is from the rectangle (0 inside it).
+    pub fn distance_to(&self, p: Point) -> f64 {
+        let dx = (self.x - p.x).max(p.x - self.right()).max(0.0);
+        let dy = (self.y - p.y).max(p.y - self.bottom()).max(0.0);
+        dx.hypot(dy)
+    }
+
     /// Where the ray from the centre toward `toward` leaves the rectangle.
     pub fn exit_toward(&self, toward: Point) -> Point {
         let c = self.center();

@@ -72,6 +72,38 @@ fn test_labels_never_overlap_each_other_or_a_card_in_a_startup() {
     );
 }
 
+// The accept burst (LearnerCnxAcceptor took a learner's connection) sits outside the leader's
+// card at its largest, and no label is drawn over it.
+#[test]
+fn test_accept_bursts_cover_no_card_and_no_label() {
+    let mut s = sim(7, 5, 0);
+    let mut bursts = 0;
+    while s.now() < Time(3_000) && s.step() {
+        let m = build(&s, &ClusterOptions::at(s.now().0 as f64));
+        for a in &m.accepts {
+            bursts += 1;
+            let reach = 2.0 * ACCEPT_RING_REACH;
+            let ring = Rect::centered(a.at, reach, reach);
+            for c in &m.cards {
+                assert!(
+                    !ring.overlaps(&c.rect),
+                    "t={}: burst on card {}",
+                    s.now(),
+                    c.sid
+                );
+            }
+            for p in m.pills.iter().filter(|p| p.labeled) {
+                assert!(
+                    !ring.overlaps(&label_rect(p)),
+                    "t={}: label on a burst",
+                    s.now()
+                );
+            }
+        }
+    }
+    assert!(bursts > 0, "a startup accepts every learner");
+}
+
 // Issue 10: stable layout. A card keeps its place and size while the roles change.
 #[test]
 fn test_cards_keep_their_place_and_size_as_roles_change() {
