@@ -113,6 +113,8 @@ pub struct UiState {
     pub building: Option<Build>,
     /// Why the last fault by hand was refused (it would have done nothing).
     pub refused: Option<String>,
+    /// Play already stopped once at the scenario's key moment (it does not stop there again).
+    pub key_paused: bool,
 }
 
 /// Where a long build is going, and what to do once there.
@@ -172,6 +174,7 @@ impl UiState {
             travel: Default::default(),
             building: None,
             refused: None,
+            key_paused: false,
         }
     }
 
@@ -236,6 +239,7 @@ impl UiState {
 
     /// The reducer's body: plain Rust, tested natively.
     pub fn apply(&mut self, action: Action) {
+        let ticking = matches!(action, Action::Tick { .. });
         match action {
             Action::Tick { dt_ms } => self.tick(dt_ms),
             Action::Step => self.step(),
@@ -281,6 +285,9 @@ impl UiState {
         }
         // Time travel: keep the timeline's index in step with whatever the action did.
         self.sync_travel();
+        if ticking {
+            self.pause_at_key_moment();
+        }
     }
 
     /// A shortcut means what the matching button would do now; one that does not apply

@@ -2,6 +2,7 @@
 //! and the page's panels.
 
 use crate::browser;
+use crate::components::announcer::Announcer;
 use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
@@ -13,6 +14,7 @@ use crate::components::help_overlay::HelpOverlay;
 use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
 use crate::components::message_panel::MessagePanel;
+use crate::components::narration::NarrationBar;
 use crate::components::status_line::StatusLine;
 // Time travel, scenarios, links, embedding (issue 6).
 use crate::components::embed_frame::EmbedApp;
@@ -224,6 +226,23 @@ pub fn App(props: &AppProps) -> Html {
             EpochGauge::build(&sim, log, state.display_ms, fresh, fresh * 4.0)
         })
     };
+    // What just happened, and the newest significant change for the live region: both from
+    // the log at the position, rebuilt only when the simulation changed.
+    let narration = {
+        let state = state.clone();
+        use_memo((state.version, state.building.is_some()), move |_| {
+            let session = state.session()?;
+            describe::narrate(session.log()).map(Rc::new)
+        })
+    };
+    let announcement = {
+        let state = state.clone();
+        use_memo((state.version, state.building.is_some()), move |_| {
+            state
+                .announcement()
+                .map(|(i, text)| (i, AttrValue::from(text)))
+        })
+    };
     if let Some((done, of, target)) = state.build_progress() {
         // A far link is being built a frame at a time: the frame's time goes to the build,
         // not to drawing a run that is about to move on.
@@ -269,6 +288,10 @@ pub fn App(props: &AppProps) -> Html {
     let sids: Vec<Sid> = sim.sids().collect();
     let events = state.session().map_or(0, |s| s.log().len());
     let in_flight = sim.in_flight().count();
+    let key_moment = state.key_moment().map(|(pos, what)| {
+        let here = !state.playing && state.session().is_some_and(|s| s.position() == pos);
+        (pos, what, here)
+    });
     let can_step = sim.next_event_time().is_some();
     drop(sim);
     let file_stem = AttrValue::from(format!("zabscope-seed{}", state.seed));
@@ -286,6 +309,7 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <div class={classes!("app", reduced_motion.then_some("app--reduced-motion"))}>
+            <Announcer latest={(*announcement).clone()} />
             <Header />
             <ControlBar playing={state.playing} {can_step} speed={state.speed} seed={state.seed}
                 voters={state.voters} observers={state.observers}
@@ -299,10 +323,11 @@ pub fn App(props: &AppProps) -> Html {
             <main class="app__main">
                 <section class="app__stage" aria-label="Cluster">
                     <div class="app__caption">
-                        <p class="app__headline" role="status">{ &cluster.headline }</p>
+                        <p class="app__headline">{ &cluster.headline }</p>
+                        <NarrationBar narration={(*narration).clone()} {key_moment} on_action={on_action.clone()} />
                         <FaultBar {partitions} {crashed} undo={state.undoable()} on_action={on_action.clone()} />
                         if let Some(why) = &state.refused {
-                            <p class="app__refused" role="status">{ format!("Not done: {why}.") }</p>
+                            <p class="app__refused" role="alert">{ format!("Not done: {why}.") }</p>
                         }
                     </div>
                     <div class="app__drawing" ref={stage_node}>

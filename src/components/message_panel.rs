@@ -3,6 +3,7 @@
 //! flight: drop it, or hold it 500–2000 ms longer (TCP order is kept: what follows it on the
 //! same connection waits behind it).
 
+use crate::components::narration::WhyPanel;
 use crate::state::Action;
 use crate::view_model::message_detail::{
     MessageDetail, DELAY_DEFAULT_MS, DELAY_MAX_MS, DELAY_MIN_MS,
@@ -65,6 +66,12 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
                     <div class="message-panel__field"><dt>{ k }</dt><dd>{ v }</dd></div>
                 }) }
             </dl>
+            if let Some(w) = d.why.clone() {
+                <details class="message-panel__why">
+                    <summary>{ &w.question }</summary>
+                    <WhyPanel why={std::rc::Rc::new(w)} />
+                </details>
+            }
             if d.can_act {
                 <div class="message-panel__actions">
                     <button class="btn btn--danger btn--small message-panel__drop" onclick={drop}

@@ -1,6 +1,7 @@
 //! The views: each a small `#[component]` with `PartialEq` props, one per file (SG-21).
 
 pub mod accept_flash;
+pub mod announcer;
 pub mod app;
 pub mod build_progress;
 pub mod cluster_view;
@@ -16,6 +17,7 @@ pub mod inspector;
 pub mod legend;
 pub mod message_panel;
 pub mod message_pill;
+pub mod narration;
 pub mod partition_mark;
 pub mod peer_card;
 pub mod run_bar;

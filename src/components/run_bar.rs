@@ -149,12 +149,18 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <select class="control-bar__select run-bar__select" onchange={on_scenario} aria-label="Scenario">
                     <option value="" selected={scenario.is_none()}>{ "free run (no script)" }</option>
                     { for Scenario::ALL.iter().map(|s| html! {
-                        <option value={s.name()} selected={*scenario == Some(*s)}>{ s.name() }</option>
+                        <option value={s.name()} selected={*scenario == Some(*s)}>{ s.title() }</option>
                     }) }
                 </select>
             </label>
             <p class="run-bar__caption">
+                if let Some(s) = scenario {
+                    <b class="run-bar__title">{ s.title() }</b>{ ": " }
+                }
                 { caption.unwrap_or("No script: the ensemble starts and runs; inject faults by hand and watch.") }
+                if let Some(k) = scenario.and_then(|s| s.key_moment()) {
+                    <span class="run-bar__key">{ format!(" Play stops at the key moment: {}.", k.what()) }</span>
+                }
             </p>
             <div class="run-bar__share" role="group" aria-label="Share">
                 <a class="run-bar__permalink" href={props.link.clone()} onclick={on_follow} onfocus={on_focus} onpointerenter={on_point} title="A link to exactly this view (run, faults, position)">{ "Link to this view" }</a>

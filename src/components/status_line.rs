@@ -23,7 +23,7 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
         "paused"
     };
     html! {
-        <div class="status-line" role="status">
+        <div class="status-line">
             <span class="status-line__item status-line__clock">{ "t = " }<b>{ &props.clock }</b></span>
             <span class="status-line__item">{ "seed " }<b class="status-line__seed">{ props.seed }</b></span>
             <span class="status-line__item">{ &props.ensemble }</span>

@@ -16,6 +16,8 @@ const BAND_Y: f64 = 14.0;
 const BAND_H: f64 = 18.0;
 const ROW_H: f64 = 5.0;
 const ROW_GAP: f64 = 1.0;
+/// At most this many moments and faults are listed as buttons under the track.
+const MAX_STOPS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -82,7 +84,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let markers = m.markers.iter().map(|mk| {
         let x = x_of(mk.step);
         html! {
-            <g class={classes!("timeline__marker", format!("timeline__marker--{}", mk.kind.modifier()))}>
+            <g class={classes!("timeline__marker", format!("timeline__marker--{}", mk.kind.modifier()), mk.key.then_some("timeline__marker--key"))}>
                 <line x1={fmt(x)} y1={fmt(BAND_Y - 2.0)} x2={fmt(x)} y2={fmt(height - 2.0)} />
                 <text x={fmt(x)} y="10" text-anchor="middle">{ mk.kind.glyph() }</text>
                 <title>{ format!("event {}: {}", mk.step, mk.label) }</title>
@@ -98,6 +100,37 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
     });
     let cursor_x = x_of(m.position);
+    // The moments and faults as buttons: what the drawn markers mark, reachable by keyboard
+    // and read by a screen reader (the drawing itself is a picture).
+    let stops: Vec<_> = m
+        .markers
+        .iter()
+        .filter(|mk| mk.kind.is_moment() || mk.kind.is_fault())
+        .take(MAX_STOPS)
+        .collect();
+    let more = m
+        .markers
+        .iter()
+        .filter(|mk| mk.kind.is_moment() || mk.kind.is_fault())
+        .count()
+        .saturating_sub(stops.len());
+    let stops = stops.into_iter().map(|mk| {
+        let step = mk.step;
+        let here = step == m.position;
+        html! {
+            <li>
+                <button class={classes!("timeline__stop", format!("timeline__stop--{}", mk.kind.modifier()),
+                        mk.key.then_some("timeline__stop--key"), here.then_some("timeline__stop--here"))}
+                    aria-current={here.then_some("step")}
+                    onclick={on_action.reform(move |_: MouseEvent| Action::Travel(TravelAction::SeekTo(step)))}>
+                    <span class="timeline__stop-glyph" aria-hidden="true">{ mk.kind.glyph() }</span>
+                    <span class="timeline__stop-time">{ clock_label(mk.time_ms as f64) }</span>
+                    { " " }{ &mk.label }
+                    if mk.key { <span class="timeline__stop-keytag">{ " · key moment" }</span> }
+                </button>
+            </li>
+        }
+    });
 
     html! {
         <section class="timeline" aria-label="Timeline">
@@ -138,8 +171,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     onchange={on_action.reform(|_: Event| Action::Scrubbing(false))}
                     aria-label="Position: events from the start" aria-valuetext={format!("event {} of {}", m.position, m.explored)} />
             </div>
+            if !m.markers.is_empty() {
+                <nav class="timeline__stops" aria-label="Moments and faults: go to one">
+                    <ol class="timeline__stop-list">{ for stops }</ol>
+                    if more > 0 {
+                        <p class="timeline__stops-more">{ format!("and {more} more on the timeline") }</p>
+                    }
+                </nav>
+            }
             if let Some(fork) = m.fork {
-                <p class="timeline__fork" role="status">
+                <p class="timeline__fork">
                     <b>{ format!("Forked at event {}", fork.at) }</b>
                     { format!(": acting in the past started a new future here; the {} events explored after it were dropped.", fork.dropped) }
                     <button class="timeline__fork-dismiss" onclick={travel(TravelAction::DismissFork)} aria-label="Dismiss" title="Dismiss">{ "×" }</button>

@@ -102,6 +102,51 @@ impl UiState {
         }
     }
 
+    /// While playing a scenario, stop at its key moment the first time play passes it:
+    /// stand just after the moment's log entry, paused.
+    pub(super) fn pause_at_key_moment(&mut self) {
+        if self.key_paused || !self.playing {
+            return;
+        }
+        let step = {
+            let Some(s) = self.session() else { return };
+            let cache = self.travel.cache.borrow();
+            let Some(k) = cache.index.key_moment else {
+                return;
+            };
+            if (s.log().len() as u64) <= k {
+                return;
+            }
+            cache.table.step_of_entry(k)
+        };
+        self.key_paused = true;
+        self.playing = false;
+        self.travel(TravelAction::SeekTo(step));
+        self.sync_travel();
+    }
+
+    /// The newest significant change at or before the position, for the live region: a
+    /// moment of the protocol or a fault (its log index, its words).
+    pub fn announcement(&self) -> Option<(u64, String)> {
+        use crate::time_travel::log_index::MarkerKind::*;
+        let len = self.session()?.log().len() as u64;
+        let cache = self.travel.cache.borrow();
+        let markers = &cache.index.markers;
+        let upto = markers.partition_point(|m| m.index < len);
+        markers[..upto]
+            .iter()
+            .rev()
+            .find(|m| m.kind.is_moment() || matches!(m.kind, Crash | Restart | Partition | Heal))
+            .map(|m| (m.index, m.label.clone()))
+    }
+
+    /// Where the scenario's key moment is, once reached: (its position, what it is).
+    pub fn key_moment(&self) -> Option<(u64, &'static str)> {
+        let cache = self.travel.cache.borrow();
+        let k = cache.index.key_moment?;
+        Some((cache.table.step_of_entry(k), cache.index.key()?.what()))
+    }
+
     /// The link to what is on screen. The position is left out while playing (it changes
     /// every frame) unless `with_pos`.
     pub fn link(&self, with_pos: bool) -> Option<Link> {

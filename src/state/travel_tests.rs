@@ -345,3 +345,59 @@ fn test_a_no_op_fault_by_hand_is_refused_and_said() {
     assert_eq!(hash(&s), before);
     assert!(s.session().expect("running").spec().actions.is_empty());
 }
+
+/// Play ticks of `dt_ms` until play stops (at most `max` ticks).
+fn play_until_stopped(s: &mut UiState, dt_ms: f64, max: usize) -> usize {
+    s.apply(Action::Play);
+    for i in 0..max {
+        if !s.playing {
+            return i;
+        }
+        s.apply(Action::Tick { dt_ms });
+    }
+    max
+}
+
+#[test]
+fn play_stops_once_at_the_scenarios_key_moment_and_stands_right_after_it() {
+    let mut s = UiState::from_spec(RunSpec::with_scenario(1, Scenario::FarBehindSnap));
+    s.apply(Action::SetSpeed(Speed::clamped(Speed::default().0 + 40)));
+    let ticks = play_until_stopped(&mut s, 50.0, 20_000);
+    assert!(!s.playing && ticks < 20_000, "play stopped by itself");
+    assert!(s.key_paused);
+    let (pos, what) = s.key_moment().expect("the key moment was reached");
+    assert_eq!(position(&s), pos, "it stands at the key moment");
+    assert_eq!(what, "the restarted server is synced by SNAP");
+    // syncFollower's SNAP for the server that crashed is in the event at that position: the
+    // log has it there and not one position earlier.
+    let snap_for_crashed = |log: &[sim::LogEntry]| {
+        let crashed = log.iter().find_map(|e| match e.event {
+            sim::LogEvent::Crashed { sid } => Some(sid),
+            _ => None,
+        });
+        log.iter().any(|e| {
+            matches!(&e.event, sim::LogEvent::Note { note, .. } if matches!(note.as_ref(),
+                zab::reason::Note::SyncFollower { learner, mode: zab::leader::SyncMode::Snap, .. }
+                    if Some(*learner) == crashed))
+        })
+    };
+    assert!(snap_for_crashed(s.session().expect("the run has it").log()));
+    let mut before =
+        Session::new(s.session().expect("the run has it").spec().clone()).expect("the run has it");
+    before.seek(pos - 1);
+    assert!(!snap_for_crashed(before.log()));
+    // Play goes on from there and does not stop at the same moment again.
+    s.apply(Action::Play);
+    for _ in 0..200 {
+        s.apply(Action::Tick { dt_ms: 50.0 });
+    }
+    assert!(s.playing && position(&s) > pos);
+}
+
+#[test]
+fn a_free_run_has_no_key_moment_and_plays_on() {
+    let mut s = UiState::new(1, 3, 0);
+    let ticks = play_until_stopped(&mut s, 50.0, 400);
+    assert_eq!(ticks, 400);
+    assert!(s.key_moment().is_none() && !s.key_paused);
+}

@@ -12,6 +12,8 @@
 //! Everything here is keyed by log index and simulated time; [`super::step_table`] turns log
 //! indices into positions.
 
+use sim::moments::{Moment, MomentScanner};
+use sim::scenario::{KeyMoment, KeyMomentFinder};
 use sim::trace::{LogEntry, LogEvent};
 use std::collections::BTreeMap;
 use zab::message::{Message, MessagePhase};
@@ -121,6 +123,12 @@ pub enum MarkerKind {
     Write,
     Drop,
     Delay,
+    // The protocol's moments (`sim::moments`), read off the log.
+    Elected,
+    Sync,
+    Established,
+    TimedOut,
+    LostQuorum,
 }
 
 impl MarkerKind {
@@ -133,6 +141,11 @@ impl MarkerKind {
             MarkerKind::Write => "write",
             MarkerKind::Drop => "drop",
             MarkerKind::Delay => "delay",
+            MarkerKind::Elected => "elected",
+            MarkerKind::Sync => "sync",
+            MarkerKind::Established => "established",
+            MarkerKind::TimedOut => "timed-out",
+            MarkerKind::LostQuorum => "lost-quorum",
         }
     }
 
@@ -146,7 +159,38 @@ impl MarkerKind {
             MarkerKind::Write => "✎",
             MarkerKind::Drop => "⌀",
             MarkerKind::Delay => "⧗",
+            MarkerKind::Elected => "★",
+            MarkerKind::Sync => "⇅",
+            MarkerKind::Established => "✓",
+            MarkerKind::TimedOut => "⏱",
+            MarkerKind::LostQuorum => "⚠",
         }
+    }
+
+    /// Whether the marker is a fault (a crash, a restart, a partition, healing, a message
+    /// dropped or delayed by hand).
+    pub fn is_fault(self) -> bool {
+        matches!(
+            self,
+            MarkerKind::Crash
+                | MarkerKind::Restart
+                | MarkerKind::Partition
+                | MarkerKind::Heal
+                | MarkerKind::Drop
+                | MarkerKind::Delay
+        )
+    }
+
+    /// Whether the marker is one of the protocol's moments (not a fault or a write).
+    pub fn is_moment(self) -> bool {
+        matches!(
+            self,
+            MarkerKind::Elected
+                | MarkerKind::Sync
+                | MarkerKind::Established
+                | MarkerKind::TimedOut
+                | MarkerKind::LostQuorum
+        )
     }
 }
 
@@ -174,9 +218,25 @@ pub struct LogIndex {
     pub markers: Vec<Marker>,
     started: BTreeMap<Sid, bool>,
     last_time_ms: u64,
+    moments: MomentScanner,
+    /// The scenario's key moment, watched for as the log is read.
+    key_finder: Option<KeyMomentFinder>,
+    /// Where it happened (the first time): its log index.
+    pub key_moment: Option<u64>,
 }
 
 impl LogIndex {
+    /// Watch for `key` (a scenario's key moment) from the start of the log.
+    pub fn watch_key(&mut self, key: Option<KeyMoment>) {
+        debug_assert_eq!(self.scanned, 0, "the key is watched from the first entry");
+        self.key_finder = key.map(KeyMomentFinder::new);
+    }
+
+    /// What the key moment is, if one is watched for.
+    pub fn key(&self) -> Option<KeyMoment> {
+        self.key_finder.as_ref().map(|f| f.key())
+    }
+
     /// Read `entries` (the log from `self.scanned` on).
     pub fn extend(&mut self, entries: &[LogEntry]) {
         for e in entries {
@@ -200,6 +260,30 @@ impl LogIndex {
         self.scanned = e.index + 1;
         let t = e.time.0;
         self.last_time_ms = t;
+        if let Some(f) = &mut self.key_finder {
+            if f.scan(e) && self.key_moment.is_none() {
+                self.key_moment = Some(e.index);
+            }
+        }
+        if let Some(m) = self.moments.scan(e) {
+            let kind = match m {
+                Moment::LeaderElected { .. } => Some(MarkerKind::Elected),
+                Moment::SyncChosen { .. } => Some(MarkerKind::Sync),
+                Moment::Established { .. } => Some(MarkerKind::Established),
+                Moment::WaitTimedOut { .. } => Some(MarkerKind::TimedOut),
+                Moment::LostQuorum { .. } => Some(MarkerKind::LostQuorum),
+                // Three per election: the timeline would be a comb; narration tells them.
+                Moment::QuorumReached { .. } => None,
+            };
+            if let Some(kind) = kind {
+                self.markers.push(Marker {
+                    index: e.index,
+                    time_ms: t,
+                    kind,
+                    label: describe::moment(&m),
+                });
+            }
+        }
         match &e.event {
             LogEvent::Send(s) => {
                 let (msg, from, to, message, deliver_at) =
@@ -439,9 +523,21 @@ mod tests {
         let mut s = Session::new(spec).expect("valid");
         s.seek(700);
         let ix = index_of(&s);
-        let kinds: Vec<MarkerKind> = ix.markers.iter().map(|m| m.kind).collect();
+        let kinds: Vec<MarkerKind> = ix
+            .markers
+            .iter()
+            .map(|m| m.kind)
+            .filter(|k| k.is_fault())
+            .collect();
         assert_eq!(kinds, [MarkerKind::Crash, MarkerKind::Restart]);
-        let crash = &ix.markers[0];
+        // The protocol's moments are markers too, in log order among the faults.
+        assert!(ix.markers.iter().any(|m| m.kind == MarkerKind::Elected));
+        assert!(ix.markers.windows(2).all(|w| w[0].index <= w[1].index));
+        let crash = ix
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::Crash)
+            .expect("a crash was made");
         assert_eq!(
             ix.server_at(Sid(2), crash.time_ms).map(|m| m.state),
             Some(None)

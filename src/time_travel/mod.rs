@@ -98,6 +98,10 @@ impl TravelCache {
     }
 
     fn extend_index(&mut self, s: &Session) {
+        if self.index.scanned == 0 && self.index.key().is_none() {
+            self.index
+                .watch_key(s.spec().scenario.and_then(|sc| sc.key_moment()));
+        }
         let log = s.full_log();
         let from = (self.index.scanned as usize).min(log.len());
         if let Some(new) = log.get(from..) {

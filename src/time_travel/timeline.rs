@@ -38,6 +38,10 @@ pub struct MarkerView {
     pub step: u64,
     pub kind: MarkerKind,
     pub label: String,
+    /// Simulated time of the marked entry, ms.
+    pub time_ms: u64,
+    /// It is the scenario's key moment.
+    pub key: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +148,8 @@ impl TimelineModel {
                 step: step(m.index),
                 kind: m.kind,
                 label: m.label.clone(),
+                time_ms: m.time_ms,
+                key: index.key_moment == Some(m.index),
             })
             .collect();
         TimelineModel {

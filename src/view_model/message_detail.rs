@@ -52,6 +52,8 @@ pub struct MessageDetail {
     pub summary: String,
     /// A person can still drop or delay it.
     pub can_act: bool,
+    /// Why it was sent (DIFF/TRUNC/SNAP: syncFollower's rule; LEADERINFO: the epoch's choice).
+    pub why: Option<describe::Why>,
 }
 
 /// How far back the log is searched for a message's send.
@@ -115,6 +117,7 @@ impl MessageDetail {
             status,
             fields: message_fields_full(message),
             summary: message.summary(),
+            why: describe::why(log, send_at),
         })
     }
 

@@ -11,10 +11,12 @@
 //! Names are ZooKeeper's Java names, so a reader can open the source beside the screen.
 
 mod event;
+mod narrate;
 mod reason;
 mod thread;
 
 pub use event::{break_cause, connect_failure, drop_cause, event, mark, user_action};
+pub use narrate::{moment, narrate, why, why_sync_of_send, Narration, Why, LOOKBACK};
 pub use reason::{note, reason, startup_error, sync_mode, sync_reason};
 pub use thread::{brief, monitor, phase, thread_id, thread_name, wait_monitor, waiter, waiters};
 

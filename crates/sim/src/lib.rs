@@ -8,6 +8,7 @@
 pub mod checker;
 pub mod event_queue;
 pub mod golden;
+pub mod moments;
 pub mod network;
 pub mod rng;
 pub mod scenario;

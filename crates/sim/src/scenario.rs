@@ -7,6 +7,7 @@ use crate::network::Direction;
 use crate::testkit::established_leader;
 use crate::{SimOptions, Simulation, StartPlan};
 use std::collections::BTreeMap;
+use zab::leader::SyncMode;
 use zab::peer::ServerState;
 use zab::zk_database::TxnOp;
 use zab::{Sid, Time};
@@ -194,6 +195,37 @@ impl Scenario {
         Scenario::ALL.into_iter().find(|s| s.name() == name)
     }
 
+    /// The scenario's title, as the picker lists it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scenario::FreshStart => "Three servers start",
+            Scenario::ObserversToo => "Voters and observers",
+            Scenario::NoQuorum => "A leader without a quorum",
+            Scenario::LeaderCrash => "The leader crashes",
+            Scenario::FollowerBehindDiff => "A follower catches up by DIFF",
+            Scenario::UncommittedTrunc => "An uncommitted txn is TRUNCated",
+            Scenario::FarBehindSnap => "A follower too far behind gets SNAP",
+            Scenario::LeaderCutFromMinority => "The leader loses one follower",
+            Scenario::LeaderCutFromMajority => "The leader loses its majority",
+            Scenario::OneWayPartition => "A one-way partition",
+        }
+    }
+
+    /// The moment the scenario is about, where the app pauses (`None`: it is about the whole
+    /// run, or about something that is not a moment, e.g. a follower that cannot reconnect).
+    pub fn key_moment(self) -> Option<KeyMoment> {
+        Some(match self {
+            Scenario::FreshStart | Scenario::ObserversToo => KeyMoment::Established,
+            Scenario::NoQuorum => KeyMoment::TimedOut,
+            Scenario::LeaderCrash => KeyMoment::ElectedAfterCrash,
+            Scenario::FollowerBehindDiff => KeyMoment::SyncAfterRestart(SyncMode::Diff),
+            Scenario::UncommittedTrunc => KeyMoment::SyncAfterRestart(SyncMode::Trunc),
+            Scenario::FarBehindSnap => KeyMoment::SyncAfterRestart(SyncMode::Snap),
+            Scenario::LeaderCutFromMajority => KeyMoment::LostQuorum,
+            Scenario::LeaderCutFromMinority | Scenario::OneWayPartition => return None,
+        })
+    }
+
     /// What to watch, in one line.
     pub fn caption(self) -> &'static str {
         match self {
@@ -345,5 +377,131 @@ pub(crate) fn resolve(sim: &Simulation, target: Target) -> Vec<Sid> {
             .into_iter()
             .collect(),
         Target::Crashed => sim.sids().filter(|s| sim.peer(*s).is_none()).collect(),
+    }
+}
+
+/// The moment a scenario is about (see [`Scenario::key_moment`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyMoment {
+    /// The first leader reaches broadcast.
+    Established,
+    /// A leader's quorum wait times out.
+    TimedOut,
+    /// A leader is elected after a leader crashed.
+    ElectedAfterCrash,
+    /// A server that crashed earlier is synced by this mode.
+    SyncAfterRestart(SyncMode),
+    /// A leader loses its quorum.
+    LostQuorum,
+}
+
+impl KeyMoment {
+    /// What the pause says.
+    pub fn what(self) -> &'static str {
+        match self {
+            KeyMoment::Established => "the leader is established: broadcast begins",
+            KeyMoment::TimedOut => "the leader's quorum wait timed out",
+            KeyMoment::ElectedAfterCrash => "a new leader is elected after the crash",
+            KeyMoment::SyncAfterRestart(SyncMode::Diff) => "the restarted server is synced by DIFF",
+            KeyMoment::SyncAfterRestart(SyncMode::Trunc) => {
+                "the restarted server is synced by TRUNC"
+            }
+            KeyMoment::SyncAfterRestart(SyncMode::Snap) => "the restarted server is synced by SNAP",
+            KeyMoment::SyncAfterRestart(SyncMode::None) => "the restarted server is synced",
+            KeyMoment::LostQuorum => "the leader lost its quorum",
+        }
+    }
+}
+
+/// Finds a scenario's key moment in its log, read in order.
+#[derive(Clone, Debug)]
+pub struct KeyMomentFinder {
+    key: KeyMoment,
+    scanner: crate::moments::MomentScanner,
+    crashed: std::collections::BTreeSet<Sid>,
+    leaders: std::collections::BTreeSet<Sid>,
+    leader_crashed: bool,
+}
+
+impl KeyMomentFinder {
+    pub fn new(key: KeyMoment) -> KeyMomentFinder {
+        KeyMomentFinder {
+            key,
+            scanner: Default::default(),
+            crashed: Default::default(),
+            leaders: Default::default(),
+            leader_crashed: false,
+        }
+    }
+
+    pub fn key(&self) -> KeyMoment {
+        self.key
+    }
+
+    /// Whether `e` is the key moment (true at most once per moment; the caller keeps the first).
+    pub fn scan(&mut self, e: &crate::trace::LogEntry) -> bool {
+        use crate::moments::Moment;
+        if let crate::trace::LogEvent::Crashed { sid } = &e.event {
+            self.crashed.insert(*sid);
+            if self.leaders.contains(sid) {
+                self.leader_crashed = true;
+            }
+        }
+        let Some(m) = self.scanner.scan(e) else {
+            return false;
+        };
+        match (&m, self.key) {
+            (Moment::LeaderElected { sid }, _) => {
+                let hit = self.key == KeyMoment::ElectedAfterCrash && self.leader_crashed;
+                self.leaders.insert(*sid);
+                hit
+            }
+            (Moment::Established { .. }, KeyMoment::Established) => true,
+            (Moment::WaitTimedOut { .. }, KeyMoment::TimedOut) => true,
+            (Moment::LostQuorum { .. }, KeyMoment::LostQuorum) => true,
+            (Moment::SyncChosen { learner, mode, .. }, KeyMoment::SyncAfterRestart(want)) => {
+                *mode == want && self.crashed.contains(learner)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_moment_tests {
+    use super::*;
+
+    #[test]
+    fn every_key_moment_happens_within_a_minute_for_several_seeds() {
+        for s in Scenario::ALL {
+            let Some(key) = s.key_moment() else { continue };
+            for seed in 0..5 {
+                let mut sim = s.build(seed);
+                sim.run_until(Time(60_000));
+                let mut f = KeyMomentFinder::new(key);
+                let hits = sim.log().iter().filter(|e| f.scan(e)).count();
+                assert!(
+                    hits >= 1,
+                    "{} seed {seed}: {key:?} never happened",
+                    s.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_fresh_start_has_no_restart_sync_and_no_election_after_a_crash() {
+        let mut sim = Scenario::FreshStart.build(1);
+        sim.run_until(Time(20_000));
+        for key in [
+            KeyMoment::SyncAfterRestart(SyncMode::Diff),
+            KeyMoment::SyncAfterRestart(SyncMode::Snap),
+            KeyMoment::ElectedAfterCrash,
+            KeyMoment::LostQuorum,
+            KeyMoment::TimedOut,
+        ] {
+            let mut f = KeyMomentFinder::new(key);
+            assert!(!sim.log().iter().any(|e| f.scan(e)), "{key:?}");
+        }
     }
 }
