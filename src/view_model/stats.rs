@@ -195,7 +195,6 @@ pub struct Stats {
 
 /// A leader's term being read.
 struct Term {
-    leader: Sid,
     leading_ms: u64,
     epoch: Option<Epoch>,
     /// Indices into `Stats::syncs`, by learner.
@@ -306,7 +305,6 @@ impl Reader {
                     self.terms.insert(
                         *sid,
                         Term {
-                            leader: *sid,
                             leading_ms: t,
                             epoch: None,
                             rows: BTreeMap::new(),
