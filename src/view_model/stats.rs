@@ -509,6 +509,31 @@ impl Stats {
     }
 }
 
+/// How long server `sid`'s lookForLeader call took, as the entry at `index` (its
+/// `Note::LeadingStarted`, logged in the step the call ends) sees it: from the call's first
+/// thread entry to `index`'s time. Scans back from `index` to where the call began (the
+/// server's previous call ended, it crashed or it started); `None` when no call is open.
+pub fn election_took(log: &[LogEntry], index: usize, sid: Sid) -> Option<u64> {
+    let at = log.get(index)?.time.0;
+    let mut start = None;
+    for e in log[..index].iter().rev() {
+        match &e.event {
+            LogEvent::Thread { sid: s, view }
+                if *s == sid && view.thread == ThreadId::FastLeaderElection =>
+            {
+                start = Some(e.time.0)
+            }
+            LogEvent::ThreadEnded {
+                sid: s,
+                thread: ThreadId::FastLeaderElection,
+            } if *s == sid => break,
+            LogEvent::Crashed { sid: s } | LogEvent::PeerStarted { sid: s } if *s == sid => break,
+            _ => {}
+        }
+    }
+    start.map(|s| at - s)
+}
+
 // ---- CSV ----
 
 /// A table as CSV text (RFC 4180 quoting by the `csv` crate).

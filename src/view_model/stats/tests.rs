@@ -330,3 +330,28 @@ fn test_cost_of_a_long_run() {
     );
     assert_eq!(stats.entries, s.log().len());
 }
+
+/// The log's "LEADER ELECTION TOOK" line carries the number the statistics show.
+#[test]
+fn test_the_leading_line_names_what_the_election_took() {
+    let (s, _, stats) = leader_crash_5();
+    let lines = crate::view_model::log_model::log_lines(s.log(), None, usize::MAX);
+    let leading: Vec<&str> = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .filter(|t| t.contains("LEADER ELECTION TOOK"))
+        .collect();
+    let expected: Vec<String> = stats
+        .calls()
+        .filter(|(_, c)| c.outcome == LookOutcome::Became(ServerState::Leading))
+        .map(|(_, c)| {
+            format!(
+                "{}: LEADING - LEADER ELECTION TOOK - {} MS; LearnerCnxAcceptor started",
+                c.sid,
+                c.took_ms()
+            )
+        })
+        .collect();
+    assert_eq!(leading, expected);
+    assert_eq!(leading.len(), 2);
+}
