@@ -148,7 +148,7 @@ impl LinkError {
             LinkError::FaultsInvalid { problem, .. } => problem.clone(),
             LinkError::FaultBeyondLimit { item, step, .. } => format!(
                 "`{item}` is at step {step}, beyond what the app builds in the browser (at \
-                 most {MAX_POS} events)"
+                 most {MAX_POS} steps)"
             ),
             LinkError::ShapeConflict { scenario, .. } => {
                 let (voters, observers) = scenario.shape();
@@ -160,7 +160,7 @@ impl LinkError {
             }
             LinkError::PosBeyondLimit { value } => format!(
                 "{name}={value} is beyond what the app builds in the browser (at most {MAX_POS} \
-                 events)"
+                 steps)"
             ),
         }
     }

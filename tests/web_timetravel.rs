@@ -145,7 +145,7 @@ async fn test_a_link_round_trips_state_to_link_to_state() {
     yew::scheduler::flush().await;
     click(&again, ".inspector__crash").await;
     assert_eq!(count(&again, ".timeline__fork"), 1);
-    assert!(text_of(&again, ".timeline__fork").contains("Forked at event"));
+    assert!(text_of(&again, ".timeline__fork").contains("Forked at step"));
 
     // A tampered link gets a clear message naming the parameter.
     for (bad, param) in [
@@ -193,7 +193,7 @@ async fn test_embed_renders_compactly_and_takes_no_focus() {
     assert_eq!(count(&root, ".peer-card"), 3);
     assert!(text_of(&root, ".embed__caption").contains("the leader crashes"));
     click(&root, ".embed__step").await;
-    assert!(text_of(&root, ".embed__clock").contains("event 1"));
+    assert!(text_of(&root, ".embed__clock").contains("step 1"));
     assert_eq!(
         document().active_element().map(|e| e.tag_name()),
         before,

@@ -15,6 +15,7 @@ use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
 use crate::components::message_panel::MessagePanel;
 use crate::components::narration::NarrationBar;
+use crate::components::stats_panel::StatsPanel;
 use crate::components::status_line::StatusLine;
 // Time travel, scenarios, links, embedding (issue 6).
 use crate::components::embed_frame::EmbedApp;
@@ -356,6 +357,9 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 </section>
             </div>
+            if let crate::state::Run::Running { session } = &state.run {
+                <StatsPanel session={session.clone()} version={state.version} playing={state.playing} file_stem={file_stem.clone()} />
+            }
             if state.help_open {
                 <HelpOverlay {on_action} />
             }

@@ -14,7 +14,7 @@ pub struct BuildProgressProps {
 pub fn BuildProgress(props: &BuildProgressProps) -> Html {
     let text = match props.target {
         BuildTarget::Position(_) => {
-            format!("Building the run: event {} of {}", props.done, props.of)
+            format!("Building the run: step {} of {}", props.done, props.of)
         }
         BuildTarget::Time(_) => format!(
             "Building the run: t = {:.1} s of {:.1} s",

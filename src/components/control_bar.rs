@@ -104,7 +104,7 @@ pub fn ControlBar(props: &ControlBarProps) -> Html {
                     { if *playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button class={classes!("btn", "control-bar__step")} onclick={step} disabled={!*can_step}
-                    title="Run exactly one event (→ or n)">{ "Step ›" }</button>
+                    title="Run one step: the next thing that happens (→ or n)">{ "Step ›" }</button>
                 <button class={classes!("btn", "control-bar__reset")} onclick={reset}
                     title="Start this seed over">{ "↺ Reset" }</button>
                 <button class={classes!("btn", "control-bar__help")} onclick={help}

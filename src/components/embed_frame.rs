@@ -124,7 +124,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
                 </button>
                 <button class="btn embed__step" onclick={step} disabled={!can_step}>{ "Step ›" }</button>
                 <button class="btn embed__restart" onclick={restart}>{ "↺ Restart" }</button>
-                <span class="embed__clock">{ format!("t = {} · event {position}", clock_label(state.display_ms)) }</span>
+                <span class="embed__clock">{ format!("t = {} · step {position}", clock_label(state.display_ms)) }</span>
             </div>
         </div>
     }

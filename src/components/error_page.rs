@@ -27,7 +27,7 @@ pub fn ErrorPage(props: &ErrorPageProps) -> Html {
                 <li><code>{ "scenario" }</code>{ format!(" — optional: one of {} (its shape replaces voters and observers)", Scenario::ALL.map(Scenario::name).join(", ")) }</li>
                 <li><code>{ "speed" }</code>{ format!(" — optional: simulated ms per real ms, {} to {}", SPEED_RANGE.0, SPEED_RANGE.1) }</li>
                 <li><code>{ "f" }</code>{ " — optional: faults injected by hand, step:action comma-separated (c3 crash 3, r3 restart 3, p1-2 partition, o1-2 one-way, h heal, b1-2 break, d17 drop message 17, l17+500 delay it, w3 write at 3), e.g. 120:c3,400:r3" }</li>
-                <li><code>{ "pos" }</code>{ format!(" — optional: stand after this many events, 0 to {MAX_POS}") }</li>
+                <li><code>{ "pos" }</code>{ format!(" — optional: stand after this many steps, 0 to {MAX_POS}") }</li>
                 <li><code>{ "embed" }</code>{ " — optional: the compact frame for documentation pages" }</li>
             </ul>
             <p><a class="btn btn--primary" href="?">{ "Open a random run" }</a></p>

@@ -22,5 +22,6 @@ pub mod partition_mark;
 pub mod peer_card;
 pub mod run_bar;
 pub mod space_time;
+pub mod stats_panel;
 pub mod status_line;
 pub mod timeline;

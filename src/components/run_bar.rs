@@ -124,7 +124,8 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 match read_trace(&text) {
                     Ok(session) => {
                         let summary = format!(
-                            "Imported {name}: {} events, seed {}.",
+                            "Imported {name}: {} log entries ({} steps), seed {}.",
+                            session.log().len(),
                             session.position(),
                             session.spec().seed
                         );

@@ -16,7 +16,7 @@ pub struct StatusLineProps {
 #[component]
 pub fn StatusLine(props: &StatusLineProps) -> Html {
     let mode = if props.finished {
-        "quiet: no event left"
+        "quiet: nothing left to happen"
     } else if props.playing {
         "playing"
     } else {

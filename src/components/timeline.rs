@@ -1,4 +1,4 @@
-//! The timeline scrubber: the explored range of the run (position = events from the start),
+//! The timeline scrubber: the explored range of the run (position = steps from the start),
 //! the ensemble's phase bands, a phase row per server, fault markers and the actions a person
 //! took; buttons step one event or one phase either way; acting in the past shows where the
 //! run forked.
@@ -65,7 +65,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 if wide {
                     <text class="timeline__band-label" x={fmt(x1 + 5.0)} y={fmt(BAND_Y + 12.5)}>{ phase_label(b.phase) }</text>
                 }
-                <title>{ format!("{} — events {}–{}", phase_label(b.phase), b.from, b.to) }</title>
+                <title>{ format!("{} — steps {}–{}", phase_label(b.phase), b.from, b.to) }</title>
             </g>
         }
     });
@@ -87,7 +87,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <g class={classes!("timeline__marker", format!("timeline__marker--{}", mk.kind.modifier()), mk.key.then_some("timeline__marker--key"))}>
                 <line x1={fmt(x)} y1={fmt(BAND_Y - 2.0)} x2={fmt(x)} y2={fmt(height - 2.0)} />
                 <text x={fmt(x)} y="10" text-anchor="middle">{ mk.kind.glyph() }</text>
-                <title>{ format!("event {}: {}", mk.step, mk.label) }</title>
+                <title>{ format!("step {}: {}", mk.step, mk.label) }</title>
             </g>
         }
     });
@@ -95,7 +95,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let x = x_of(*step);
         html! {
             <path class="timeline__action" d={format!("M{:.1} {:.1} l-4 -6 h8 z", x, BAND_Y + BAND_H + 3.0)}>
-                <title>{ format!("you, at event {step}: {text}") }</title>
+                <title>{ format!("you, at step {step}: {text}") }</title>
             </path>
         }
     });
@@ -139,14 +139,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <button class="btn timeline__phase-back" onclick={travel(TravelAction::PhaseBack)} disabled={at_start}
                         title="Back to the previous phase boundary (a state or ZabState change)">{ "« Phase" }</button>
                     <button class="btn timeline__step-back" onclick={travel(TravelAction::StepBack)} disabled={at_start}
-                        title="Back one event">{ "‹ Back" }</button>
+                        title="Back one step">{ "‹ Back" }</button>
                     <button class="btn timeline__step-forward" onclick={on_action.reform(|_: MouseEvent| Action::Step)}
-                        title="Forward one event">{ "Fwd ›" }</button>
+                        title="Forward one step">{ "Fwd ›" }</button>
                     <button class="btn timeline__phase-forward" onclick={travel(TravelAction::PhaseForward)}
                         title="On to the next phase boundary (runs ahead when none has been explored yet)">{ "Phase »" }</button>
                 </div>
                 <span class="timeline__where">
-                    { "event " }<b class="timeline__position">{ m.position }</b>{ format!(" of {}", m.explored) }
+                    { "step " }<b class="timeline__position">{ m.position }</b>{ format!(" of {}", m.explored) }
                     <span class="timeline__time">{ format!(" · t = {}", clock_label(m.time_ms as f64)) }</span>
                     if !at_head {
                         <span class="timeline__past">{ " · in the past: play replays, acting forks" }</span>
@@ -169,7 +169,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     onpointerup={on_action.reform(|_: PointerEvent| Action::Scrubbing(false))}
                     onpointercancel={on_action.reform(|_: PointerEvent| Action::Scrubbing(false))}
                     onchange={on_action.reform(|_: Event| Action::Scrubbing(false))}
-                    aria-label="Position: events from the start" aria-valuetext={format!("event {} of {}", m.position, m.explored)} />
+                    aria-label="Position: steps from the start" aria-valuetext={format!("step {} of {}", m.position, m.explored)} />
             </div>
             if !m.markers.is_empty() {
                 <nav class="timeline__stops" aria-label="Moments and faults: go to one">
@@ -181,8 +181,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
             if let Some(fork) = m.fork {
                 <p class="timeline__fork">
-                    <b>{ format!("Forked at event {}", fork.at) }</b>
-                    { format!(": acting in the past started a new future here; the {} events explored after it were dropped.", fork.dropped) }
+                    <b>{ format!("Forked at step {}", fork.at) }</b>
+                    { format!(": acting in the past started a new future here; the {} steps explored after it were dropped.", fork.dropped) }
                     <button class="timeline__fork-dismiss" onclick={travel(TravelAction::DismissFork)} aria-label="Dismiss" title="Dismiss">{ "×" }</button>
                 </p>
             }

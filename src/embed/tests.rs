@@ -212,7 +212,7 @@ fn test_bad_values_name_the_option() {
         (
             &[("pos", Number(5e6))],
             "ZabScope mount: the option pos = 5000000 is not valid: pos=5000000 is beyond what \
-             the app builds in the browser (at most 1000000 events).",
+             the app builds in the browser (at most 1000000 steps).",
         ),
     ];
     for (entries, want) in cases {

@@ -114,8 +114,8 @@ fn test_malformed_links_name_the_parameter() {
         ("pos=-1", "pos", "whole number"),
         ("pos=1e5", "pos", "whole number"),
         ("pos=+5", "pos", "whole number"),
-        ("pos=1000001", "pos", "at most 1000000 events"),
-        ("f=1000001:c1", "f", "at most 1000000 events"),
+        ("pos=1000001", "pos", "at most 1000000 steps"),
+        ("f=1000001:c1", "f", "at most 1000000 steps"),
         ("speed=100", "speed", "from 0.01 to 10"),
         ("speed=0.001", "speed", "from 0.01 to 10"),
         ("speed=0", "speed", "from 0.01 to 10"),
@@ -276,7 +276,7 @@ fn test_pos_beyond_the_limit_says_why() {
     assert_eq!(
         refused("pos=5000000").to_string(),
         "The URL parameter pos=\"5000000\" is not valid: pos=5000000 is beyond what the app \
-         builds in the browser (at most 1000000 events)."
+         builds in the browser (at most 1000000 steps)."
     );
     // Beyond u64 it is still a whole number, just a larger one.
     let huge = "18446744073709551616";
@@ -297,7 +297,7 @@ fn test_fault_steps_beyond_the_limit_are_refused() {
     assert_eq!(
         refused("voters=3&f=10:c1,1000001:r1").to_string(),
         "The URL parameter f=\"10:c1,1000001:r1\" is not valid: `1000001:r1` is at step \
-         1000001, beyond what the app builds in the browser (at most 1000000 events)."
+         1000001, beyond what the app builds in the browser (at most 1000000 steps)."
     );
     assert_eq!(
         refused("f=,18446744073709551615:h"),

@@ -32,7 +32,7 @@ pub const SPEED_KEY_STEP: i32 = 10;
 /// The help overlay's table: the keys as printed, and what they do.
 pub const BINDINGS: &[(&str, &str)] = &[
     ("Space", "play or pause"),
-    ("→  or  n", "step one event"),
+    ("→  or  n", "one step forward"),
     ("+  /  −", "faster / slower (log scale)"),
     ("c", "crash the selected server"),
     ("r", "restart the selected server"),

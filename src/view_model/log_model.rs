@@ -90,13 +90,25 @@ pub fn log_lines_of_kinds(
         .map(|e| LogLine {
             index: e.index,
             time_ms: e.time.0,
-            text: describe::event(&e.event),
+            text: text_of(log, e),
             class: class_of(&e.event),
             msg: message_of(&e.event),
         })
         .collect();
     lines.reverse();
     lines
+}
+
+/// An entry's line; `Leader.lead()`'s first one with the number "LEADER ELECTION TOOK"
+/// stands for (see [`crate::view_model::stats::election_took`]).
+fn text_of(log: &[LogEntry], e: &LogEntry) -> String {
+    match &e.event {
+        LogEvent::Note { sid, note } if matches!(**note, Note::LeadingStarted) => {
+            let took = crate::view_model::stats::election_took(log, e.index as usize, *sid);
+            format!("{sid}: {}", describe::leading_started(took))
+        }
+        _ => describe::event(&e.event),
+    }
 }
 
 /// The kinds of event the log panel can show or hide.

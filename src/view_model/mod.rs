@@ -14,3 +14,4 @@ pub mod pill_layout;
 pub mod recent;
 pub mod speed;
 pub mod stage_layout;
+pub mod stats;

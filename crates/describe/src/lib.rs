@@ -17,7 +17,7 @@ mod thread;
 
 pub use event::{break_cause, connect_failure, drop_cause, event, mark, user_action};
 pub use narrate::{moment, narrate, why, why_sync_of_send, Narration, Why, LOOKBACK};
-pub use reason::{note, reason, startup_error, sync_mode, sync_reason};
+pub use reason::{leading_started, note, reason, startup_error, sync_mode, sync_reason};
 pub use thread::{brief, monitor, phase, thread_id, thread_name, wait_monitor, waiter, waiters};
 
 use zab::Sid;

@@ -122,12 +122,19 @@ pub fn reason(r: &ShutdownReason) -> String {
     }
 }
 
+/// `Leader.lead()`'s first line. The note carries no number (the log holds values, and the
+/// time is the log's own); a reader that found when `lookForLeader` began passes it.
+pub fn leading_started(took_ms: Option<u64>) -> String {
+    match took_ms {
+        Some(ms) => format!("LEADING - LEADER ELECTION TOOK - {ms} MS; LearnerCnxAcceptor started"),
+        None => "LEADING - LEADER ELECTION TOOK; LearnerCnxAcceptor started".to_string(),
+    }
+}
+
 /// A notable line of server `sid`'s log.
 pub fn note(sid: Sid, n: &Note) -> String {
     match n {
-        Note::LeadingStarted => {
-            "LEADING - LEADER ELECTION TOOK; LearnerCnxAcceptor started".to_string()
-        }
+        Note::LeadingStarted => leading_started(None),
         Note::LeaderShutdown(r) => format!("Shutting down: {}", reason(r)),
         Note::LearnerShutdown(ShutdownReason::ConnectionClosed) => {
             "Exception when following the leader: Connection to the leader closed (EOF)".to_string()

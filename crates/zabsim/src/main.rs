@@ -196,7 +196,11 @@ mod cli {
                 eprintln!("error: cannot write {}: {err}", path.display());
                 return ExitCode::from(1);
             }
-            eprintln!("wrote {} events to {}", session.log().len(), path.display());
+            eprintln!(
+                "wrote {} log entries to {}",
+                session.log().len(),
+                path.display()
+            );
         }
         eprintln!("trace hash {:016x}", session.trace_hash());
         ExitCode::SUCCESS
