@@ -26,25 +26,30 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # (installed by `scripts/install-tools.sh playwright`); the scripts fall back to /tmp/pw.
 export NODE_PATH := $(CURDIR)/.tools/node_modules
 LAYOUT_PORT ?= 8093
+A11Y_PORT   ?= 8096
 BENCH_PORT  ?= 8194
 RAFT_PORT   ?= 8195
 # `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
 LAYOUT_ARGS ?=
+# `make a11y-test A11Y_ARGS="--only 390x844,inspector --verbose"`
+A11Y_ARGS   ?=
 # `make bench-cost RAFTSCOPE=/tmp/raftscope` (a work tree of github.com/ongardie/raftscope)
 RAFTSCOPE   ?=
 
 .PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean \
-	layout-test bench-cost
+	layout-test a11y-test bench-cost
 
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure)"
+	@echo "                    browser-test bundle size layout-test a11y-test (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
 	@echo "make layout-test    serve dist/ (after make bundle) and check the stage's layout in Chromium:"
 	@echo "                    text >= 12 px, nothing cut, overlapping or covered, 44 px tap targets"
+	@echo "make a11y-test      serve dist/ (after make bundle) and run axe-core (WCAG 2 A/AA) in Chromium over"
+	@echo "                    eight states at 1280x800, 390x844 and in the embed frame: 0 violations"
 	@echo "make bench-cost RAFTSCOPE=DIR"
 	@echo "                    benchmark: the browser cost of dist/ next to RaftScope (served from DIR)"
 	@echo "make clean          remove target/ and dist/"
@@ -53,7 +58,7 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test
 
 tools:
 	$(ENSURE) test
@@ -94,6 +99,17 @@ layout-test:
 	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
 	node scripts/check-layout.js --self-test; \
 	node scripts/check-layout.js $(LAYOUT_ARGS) http://$(HOST):$(LAYOUT_PORT)/
+
+# The accessibility check (scripts/check-a11y.js): axe-core's WCAG 2 A/AA rules over the release
+# build in dist/, in the states listed in the script; its self-test first (it must report the
+# planted violations). The server is stopped however the recipe ends.
+a11y-test:
+	$(ENSURE) chromium playwright
+	@[ -f dist/index.html ] || { echo "a11y-test: no dist/index.html; run make bundle first" >&2; exit 1; }
+	pid="$$(scripts/serve-dir.sh dist $(A11Y_PORT))"; \
+	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
+	node scripts/check-a11y.js --self-test; \
+	node scripts/check-a11y.js $(A11Y_ARGS) http://$(HOST):$(A11Y_PORT)/
 
 # Benchmark (not part of make test): scripts/bench-cost.js on dist/ and a RaftScope work tree.
 bench-cost:

@@ -10,8 +10,9 @@
 #                  playwright
 #
 #   single tools:  wasm-target  rustfmt  clippy  wasm-bindgen  wasm-pack  trunk  wasm-opt  chromium
-#                  playwright (playwright-core from npm into .tools/, for scripts/check-layout.js
-#                  and the benchmarks; it drives the system chromium, it downloads no browser)
+#                  playwright (playwright-core and axe-core from npm into .tools/, for
+#                  scripts/check-layout.js, scripts/check-a11y.js and the benchmarks; it drives
+#                  the system chromium, it downloads no browser)
 #
 #   --check        only report what is missing; install nothing; exit 1 if anything is missing
 #   --print-wasm-bindgen-version
@@ -26,10 +27,12 @@ cd "$ROOT"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
 PLAYWRIGHT_VERSION="1.65.1"
+AXE_VERSION="4.14.1"
 WASM_TARGET="wasm32-unknown-unknown"
 TOOLS_DIR="$ROOT/.tools"
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
 PLAYWRIGHT_PKG="$TOOLS_DIR/node_modules/playwright-core/package.json"
+AXE_PKG="$TOOLS_DIR/node_modules/axe-core/package.json"
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$TOOLS_DIR/node_modules/.bin:$CARGO_BIN:$PATH"
@@ -197,28 +200,42 @@ ensure_wasm_opt() {
     [ "$have" = "$BINARYEN_VERSION" ] || die "wasm-opt in .tools/ reports '${have:-nothing}'"
 }
 
-# "1.65.1" from .tools/node_modules/playwright-core/package.json, or nothing when absent.
-playwright_version() {
-    [ -f "$PLAYWRIGHT_PKG" ] || return 0
+# The version in an npm package.json ($1), or nothing when it is absent.
+npm_pkg_version() {
+    [ -f "$1" ] || return 0
     command -v node >/dev/null 2>&1 || return 0
-    node -p 'require(process.argv[1]).version' "$PLAYWRIGHT_PKG" 2>/dev/null || true
+    node -p 'require(process.argv[1]).version' "$1" 2>/dev/null || true
 }
 
+# playwright-core (the browser harness) and axe-core (the accessibility rules of
+# scripts/check-a11y.js), each pinned, into .tools/; only what is absent or at another version
+# is installed.
 ensure_playwright() {
-    local have
-    have="$(playwright_version)"
-    if [ "$have" = "$PLAYWRIGHT_VERSION" ]; then
-        ok playwright "playwright-core $have (.tools/)"
+    local have_pw have_axe specs=()
+    have_pw="$(npm_pkg_version "$PLAYWRIGHT_PKG")"
+    have_axe="$(npm_pkg_version "$AXE_PKG")"
+    if [ "$have_pw" = "$PLAYWRIGHT_VERSION" ] && [ "$have_axe" = "$AXE_VERSION" ]; then
+        ok playwright "playwright-core $have_pw, axe-core $have_axe (.tools/)"
         return
     fi
-    need playwright "want playwright-core $PLAYWRIGHT_VERSION in .tools/, have ${have:-none}"
+    if [ "$have_pw" != "$PLAYWRIGHT_VERSION" ]; then
+        need playwright "want playwright-core $PLAYWRIGHT_VERSION in .tools/, have ${have_pw:-none}"
+        specs+=("playwright-core@$PLAYWRIGHT_VERSION")
+    fi
+    if [ "$have_axe" != "$AXE_VERSION" ]; then
+        need axe-core "want axe-core $AXE_VERSION in .tools/, have ${have_axe:-none}"
+        specs+=("axe-core@$AXE_VERSION")
+    fi
     [ "$CHECK_ONLY" -eq 1 ] && return
-    command -v npm >/dev/null 2>&1 || die "npm is needed to install playwright-core"
+    command -v npm >/dev/null 2>&1 || die "npm is needed to install ${specs[*]}"
     # playwright-core is the library without a bundled browser (it has no install script): the
-    # harness launches Debian's /usr/bin/chromium. Into the same repo-local prefix as binaryen.
-    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "playwright-core@$PLAYWRIGHT_VERSION"
-    have="$(playwright_version)"
-    [ "$have" = "$PLAYWRIGHT_VERSION" ] || die "playwright-core in .tools/ reports '${have:-nothing}'"
+    # harness launches Debian's /usr/bin/chromium. axe-core is one plain script the checker
+    # injects into the page. Both into the same repo-local prefix as binaryen.
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --save-exact "${specs[@]}"
+    have_pw="$(npm_pkg_version "$PLAYWRIGHT_PKG")"
+    have_axe="$(npm_pkg_version "$AXE_PKG")"
+    [ "$have_pw" = "$PLAYWRIGHT_VERSION" ] || die "playwright-core in .tools/ reports '${have_pw:-nothing}'"
+    [ "$have_axe" = "$AXE_VERSION" ] || die "axe-core in .tools/ reports '${have_axe:-nothing}'"
 }
 
 ensure_chromium() {

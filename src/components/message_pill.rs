@@ -1,5 +1,6 @@
 //! A message on the wire: a labelled pill where its label touches nothing, else a dot (named
-//! on hover and focus). Either can be picked (click, Enter) to read every field.
+//! on hover and focus). Either can be picked (click, Enter or Space) to read every field. The
+//! messages share one Tab stop (`tab_stop`; the drawing moves it with the arrow keys).
 
 use crate::state::Action;
 use crate::view_model::cluster_model::PillModel;
@@ -9,6 +10,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct MessagePillProps {
     pub pill: PillModel,
+    /// This message holds the drawing's one Tab stop for messages (the others are -1).
+    #[prop_or(true)]
+    pub tab_stop: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -24,7 +28,9 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
+                // Space is also the play/pause shortcut: this press is the pill's only.
                 e.prevent_default();
+                e.stop_propagation();
                 on_action.emit(Action::SelectMessage(pick));
             }
         })
@@ -39,7 +45,7 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
     let label = format!("message #{}: {}", p.id.0, p.summary);
     html! {
         <g {class} transform={format!("translate({:.1} {:.1})", p.at.x, p.at.y)} {onclick} {onkeydown}
-            tabindex="0" role="button" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
+            tabindex={if props.tab_stop { "0" } else { "-1" }} role="button" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
             data-kind={p.kind} data-msg={p.id.0.to_string()}>
             <title>{ format!("{label} — click for every field") }</title>
             if p.labeled {

@@ -36,7 +36,9 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
         let on_action = on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
+                // Space is also the play/pause shortcut: this press is the card's only.
                 e.prevent_default();
+                e.stop_propagation();
                 on_action.emit(Action::Select((!selected).then_some(sid)));
             }
         })
