@@ -22,3 +22,4 @@ pub mod run_bar;
 pub mod space_time;
 pub mod status_line;
 pub mod timeline;
+pub mod tour_panel;
