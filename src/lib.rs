@@ -21,6 +21,7 @@ pub mod run_params;
 pub mod share;
 pub mod state;
 pub mod time_travel;
+pub mod tour;
 pub mod view_model;
 
 pub use components::app::{App, AppProps};

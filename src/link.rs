@@ -2,6 +2,9 @@
 //!
 //! ```text
 //!   ?seed=7&scenario=leader-crash&speed=0.5&f=120:c3,400:r3&pos=2400&play=1&embed=1
+//!   ?tour=7 opens the guided tour at chapter 7 (with the rest of the link as the run to
+//!   return to).
+//!
 //!        │         │                 │        │               │        │       └ compact frame
 //!        │         │                 │        │               │        └ start playing
 //!        │         │                 │        │               └ stand after 2400 events
@@ -30,7 +33,7 @@ use sim::trace_file::{decode_actions, encode_actions};
 pub const MAX_POS: u64 = 1_000_000;
 
 /// Every parameter a link reads, with its aliases: a parameter may appear once.
-pub(crate) const LINK_PARAMS: [Known; 10] = [
+pub(crate) const LINK_PARAMS: [Known; 11] = [
     ("seed", &[]),
     ("voters", &[]),
     ("observers", &[]),
@@ -41,6 +44,7 @@ pub(crate) const LINK_PARAMS: [Known; 10] = [
     ("f", &[]),
     ("pos", &[]),
     ("embed", &["compact"]),
+    ("tour", &[]),
 ];
 
 /// Everything a link says.
@@ -62,6 +66,8 @@ pub struct Link {
     pub play: bool,
     /// `embed`: the compact frame for documentation.
     pub embed: bool,
+    /// `tour`: open the guided tour at this chapter (1-based).
+    pub tour: Option<usize>,
 }
 
 impl Default for Link {
@@ -202,6 +208,7 @@ impl Link {
             at_ms: p.at_ms,
             play: p.play,
             embed: false,
+            tour: None,
         }
     }
 
@@ -226,6 +233,10 @@ impl Link {
                 "pos" => link.pos = Some(parse_pos(&g.value)?),
                 // `compact=maybe` is named as written.
                 "embed" => link.embed = flag(g.key, &g.value)?,
+                "tour" => {
+                    let chapters = crate::tour::CHAPTERS.len() as u64;
+                    link.tour = Some(number("tour", &g.value, 1, chapters)? as usize)
+                }
                 // RunParams' own, read above.
                 _ => {}
             }
@@ -281,11 +292,32 @@ impl Link {
             at_ms: None,
             play: false,
             embed: false,
+            tour: None,
         }
+    }
+
+    /// The link that opens the tour at chapter `chapter` and says nothing else.
+    pub fn tour(chapter: usize) -> Link {
+        Link {
+            tour: Some(chapter),
+            ..Link::default()
+        }
+    }
+
+    /// Whether the link names anything besides the tour (the run to return to).
+    pub fn names_a_run(&self) -> bool {
+        *self
+            != Link {
+                tour: self.tour,
+                ..Link::default()
+            }
     }
 
     /// The query string (without its `?`), seed first; parsing it gives this link back.
     pub fn to_query(&self) -> String {
+        if let (Some(n), false) = (self.tour, self.names_a_run()) {
+            return format!("tour={n}");
+        }
         let mut parts = Vec::new();
         if let Some(seed) = self.seed {
             parts.push(format!("seed={seed}"));
@@ -318,6 +350,9 @@ impl Link {
         }
         if self.embed {
             parts.push("embed=1".to_string());
+        }
+        if let Some(n) = self.tour {
+            parts.push(format!("tour={n}"));
         }
         parts.join("&")
     }

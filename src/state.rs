@@ -69,6 +69,8 @@ pub enum Action {
     ShowHelp(bool),
     /// Time travel, scenarios, links and imports (issue 6; see `crate::time_travel`).
     Travel(TravelAction),
+    /// The guided tour (issue 11; see `crate::tour`).
+    Tour(TourAction),
 }
 
 impl From<TravelAction> for Action {
@@ -115,6 +117,10 @@ pub struct UiState {
     pub refused: Option<String>,
     /// Play already stopped once at the scenario's key moment (it does not stop there again).
     pub key_paused: bool,
+    /// The guided tour, while it is open (it keeps the user's own run to go back to).
+    pub tour: Option<TourState>,
+    /// The first visit's "Take the tour" offer is shown.
+    pub tour_offer: bool,
 }
 
 /// Where a long build is going, and what to do once there.
@@ -175,6 +181,8 @@ impl UiState {
             building: None,
             refused: None,
             key_paused: false,
+            tour: None,
+            tour_offer: false,
         }
     }
 
@@ -282,6 +290,7 @@ impl UiState {
             Action::SetLogKinds(kinds) => self.log_kinds = kinds,
             Action::ShowHelp(open) => self.help_open = open,
             Action::Travel(a) => self.travel(a),
+            Action::Tour(a) => self.tour_action(a),
         }
         // Time travel: keep the timeline's index in step with whatever the action did.
         self.sync_travel();
@@ -300,6 +309,17 @@ impl UiState {
             KeyCommand::TogglePlay if self.playing => Action::Pause,
             KeyCommand::TogglePlay => Action::Play,
             KeyCommand::Step => Action::Step,
+            KeyCommand::Forward if self.tour.is_some() => Action::Tour(TourAction::Next),
+            KeyCommand::Forward => Action::Step,
+            KeyCommand::Back if self.tour.is_some() => Action::Tour(TourAction::Back),
+            KeyCommand::Back => Action::Travel(TravelAction::StepBack),
+            KeyCommand::PhaseBack => Action::Travel(TravelAction::PhaseBack),
+            KeyCommand::PhaseForward => Action::Travel(TravelAction::PhaseForward),
+            KeyCommand::Home => Action::Travel(TravelAction::SeekTo(0)),
+            KeyCommand::End => match self.session() {
+                Some(s) => Action::Travel(TravelAction::SeekTo(s.explored())),
+                None => return,
+            },
             KeyCommand::Faster => Action::SetSpeed(Speed::clamped(self.speed.0 + SPEED_KEY_STEP)),
             KeyCommand::Slower => Action::SetSpeed(Speed::clamped(self.speed.0 - SPEED_KEY_STEP)),
             KeyCommand::CrashSelected => match (self.selected, selected_up) {
@@ -316,6 +336,7 @@ impl UiState {
             },
             KeyCommand::Undo => Action::Undo,
             KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
+            KeyCommand::Escape if self.tour.is_some() => Action::Tour(TourAction::Close),
             KeyCommand::Escape if self.selected_msg.is_some() => Action::SelectMessage(None),
             KeyCommand::Escape => Action::Select(None),
             KeyCommand::ToggleHelp => Action::ShowHelp(!self.help_open),
@@ -427,11 +448,15 @@ impl yew::Reducible for UiState {
     }
 }
 
+mod tour;
 mod travel;
 
+pub use tour::{first_visit, TourAction, TourState, FIRST_VISIT_SPEED};
 pub use travel::{state_for_link, state_for_query};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tour_tests;
 #[cfg(test)]
 mod travel_tests;

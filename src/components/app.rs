@@ -22,6 +22,7 @@ use crate::components::embed_frame::EmbedApp;
 use crate::components::run_bar::RunBar;
 use crate::components::space_time::SpaceTime;
 use crate::components::timeline::Timeline;
+use crate::components::tour_panel::{TourOffer, TourPanel};
 use crate::hooks::{use_box_size, use_keyboard, use_media_query, use_sim_driver, use_visible};
 use crate::state::{Action, UiState};
 use crate::time_travel;
@@ -187,6 +188,7 @@ pub fn App(props: &AppProps) -> Html {
             selected: state.selected,
             selected_msg: state.selected_msg,
             fresh_ms: fresh_window_ms(state.speed.factor()),
+            highlight: state.tour_highlight(),
         };
         let deps = (
             state.version,
@@ -197,6 +199,7 @@ pub fn App(props: &AppProps) -> Html {
             stage_size.map(|(w, h)| (w.to_bits(), h.to_bits())),
             options.fresh_ms.to_bits(),
             state.building.is_some(),
+            options.highlight.clone(),
         );
         let state = state.clone();
         use_memo(deps, move |_| {
@@ -309,7 +312,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     html! {
-        <div class={classes!("app", reduced_motion.then_some("app--reduced-motion"))}>
+        <div class={classes!("app", reduced_motion.then_some("app--reduced-motion"), state.tour.is_some().then_some("app--touring"))}>
             <Announcer latest={(*announcement).clone()} />
             <Header />
             <ControlBar playing={state.playing} {can_step} speed={state.speed} seed={state.seed}
@@ -327,6 +330,7 @@ pub fn App(props: &AppProps) -> Html {
                         <p class="app__headline">{ &cluster.headline }</p>
                         <NarrationBar narration={(*narration).clone()} {key_moment} on_action={on_action.clone()} />
                         <FaultBar {partitions} {crashed} undo={state.undoable()} on_action={on_action.clone()} />
+                        if state.tour_offer { <TourOffer on_action={on_action.clone()} /> }
                         if let Some(why) = &state.refused {
                             <p class="app__refused" role="alert">{ format!("Not done: {why}.") }</p>
                         }
@@ -337,6 +341,7 @@ pub fn App(props: &AppProps) -> Html {
                     <Legend in_flight={cluster.in_flight()} labeled={cluster.labeled()} />
                 </section>
                 <aside class="app__side">
+                    if let Some(view) = state.tour_view() { <TourPanel {view} on_action={on_action.clone()} /> }
                     if let Some(g) = gauge.as_ref().clone() {
                         <EpochGaugeView gauge={g} />
                     }

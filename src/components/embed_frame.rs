@@ -59,6 +59,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             selected: state.selected,
             selected_msg: state.selected_msg,
             fresh_ms: fresh_window_ms(state.speed.factor()),
+            highlight: Default::default(),
         },
     ));
     let position = session.as_ref().map_or(0, |s| s.position());

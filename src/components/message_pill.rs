@@ -41,6 +41,7 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
         format!("message-pill--{}", p.kind.to_ascii_lowercase()),
         (!p.labeled).then_some("message-pill--dot"),
         p.selected.then_some("message-pill--selected"),
+        p.highlighted.then_some("message-pill--highlighted"),
     );
     let label = format!("message #{}: {}", p.id.0, p.summary);
     html! {

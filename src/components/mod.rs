@@ -25,3 +25,4 @@ pub mod space_time;
 pub mod stats_panel;
 pub mod status_line;
 pub mod timeline;
+pub mod tour_panel;

@@ -51,6 +51,7 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
         format!("peer-card--{}", card.look.modifier()),
         format!("peer-card--{}", card.density.modifier()),
         card.selected.then_some("peer-card--selected"),
+        card.highlighted.then_some("peer-card--highlighted"),
         card.observer.then_some("peer-card--observer"),
     );
 

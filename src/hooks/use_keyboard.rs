@@ -35,8 +35,8 @@ fn listen(dispatcher: UseReducerDispatcher<UiState>) -> Option<(web_sys::Documen
                 is_editing_tag(&el.tag_name()) || el.has_attribute("contenteditable")
             });
         let modified = e.ctrl_key() || e.meta_key() || e.alt_key();
-        if let Some(cmd) = command_for(&e.key(), modified, editing) {
-            // Space would scroll the page, → would move a focused slider.
+        if let Some(cmd) = command_for(&e.key(), e.shift_key(), modified, editing) {
+            // Space would scroll the page, → would move a focused slider, Home/End would scroll.
             e.prevent_default();
             dispatcher.dispatch(Action::Key(cmd));
         }

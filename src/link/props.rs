@@ -151,19 +151,23 @@ fn valid_link() -> impl Strategy<Value = Link> {
             prop::option::of(0..=MAX_START_MS),
             any::<bool>(),
             any::<bool>(),
+            prop::option::of(1..=crate::tour::CHAPTERS.len()),
         )
-            .prop_map(move |(seed, speed, faults, pos, at_ms, play, embed)| Link {
-                seed,
-                scenario,
-                voters,
-                observers,
-                speed,
-                faults,
-                pos,
-                at_ms,
-                play,
-                embed,
-            })
+            .prop_map(
+                move |(seed, speed, faults, pos, at_ms, play, embed, tour)| Link {
+                    seed,
+                    scenario,
+                    voters,
+                    observers,
+                    speed,
+                    faults,
+                    pos,
+                    at_ms,
+                    play,
+                    embed,
+                    tour,
+                },
+            )
     })
 }
 
@@ -240,6 +244,7 @@ fn small_link() -> impl Strategy<Value = Link> {
                 at_ms: None,
                 play: false,
                 embed: false,
+                tour: None,
             })
         })
 }

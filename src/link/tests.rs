@@ -45,8 +45,10 @@ fn test_full_link_round_trips() {
         at_ms: None,
         play: true,
         embed: true,
+        tour: Some(7),
     };
     let q = link.to_query();
+    assert!(q.ends_with("&tour=7"), "{q}");
     assert!(
         q.starts_with("seed=42&scenario=leader-crash&speed=0.5&f=120:c3,"),
         "{q}"
@@ -195,6 +197,7 @@ fn test_every_parameter_given_twice_is_refused() {
         ("f", "10:c1", "20:c2"),
         ("pos", "10", "20"),
         ("embed", "1", "0"),
+        ("tour", "1", "2"),
     ];
     for (param, a, b) in twice {
         let query = format!("{param}={a}&{param}={b}");
@@ -210,9 +213,9 @@ fn test_every_parameter_given_twice_is_refused() {
         );
     }
     // Other parameters in between change nothing; an unknown one may repeat.
-    let e = refused("f=10:c1&seed=4&tour=1&tour=2&f=20:c2");
+    let e = refused("f=10:c1&seed=4&utm=1&utm=2&f=20:c2");
     assert_eq!(e.param(), "f");
-    assert!(Link::parse("tour=1&tour=2&seed=4").is_ok());
+    assert!(Link::parse("utm=1&utm=2&seed=4").is_ok());
 }
 
 #[test]
@@ -309,4 +312,32 @@ fn test_fault_steps_beyond_the_limit_are_refused() {
     );
     let link = Link::parse("voters=3&f=1000000:c1").expect("at the limit");
     assert_eq!(link.faults, vec![(MAX_POS, UserAction::Crash(Sid(1)))]);
+}
+
+#[test]
+fn test_tour_opens_a_chapter_and_refuses_others_by_name() {
+    let link = Link::parse("?tour=7").expect("chapter 7");
+    assert_eq!(link, Link::tour(7));
+    assert!(!link.names_a_run(), "nothing but the tour");
+    assert_eq!(link.to_query(), "tour=7");
+    let with_run = Link::parse("?seed=4&voters=3&tour=12").expect("tour over a run");
+    assert_eq!((with_run.tour, with_run.seed), (Some(12), Some(4)));
+    assert!(with_run.names_a_run());
+    assert_eq!(
+        Link::parse(&with_run.to_query()).expect("round trip"),
+        with_run
+    );
+    for bad in ["0", "99", "x", "", "-1", "1.5"] {
+        let e = Link::parse(&format!("?tour={bad}")).expect_err(bad);
+        assert_eq!(e.param(), "tour", "{bad}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "The URL parameter tour=\"{bad}\" is not valid: tour must be a whole number \
+                 from 1 to 12."
+            )
+        );
+    }
+    let twice = Link::parse("?tour=1&tour=2").expect_err("twice");
+    assert_eq!(twice.param(), "tour");
 }

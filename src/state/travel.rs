@@ -150,6 +150,10 @@ impl UiState {
     /// The link to what is on screen. The position is left out while playing (it changes
     /// every frame) unless `with_pos`.
     pub fn link(&self, with_pos: bool) -> Option<Link> {
+        // While the tour is open the address is the tour's chapter (`?tour=N`).
+        if let Some(link) = self.tour_link() {
+            return Some(link);
+        }
         let s = self.session()?;
         let pos = (with_pos || !self.playing).then(|| s.position());
         Some(Link::of_spec(s.spec(), self.speed, pos))
@@ -280,12 +284,32 @@ pub fn state_for_link(link: &Link, seed: u64) -> UiState {
     state
 }
 
-/// The state a query string asks for, or the page that says what is wrong with it.
+/// The state a query string asks for, or the page that says what is wrong with it. No
+/// parameters at all is a first visit ([`super::first_visit`]); `tour=N` opens the tour at
+/// chapter N over the rest of the link (or over the first visit's run, paused).
 pub fn state_for_query(query: &str) -> UiState {
+    if query.trim_start_matches('?').is_empty() {
+        return super::first_visit();
+    }
     match Link::parse(query) {
         Ok(link) => {
-            let seed = link.seed.unwrap_or_else(crate::browser::random_seed);
-            state_for_link(&link, seed)
+            let mut state = match link.names_a_run() {
+                true => {
+                    let seed = link.seed.unwrap_or_else(crate::browser::random_seed);
+                    state_for_link(&link, seed)
+                }
+                false => {
+                    let mut s = super::first_visit();
+                    s.apply(Action::Pause);
+                    s
+                }
+            };
+            // The embed frame has no tour panel: it shows the run.
+            let tour = link.tour.filter(|_| !link.embed);
+            if let Some(step) = tour.and_then(crate::tour::first_step_of) {
+                state.apply(Action::Tour(super::TourAction::Open(step)));
+            }
+            state
         }
         Err(e) => UiState::failed(e.to_string(), crate::run_params::RunParams::default()),
     }

@@ -109,6 +109,8 @@ pub struct PillModel {
     /// `1 → 3: FOLLOWERINFO zxid=… (sent t=…, arrives t=…)`, for the tooltip and screen readers.
     pub summary: String,
     pub selected: bool,
+    /// The guided tour points at messages of this kind.
+    pub highlighted: bool,
 }
 
 /// The whole drawing.
@@ -153,6 +155,16 @@ pub struct ClusterOptions {
     pub selected_msg: Option<MsgId>,
     /// How long (simulated ms) an event counts as just-happened.
     pub fresh_ms: f64,
+    /// What the guided tour points at.
+    pub highlight: Highlight,
+}
+
+/// What the guided tour points at: servers, and the messages in flight of some kinds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Highlight {
+    pub sids: Vec<Sid>,
+    /// Message kinds as `Message::kind` names them (`FOLLOWERINFO`, `NOTIFICATION`…).
+    pub kinds: Vec<&'static str>,
 }
 
 impl ClusterOptions {
@@ -166,6 +178,7 @@ impl ClusterOptions {
             selected: None,
             selected_msg: None,
             fresh_ms: 60.0,
+            highlight: Highlight::default(),
         }
     }
 }
@@ -194,6 +207,7 @@ impl ClusterModel {
                 card.rect = *rect;
                 card.density = layout.density;
                 card.selected = o.selected == Some(*sid);
+                card.highlighted = o.highlight.sids.contains(sid);
                 card.summary = card_summary(&card);
                 card
             })
@@ -385,6 +399,7 @@ fn pills(
                 family: m.family,
                 quorum: m.quorum,
                 selected: o.selected_msg == Some(m.id),
+                highlighted: o.highlight.kinds.contains(&m.kind),
                 summary: m.summary,
             }
         })

@@ -217,6 +217,8 @@ pub struct CardModel {
     /// LearnerHandlers in getEpochToPropose…): "+2 waiting".
     pub also_waiting: usize,
     pub selected: bool,
+    /// The guided tour points at this server.
+    pub highlighted: bool,
     /// The whole card in one sentence, for screen readers and the tooltip.
     pub summary: String,
 }
@@ -320,6 +322,7 @@ pub(super) fn up_card(
         note: None,
         also_waiting,
         selected: false,
+        highlighted: false,
         summary: String::new(),
     }
 }
@@ -378,6 +381,7 @@ pub(super) fn down_card(sim: &Simulation, sid: Sid, look: Option<PeerLook>) -> C
         note: Some(note),
         also_waiting: 0,
         selected: false,
+        highlighted: false,
         summary: String::new(),
     }
 }
