@@ -20,15 +20,17 @@
 //! [`MountError`], tested natively.
 
 use crate::components::app::{App, AppProps};
+use crate::components::embed_frame::{EmbedApp, EmbedAppProps};
 use crate::link::{Link, LinkError, MAX_POS, SPEED_RANGE};
 use crate::run_params::MAX_SEED;
 use core::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use yew::AttrValue;
 use zab::config::{MAX_OBSERVERS, MAX_VOTERS};
 
 /// The option names `mount` knows (JavaScript spelling).
-pub const OPTION_NAMES: [&str; 11] = [
+pub const OPTION_NAMES: [&str; 12] = [
     "seed",
     "voters",
     "observers",
@@ -40,6 +42,7 @@ pub const OPTION_NAMES: [&str; 11] = [
     "faults",
     "pos",
     "appUrl",
+    "group",
 ];
 
 /// What `mount` accepts. Every field is optional. Numbers are JavaScript numbers, kept as they
@@ -65,6 +68,8 @@ pub struct MountOptions {
     pub pos: Option<f64>,
     /// Where "Open in ZabScope" points (default: the host page's directory).
     pub app_url: Option<String>,
+    /// Frames mounted with the same group play one at a time: Play in one pauses the others.
+    pub group: Option<String>,
 }
 
 /// One value of the options object, as far as `mount` tells values apart. The browser glue
@@ -169,6 +174,7 @@ fn expected(option: &str) -> String {
         "speed" => format!("a number (from {} to {})", SPEED_RANGE.0, SPEED_RANGE.1),
         "autoplay" | "embed" | "compact" => "a boolean (true or false)".to_string(),
         "scenario" => "a string (a scenario's name)".to_string(),
+        "group" => "a string (any name shared by the frames that play one at a time)".to_string(),
         "faults" => "a string (step:action items, e.g. \"400:c1,900:r1\")".to_string(),
         _ => "a string".to_string(),
     }
@@ -252,6 +258,7 @@ impl MountOptions {
                 "scenario" => o.scenario = text(value)?,
                 "faults" => o.faults = text(value)?,
                 "appUrl" => o.app_url = text(value)?,
+                "group" => o.group = text(value)?,
                 "autoplay" => o.autoplay = boolean(value)?,
                 _ => {
                     // `embed` or `compact`.
@@ -336,18 +343,26 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// What `mount` rendered: the compact frame, or the full app (`embed: false`).
+enum Handle {
+    Frame(yew::AppHandle<EmbedApp>),
+    App(yew::AppHandle<App>),
+}
+
 /// A mounted frame; `unmount()` removes it.
 #[wasm_bindgen]
 pub struct Mounted {
-    handle: Option<yew::AppHandle<App>>,
+    handle: Option<Handle>,
 }
 
 #[wasm_bindgen]
 impl Mounted {
     /// Remove the frame from its element and stop its simulation.
     pub fn unmount(&mut self) {
-        if let Some(h) = self.handle.take() {
-            h.destroy();
+        match self.handle.take() {
+            Some(Handle::Frame(h)) => h.destroy(),
+            Some(Handle::App(h)) => h.destroy(),
+            None => {}
         }
     }
 }
@@ -390,12 +405,23 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Mounted, JsE
     let options =
         MountOptions::from_entries(read_options(&options).map_err(error)?).map_err(error)?;
     let query = options.validate().map_err(error)?;
-    let props = AppProps {
-        query: query.into(),
-        sync_url: false,
-        app_url: Some(options.app_url.unwrap_or_else(|| "./".to_string()).into()),
+    let app_url: AttrValue = options.app_url.unwrap_or_else(|| "./".to_string()).into();
+    let handle = if crate::link::is_embed(&query) {
+        // The compact frame directly (what `App` shows for `?embed`), with its group.
+        let props = EmbedAppProps {
+            query: query.into(),
+            app_url: Some(app_url),
+            group: options.group.map(AttrValue::from),
+        };
+        Handle::Frame(yew::Renderer::<EmbedApp>::with_root_and_props(element, props).render())
+    } else {
+        let props = AppProps {
+            query: query.into(),
+            sync_url: false,
+            app_url: Some(app_url),
+        };
+        Handle::App(yew::Renderer::<App>::with_root_and_props(element, props).render())
     };
-    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
     Ok(Mounted {
         handle: Some(handle),
     })

@@ -48,22 +48,51 @@ pub fn autostart_disabled() -> bool {
         .is_some()
 }
 
-/// Put `text` on the clipboard. `Err` carries why not (no clipboard, permission refused).
+/// Put `text` on the clipboard. `Err` carries why not: no clipboard (a plain-http page that is
+/// not localhost has no `navigator.clipboard`), no `writeText`, or the browser refused. Never
+/// throws: the caller shows the text instead.
 pub async fn copy_text(text: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let clipboard = window.navigator().clipboard();
-    JsFuture::from(clipboard.write_text(text))
+    // `Navigator.clipboard` is only there in a secure context; web-sys would hand back
+    // `undefined` as a `Clipboard`, and calling `writeText` on it would throw a TypeError.
+    let navigator: JsValue = window.navigator().into();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
+    if !clipboard.is_object() {
+        return Err("this page has no clipboard access".to_string());
+    }
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).unwrap_or_default();
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
+        return Err("this browser cannot write to the clipboard".to_string());
+    };
+    let promise = write
+        .call1(&clipboard, &JsValue::from_str(text))
+        .map_err(|e| reason(&e))?;
+    let promise = promise
+        .dyn_into::<js_sys::Promise>()
+        .map_err(|_| "the clipboard did not answer".to_string())?;
+    JsFuture::from(promise)
         .await
         .map(|_| ())
-        .map_err(|e| {
-            e.as_string()
-                .or_else(|| {
-                    js_sys::Reflect::get(&e, &"message".into())
-                        .ok()
-                        .and_then(|m| m.as_string())
-                })
-                .unwrap_or_else(|| "the browser refused".to_string())
+        .map_err(|e| reason(&e))
+}
+
+/// A thrown JavaScript value as a short reason.
+fn reason(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
         })
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "the browser refused".to_string())
+}
+
+/// Select the whole text of a text field, so the reader can copy it by hand.
+pub fn select_all(input: &web_sys::HtmlInputElement) {
+    // Focus is the reader's own doing here: they pressed Copy link, and the field is beside it.
+    let _ = input.focus();
+    input.select();
 }
 
 /// A `blob:` URL for `text` (revoke it with [`revoke_url`] when replaced).

@@ -2,18 +2,45 @@
 //! caption and minimal controls — with its own reducer and driver. It never takes focus,
 //! never scrolls its host page and listens to no key outside its own buttons, so it is safe
 //! in an iframe or mounted by script into somebody else's page.
+//!
+//! A frame costs nothing while nobody can see it: scrolled off screen (an
+//! `IntersectionObserver`, which in an iframe reports against the top page's viewport) or on
+//! a hidden tab, its animation-frame loop stops, and it carries on from the same moment when
+//! it comes back. Frames mounted with the same `group` play one at a time: Play in one pauses
+//! the others (a page of several frames then costs what one costs).
 
 use crate::browser;
 use crate::components::build_progress::BuildProgress;
 use crate::components::cluster_view::ClusterView;
-use crate::hooks::{use_box_size, use_sim_driver};
+use crate::hooks::{use_box_size, use_sim_driver, use_visible};
 use crate::state::Action;
 use crate::time_travel::TravelAction;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
 use crate::view_model::labels::clock_label;
 use crate::view_model::recent::fresh_window_ms;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
+
+thread_local! {
+    /// The frames mounted with a group: (group, frame id, how to pause it).
+    static GROUPS: RefCell<Vec<(String, usize, Callback<()>)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_FRAME: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Pause every frame of `group` but `me`.
+fn pause_others(group: &str, me: usize) {
+    let others: Vec<Callback<()>> = GROUPS.with(|g| {
+        g.borrow()
+            .iter()
+            .filter(|(name, id, _)| name == group && *id != me)
+            .map(|(_, _, pause)| pause.clone())
+            .collect()
+    });
+    for pause in others {
+        pause.emit(());
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EmbedAppProps {
@@ -22,6 +49,9 @@ pub struct EmbedAppProps {
     /// Where "Open in ZabScope" points, without a query (default: this page).
     #[prop_or_default]
     pub app_url: Option<AttrValue>,
+    /// Frames with the same group play one at a time (`mount`'s `group` option).
+    #[prop_or_default]
+    pub group: Option<AttrValue>,
 }
 
 #[component]
@@ -29,7 +59,31 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
     let query = props.query.clone();
     let state = use_reducer(move || crate::state::state_for_query(&query));
     let reduced_motion = *use_memo((), |_| browser::prefers_reduced_motion());
-    use_sim_driver(state.wants_frames(), state.dispatcher());
+    // Off screen, the frame stands still (and costs nothing) until it is scrolled back.
+    let root = use_node_ref();
+    let on_screen = use_visible(root.clone());
+    use_sim_driver(state.wants_frames() && on_screen, state.dispatcher());
+    let frame_id = *use_memo((), |_| {
+        NEXT_FRAME.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        })
+    });
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(props.group.clone(), move |group| {
+            let group = group.as_ref().map(|g| g.to_string());
+            if let Some(name) = &group {
+                let pause = Callback::from(move |()| dispatcher.dispatch(Action::Pause));
+                GROUPS.with(|g| g.borrow_mut().push((name.clone(), frame_id, pause)));
+            }
+            move || {
+                if group.is_some() {
+                    GROUPS.with(|g| g.borrow_mut().retain(|(_, id, _)| *id != frame_id));
+                }
+            }
+        });
+    }
     let on_action = {
         let dispatcher = state.dispatcher();
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
@@ -84,8 +138,17 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         format!("{base}?{query}")
     };
     let playing = state.playing;
-    let toggle =
-        on_action.reform(move |_: MouseEvent| if playing { Action::Pause } else { Action::Play });
+    let group = props.group.clone();
+    let toggle = on_action.reform(move |_: MouseEvent| {
+        if playing {
+            Action::Pause
+        } else {
+            if let Some(group) = &group {
+                pause_others(group, frame_id);
+            }
+            Action::Play
+        }
+    });
     let step = on_action.reform(|_: MouseEvent| Action::Step);
     let restart = {
         let spec = state
@@ -103,7 +166,8 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
     };
 
     html! {
-        <div class={classes!("embed", reduced_motion.then_some("app--reduced-motion"))}>
+        <div class={classes!("embed", reduced_motion.then_some("app--reduced-motion"))} ref={root}
+            data-on-screen={on_screen.to_string()}>
             <header class="embed__head">
                 <span class="embed__brand">{ "ZabScope" }</span>
                 <span class="embed__title">{ title }</span>

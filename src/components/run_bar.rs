@@ -34,7 +34,11 @@ pub struct RunBarProps {
 #[derive(Clone, PartialEq)]
 enum Notice {
     Copied,
-    CopyFailed(String),
+    /// The clipboard is absent or refused: the link is shown, selected, to copy by hand.
+    CopyFailed {
+        why: String,
+        link: String,
+    },
     Imported(String),
     ImportFailed(String),
 }
@@ -42,6 +46,18 @@ enum Notice {
 #[component]
 pub fn RunBar(props: &RunBarProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    // The fallback's text field is selected when it appears, ready for Ctrl+C / a long press.
+    let link_field = use_node_ref();
+    {
+        let link_field = link_field.clone();
+        use_effect_with((*notice).clone(), move |n| {
+            if matches!(n, Some(Notice::CopyFailed { .. })) {
+                if let Some(input) = link_field.cast::<web_sys::HtmlInputElement>() {
+                    share::select_all(&input);
+                }
+            }
+        });
+    }
     let RunBarProps {
         scenario,
         seed,
@@ -68,7 +84,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             yew::platform::spawn_local(async move {
                 notice.set(Some(match share::copy_text(&link).await {
                     Ok(()) => Notice::Copied,
-                    Err(why) => Notice::CopyFailed(why),
+                    Err(why) => Notice::CopyFailed { why, link },
                 }));
             });
         })
@@ -177,12 +193,22 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 {
                     match n {
                         Notice::Copied => html! { <p class="run-bar__notice" role="status">{ "Link copied." }</p> },
-                        Notice::CopyFailed(why) => html! {
-                            <p class="run-bar__notice run-bar__notice--bad" role="alert">
-                                { format!("Could not copy ({why}); the link is: ") }
-                                <input class="run-bar__link-text" readonly=true value={props.link.clone()} aria-label="Link to this view" />
-                            </p>
-                        },
+                        Notice::CopyFailed { why, link } => {
+                            let select = Callback::from(|e: FocusEvent| {
+                                if let Some(input) = share::target::<web_sys::HtmlInputElement>(&e) {
+                                    input.select();
+                                }
+                            });
+                            html! {
+                                <p class="run-bar__notice run-bar__copy-fallback" role="status">
+                                    <label class="run-bar__copy-fallback-label">
+                                        <span>{ format!("Could not copy ({why}). Copy this link:") }</span>
+                                        <input class="run-bar__link-text" type="text" readonly=true value={link.clone()}
+                                            ref={link_field.clone()} onfocus={select} spellcheck="false" />
+                                    </label>
+                                </p>
+                            }
+                        }
                         Notice::Imported(text) => html! { <p class="run-bar__notice" role="status">{ text }</p> },
                         Notice::ImportFailed(text) => html! {
                             <p class="run-bar__notice run-bar__notice--bad run-bar__import-error" role="alert">{ format!("Cannot import {text}") }</p>

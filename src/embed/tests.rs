@@ -40,6 +40,20 @@ fn test_options_become_a_valid_compact_link() {
 }
 
 #[test]
+fn test_group_is_kept_out_of_the_link() {
+    let o = options(&[("scenario", text("fresh-start")), ("group", text("guide"))]).expect("valid");
+    assert_eq!(o.group.as_deref(), Some("guide"));
+    // The group is about the page, not the run: the link is the same without it.
+    let without = options(&[("scenario", text("fresh-start"))]).expect("valid");
+    assert_eq!(o.validate(), without.validate());
+    assert_eq!(
+        refusal(&[("group", Number(1.0))]),
+        "ZabScope mount: the option group must be a string (any name shared by the frames \
+         that play one at a time), not the number 1."
+    );
+}
+
+#[test]
 fn test_full_app_when_embed_or_compact_is_false() {
     for name in ["embed", "compact"] {
         let o = options(&[(name, Bool(false))]).expect("valid");
@@ -144,7 +158,7 @@ fn test_unknown_option_names_are_refused() {
     assert_eq!(
         refusal(&[("seed", Number(1.0)), ("vooters", Number(5.0))]),
         "ZabScope mount: unknown option `vooters`; the options are seed, voters, observers, \
-         scenario, speed, autoplay, embed, compact, faults, pos, appUrl."
+         scenario, speed, autoplay, embed, compact, faults, pos, appUrl, group."
     );
     // Names are case-sensitive, as in JavaScript.
     assert!(refusal(&[("appurl", text("./"))]).contains("unknown option `appurl`"));
