@@ -27,8 +27,8 @@
 //
 // --self-test first loads a synthetic page (page.setContent) with one planted fault for each of
 // several rules (low-contrast 12 px text, an unlabeled icon button, a role=img drawing holding
-// focusable cards, an unfocusable scrolling box, aria-pressed on a role that forbids it, an
-// image without alt) and a clean twin of each, and exits 1 unless axe reports exactly the
+// focusable cards, an unfocusable scrolling box, aria-pressed on a link, aria-label on a box
+// without a role, an image without alt) and a clean twin of each, and exits 1 unless axe reports exactly the
 // planted rules, each on its planted node and nothing on the clean ones.
 //
 // axe-core and playwright-core come from NODE_PATH (the Makefile points it at .tools/node_modules;
@@ -261,8 +261,10 @@ const SELF_TEST_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-
   <div data-case="clean-nested-interactive"><svg width="120" height="40" role="group" aria-label="a drawing"><g tabindex="0" role="button" aria-label="card 1"><rect width="50" height="30"/></g></svg></div>
   <div data-case="scrollable-region-focusable"><div class="scroll"><p>one</p><p>two</p><p>three</p><p>four</p></div></div>
   <div data-case="clean-scrollable-region-focusable"><div class="scroll" tabindex="0" role="region" aria-label="lines"><p>one</p><p>two</p><p>three</p><p>four</p></div></div>
-  <div data-case="aria-allowed-attr"><div role="listitem" aria-pressed="true">pressed list item</div></div>
+  <div data-case="aria-allowed-attr"><a href="#top" aria-pressed="true">a pressed link</a></div>
   <div data-case="clean-aria-allowed-attr"><div role="button" tabindex="0" aria-pressed="true">pressed button</div></div>
+  <div data-case="aria-prohibited-attr"><div aria-label="a named box without a role" style="width:20px;height:20px;background:#0f172a"></div></div>
+  <div data-case="clean-aria-prohibited-attr"><div role="region" aria-label="a named box">a region</div></div>
   <div data-case="image-alt"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="20" height="20"></div>
   <div data-case="clean-image-alt"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="20" height="20" alt="a dot"></div>
 </main></body></html>`;
@@ -273,8 +275,8 @@ const SELF_TEST_EXPECT = {
   'button-name': ['button-name'],
   'nested-interactive': ['nested-interactive'],
   'scrollable-region-focusable': ['scrollable-region-focusable'],
-  // A listitem outside a list is also flagged (`listitem`), so this case has two.
-  'aria-allowed-attr': ['aria-allowed-attr', 'listitem'],
+  'aria-allowed-attr': ['aria-allowed-attr'],
+  'aria-prohibited-attr': ['aria-prohibited-attr'],
   'image-alt': ['image-alt'],
 };
 

@@ -54,6 +54,9 @@ pub fn step(step: usize) -> Option<&'static Step> {
     Some(&CHAPTERS[ci].steps[si])
 }
 
+/// A line of pseudo-code being run (0-based), and the thread that runs it.
+pub type Running = (usize, &'static str);
+
 /// What the tour panel shows for the step it stands at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TourView {
@@ -68,7 +71,7 @@ pub struct TourView {
     pub text: &'static [&'static str],
     /// Chapter 7's pseudo-code, with the line the simulation is at and the thread that is
     /// there (if one is at a line).
-    pub code: Option<(Vec<CodeLine>, Option<(usize, &'static str)>)>,
+    pub code: Option<(Vec<CodeLine>, Option<Running>)>,
     /// Something the reader is asked to do here, and whether it is done.
     pub task: Option<(&'static str, bool)>,
     pub can_back: bool,

@@ -330,7 +330,7 @@ pub fn App(props: &AppProps) -> Html {
                         <p class="app__headline">{ &cluster.headline }</p>
                         <NarrationBar narration={(*narration).clone()} {key_moment} on_action={on_action.clone()} />
                         <FaultBar {partitions} {crashed} undo={state.undoable()} on_action={on_action.clone()} />
-                        if state.tour_offer { <TourOffer on_action={on_action.clone()} /> }
+                        if state.tour.is_none() { <TourOffer full={state.tour_offer} on_action={on_action.clone()} /> }
                         if let Some(why) = &state.refused {
                             <p class="app__refused" role="alert">{ format!("Not done: {why}.") }</p>
                         }

@@ -14,6 +14,9 @@ use crate::view_model::cluster_model::LinkModel;
 use yew::prelude::*;
 use zab::Sid;
 
+/// A tap target's least size (px), as everywhere on a phone.
+const HIT_MIN: f64 = 44.0;
+
 #[derive(Properties, PartialEq)]
 pub struct ConnectionLineProps {
     pub link: LinkModel,
@@ -85,6 +88,8 @@ pub fn ConnectionLine(props: &ConnectionLineProps) -> Html {
         }
     });
     let (dx, dy) = (l.to.x - l.from.x, l.to.y - l.from.y);
+    let len = dx.hypot(dy);
+    let hit_len = len.max(HIT_MIN);
     let (x1, y1, x2, y2) = (
         format!("{:.1}", l.from.x),
         format!("{:.1}", l.from.y),
@@ -106,9 +111,11 @@ pub fn ConnectionLine(props: &ConnectionLineProps) -> Html {
             role="button" tabindex={if props.tab_stop { "0" } else { "-1" }} aria-label={label}
             {onclick} {onkeydown}>
             <title>{ format!("{} — click to open server {a}'s panel (break it there)", l.title) }</title>
-            // What a click or tap hits: a band along the line (12 px, 44 px on a phone: CSS),
-            // drawn in the line's own frame so it turns with it.
-            <rect class="link__hit" x="0" y="-6" width={format!("{:.1}", dx.hypot(dy))} height="12"
+            // What a click or tap hits: a band along the line, 12 px across (44 px on a
+            // phone: CSS) and at least 44 px long (two cards side by side leave a short
+            // line), drawn in the line's own frame so it turns with it.
+            <rect class="link__hit" x={format!("{:.1}", (len - hit_len) / 2.0)} y="-6"
+                width={format!("{hit_len:.1}")} height="12"
                 transform={format!("translate({x1} {y1}) rotate({:.2})", dy.atan2(dx).to_degrees())} />
             <line class="link__line" {x1} {y1} {x2} {y2} marker-end={marker_end} />
         </g>

@@ -101,10 +101,13 @@ pub fn TourPanel(props: &TourPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct TourOfferProps {
+    /// The first visit's offer, with a line of text and "Not now"; otherwise just the button.
+    pub full: bool,
     pub on_action: Callback<Action>,
 }
 
-/// The first visit's offer: small, beside the headline, never over the drawing.
+/// The way into the tour, beside the headline (never over the drawing): on a first visit an
+/// offer that can be dismissed, afterwards one button.
 #[component]
 pub fn TourOffer(props: &TourOfferProps) -> Html {
     let take = props
@@ -113,6 +116,12 @@ pub fn TourOffer(props: &TourOfferProps) -> Html {
     let dismiss = props
         .on_action
         .reform(|_: MouseEvent| Action::Tour(TourAction::DismissOffer));
+    if !props.full {
+        return html! {
+            <button class="btn btn--small tour-offer__take tour-offer__take--quiet" onclick={take}
+                title="A guided tour of a startup, chapter by chapter">{ "Tour" }</button>
+        };
+    }
     html! {
         <aside class="tour-offer" aria-label="Guided tour">
             <span class="tour-offer__text">{ "New to Zab? Follow this startup step by step, back and forth." }</span>

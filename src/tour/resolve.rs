@@ -73,8 +73,7 @@ fn resolve_run(run: TourRun, steps: &[&Step]) -> Vec<Option<Stop>> {
             break;
         }
         let log = session.log();
-        for idx in scanned..log.len() {
-            let entry = &log[idx];
+        for (idx, entry) in log.iter().enumerate().skip(scanned) {
             for (k, s) in steps.iter().enumerate() {
                 if out[k].is_some() || !(s.place.test)(session.sim(), entry) {
                     continue;
