@@ -26,6 +26,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # (installed by `scripts/install-tools.sh playwright`); the scripts fall back to /tmp/pw.
 export NODE_PATH := $(CURDIR)/.tools/node_modules
 LAYOUT_PORT ?= 8093
+GUIDE_PORT  ?= 8111
 BENCH_PORT  ?= 8194
 RAFT_PORT   ?= 8195
 # `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
@@ -34,17 +35,19 @@ LAYOUT_ARGS ?=
 RAFTSCOPE   ?=
 
 .PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean \
-	layout-test bench-cost
+	layout-test guide-test bench-cost
 
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure)"
+	@echo "                    browser-test bundle size layout-test guide-test (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
 	@echo "make layout-test    serve dist/ (after make bundle) and check the stage's layout in Chromium:"
 	@echo "                    text >= 12 px, nothing cut, overlapping or covered, 44 px tap targets"
+	@echo "make guide-test     serve dist/ (after make bundle) under /docs/zabscope/ and check the guide's live"
+	@echo "                    frames, the app and the embed example there, the CSP, the cost, copy-link's fallback"
 	@echo "make bench-cost RAFTSCOPE=DIR"
 	@echo "                    benchmark: the browser cost of dist/ next to RaftScope (served from DIR)"
 	@echo "make clean          remove target/ and dist/"
@@ -53,7 +56,7 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test guide-test
 
 tools:
 	$(ENSURE) test
@@ -94,6 +97,14 @@ layout-test:
 	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
 	node scripts/check-layout.js --self-test; \
 	node scripts/check-layout.js $(LAYOUT_ARGS) http://$(HOST):$(LAYOUT_PORT)/
+
+# The guide (dist/guide/), sub-path hosting, the Content-Security-Policy and copy-link's fallback
+# (scripts/check-guide.js), against the release build in dist/ served under /docs/zabscope/ by the
+# script's own server, which it stops itself.
+guide-test:
+	$(ENSURE) chromium playwright
+	@[ -f dist/guide/index.html ] || { echo "guide-test: no dist/guide/index.html; run make bundle first" >&2; exit 1; }
+	node scripts/check-guide.js --dist dist --port $(GUIDE_PORT)
 
 # Benchmark (not part of make test): scripts/bench-cost.js on dist/ and a RaftScope work tree.
 bench-cost:
