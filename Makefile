@@ -27,6 +27,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 export NODE_PATH := $(CURDIR)/.tools/node_modules
 LAYOUT_PORT ?= 8093
 A11Y_PORT   ?= 8096
+GUIDE_PORT  ?= 8111
 BENCH_PORT  ?= 8194
 RAFT_PORT   ?= 8195
 # `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
@@ -37,12 +38,12 @@ A11Y_ARGS   ?=
 RAFTSCOPE   ?=
 
 .PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean \
-	layout-test a11y-test bench-cost
+	layout-test a11y-test guide-test bench-cost
 
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test a11y-test (in that order, stopping at the first failure)"
+	@echo "                    browser-test bundle size layout-test a11y-test guide-test (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
@@ -50,6 +51,8 @@ help:
 	@echo "                    text >= 12 px, nothing cut, overlapping or covered, 44 px tap targets"
 	@echo "make a11y-test      serve dist/ (after make bundle) and run axe-core (WCAG 2 A/AA) in Chromium over"
 	@echo "                    eight states at 1280x800, 390x844 and in the embed frame: 0 violations"
+	@echo "make guide-test     serve dist/ (after make bundle) under /docs/zabscope/ and check the guide's live"
+	@echo "                    frames, the app and the embed example there, the CSP, the cost, copy-link's fallback"
 	@echo "make bench-cost RAFTSCOPE=DIR"
 	@echo "                    benchmark: the browser cost of dist/ next to RaftScope (served from DIR)"
 	@echo "make clean          remove target/ and dist/"
@@ -58,7 +61,7 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test guide-test
 
 tools:
 	$(ENSURE) test
@@ -110,6 +113,13 @@ a11y-test:
 	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
 	node scripts/check-a11y.js --self-test; \
 	node scripts/check-a11y.js $(A11Y_ARGS) http://$(HOST):$(A11Y_PORT)/
+# The guide (dist/guide/), sub-path hosting, the Content-Security-Policy and copy-link's fallback
+# (scripts/check-guide.js), against the release build in dist/ served under /docs/zabscope/ by the
+# script's own server, which it stops itself.
+guide-test:
+	$(ENSURE) chromium playwright
+	@[ -f dist/guide/index.html ] || { echo "guide-test: no dist/guide/index.html; run make bundle first" >&2; exit 1; }
+	node scripts/check-guide.js --dist dist --port $(GUIDE_PORT)
 
 # Benchmark (not part of make test): scripts/bench-cost.js on dist/ and a RaftScope work tree.
 bench-cost:

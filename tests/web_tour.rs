@@ -48,7 +48,10 @@ fn canonical(el: &Element, out: &mut String) {
     out.push('<');
     out.push_str(&el.tag_name());
     for n in names {
-        out.push_str(&format!(" {n}={:?}", el.get_attribute(&n).unwrap_or_default()));
+        out.push_str(&format!(
+            " {n}={:?}",
+            el.get_attribute(&n).unwrap_or_default()
+        ));
     }
     out.push('>');
     let mut child = el.first_child();
@@ -83,7 +86,10 @@ async fn test_tour_1_opens_and_its_steps_go_back_and_forth_deterministically() {
     assert_eq!(count(&root, ".tour"), 1, "?tour=1 opens the tour");
     let mut forward = vec![step_picture(&root)];
     assert_eq!((forward[0].0.as_str(), forward[0].1.as_str()), ("1", "1"));
-    assert!(count(&root, ".peer-card--highlighted") > 0, "step 1 points at the servers");
+    assert!(
+        count(&root, ".peer-card--highlighted") > 0,
+        "step 1 points at the servers"
+    );
     // Forward through chapters 1 to 7 (13 steps), then all the way back.
     for _ in 0..12 {
         press("ArrowRight", false).await;
@@ -96,7 +102,11 @@ async fn test_tour_1_opens_and_its_steps_go_back_and_forth_deterministically() {
     assert_eq!(forward[12].0, "7", "thirteen steps in, chapter 7");
     for i in (0..12).rev() {
         press("ArrowLeft", false).await;
-        assert_eq!(step_picture(&root), forward[i], "back at step {i}: the same picture");
+        assert_eq!(
+            step_picture(&root),
+            forward[i],
+            "back at step {i}: the same picture"
+        );
     }
     // The Next button does what → does.
     click(&root, ".tour__next").await;
@@ -118,7 +128,10 @@ async fn test_chapter_7_marks_the_running_line_and_the_blocked_leader() {
     assert_eq!(count(&root, ".tour__line"), 11);
     let highlighted = find(&root, ".peer-card--highlighted");
     assert_eq!(highlighted.get_attribute("data-sid").as_deref(), Some("3"));
-    assert_eq!(highlighted.get_attribute("data-state").as_deref(), Some("LEADING"));
+    assert_eq!(
+        highlighted.get_attribute("data-state").as_deref(),
+        Some("LEADING")
+    );
     assert!(count(&root, ".message-pill--highlighted[data-kind=FOLLOWERINFO]") >= 1);
     // The next step: the notifyAll, read from the simulation at that position.
     press("ArrowRight", false).await;
@@ -138,7 +151,11 @@ async fn test_closing_the_tour_gives_the_users_run_back() {
     for _ in 0..4 {
         press("ArrowRight", false).await;
     }
-    assert_ne!(cluster_markup(&root), before.0, "the tour shows its own run");
+    assert_ne!(
+        cluster_markup(&root),
+        before.0,
+        "the tour shows its own run"
+    );
     click(&root, ".tour__close").await;
     assert_eq!(count(&root, ".tour"), 0);
     assert_eq!((cluster_markup(&root), position(&root)), before);
@@ -198,6 +215,10 @@ async fn test_a_first_visit_plays_and_offers_the_tour() {
     );
     click(&root, ".tour-offer__dismiss").await;
     assert_eq!(count(&root, ".tour-offer"), 0, "dismissed");
-    assert_eq!(count(&root, ".tour-offer__take"), 1, "the tour is still a click away");
+    assert_eq!(
+        count(&root, ".tour-offer__take"),
+        1,
+        "the tour is still a click away"
+    );
     app.destroy();
 }
