@@ -377,8 +377,8 @@ async function main() {
           caption: (fig.querySelector('figcaption') || { textContent: '' }).textContent.trim(),
         };
       }));
-      const wrong = frames.filter((f) => !f.title || !f.title.startsWith(`${f.scenario} `) || !f.clock.endsWith(`event ${f.pos}`)
-        || f.playing !== 'false' || f.cards < 3 || f.caption.length < 40 || !f.caption.includes(`event ${f.pos}`));
+      const wrong = frames.filter((f) => !f.title || !f.title.startsWith(`${f.scenario} `) || !f.clock.endsWith(`step ${f.pos}`)
+        || f.playing !== 'false' || f.cards < 3 || f.caption.length < 40 || !f.caption.includes(`step ${f.pos}`));
       check(wrong.length === 0, `guide ${name}: every frame stands paused at its scenario and position, with its caption`,
         wrong.map((f) => JSON.stringify(f)).join('; ') || frames.map((f) => `${f.scenario}@${f.pos}`).join(', '));
       await page.evaluate(() => window.scrollTo(0, 0));

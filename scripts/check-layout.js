@@ -454,7 +454,7 @@ async function waitReady(page, { embed, pos }) {
     if (embed) {
       const play = document.querySelector('.embed__play');
       const clock = document.querySelector('.embed__clock');
-      return !!play && play.getAttribute('aria-pressed') === 'false' && !!clock && clock.textContent.includes(`event ${pos}`);
+      return !!play && play.getAttribute('aria-pressed') === 'false' && !!clock && clock.textContent.includes(`step ${pos}`);
     }
     const position = document.querySelector('.timeline__position');
     return !!document.querySelector('.status-line__mode--paused') && !!position && position.textContent.trim() === String(pos);
