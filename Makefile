@@ -43,8 +43,8 @@ RAFTSCOPE   ?=
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure);
-	@echo "                    a11y-test and guide-test run apart: both still fail (issue 11 note)""
+	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure);"
+	@echo "                    a11y-test and guide-test run apart: both still fail (issue 11 note)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
