@@ -629,6 +629,26 @@ pub fn why(log: &[LogEntry], i: usize) -> Option<Why> {
             monitor: Monitor::ConnectingFollowers,
             ..
         } => why_epoch(log, i, *sid),
+        // The handler that just queued the sync: the decision it logged before it.
+        LogEvent::Thread { sid, view } => match view.phase {
+            ThreadPhase::Handle {
+                learner: Some(learner),
+                phase: HandlerPhase::ReadNewLeaderAck,
+                ..
+            } => {
+                let from = i.saturating_sub(LOOKBACK);
+                (from..i).rev().find_map(|j| match &log[j].event {
+                    LogEvent::Note { sid: s, note } if s == sid => match note.as_ref() {
+                        Note::SyncFollower { learner: l, .. } if *l == learner => {
+                            why_sync(log, j, *sid, note)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+            }
+            _ => None,
+        },
         LogEvent::Send(s) => match &s.message {
             Message::Quorum(p)
                 if matches!(
