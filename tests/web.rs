@@ -63,17 +63,6 @@ async fn click_svg(root: &Element, selector: &str) {
     yew::scheduler::flush().await;
 }
 
-/// A key press as the keyboard would send it (to the document, where the app listens).
-async fn press(key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-        .expect("a key event");
-    document().dispatch_event(&ev).expect("dispatch");
-    yew::scheduler::flush().await;
-}
-
 fn leader_sid(root: &Element) -> Option<i64> {
     root.query_selector(".peer-card--leading")
         .expect("a valid selector")
@@ -409,29 +398,29 @@ async fn test_pausing_stops_the_animation_loop() {
 #[wasm_bindgen_test]
 async fn test_keyboard_shortcuts_and_help() {
     let (root, app) = mount("?seed=7&voters=3").await;
-    press("?").await;
+    press_key("?", false).await;
     assert_eq!(count(&root, ".help-overlay"), 1, "? opens the help");
     assert!(text_of(&root, ".help-overlay").contains("restart the selected server"));
-    press("Escape").await;
+    press_key("Escape", false).await;
     assert_eq!(count(&root, ".help-overlay"), 0, "Esc closes it");
     let events = |r: &Element| text_of(r, ".status-line");
     let before = events(&root);
-    press("n").await;
-    press("ArrowRight").await;
+    press_key("n", false).await;
+    press_key("ArrowRight", false).await;
     assert_ne!(events(&root), before, "n and → step");
     let speed = text_of(&root, ".control-bar__value");
-    press("+").await;
+    press_key("+", false).await;
     assert_ne!(text_of(&root, ".control-bar__value"), speed, "+ speeds up");
-    press("-").await;
+    press_key("-", false).await;
     assert_eq!(text_of(&root, ".control-bar__value"), speed, "− slows down");
     // Space toggles play (every app on the page listens to the document).
-    press(" ").await;
+    press_key(" ", false).await;
     assert_eq!(
         count(&root, ".control-bar__play[aria-pressed=\"true\"]"),
         1,
         "Space plays"
     );
-    press(" ").await;
+    press_key(" ", false).await;
     assert_eq!(
         count(&root, ".control-bar__play[aria-pressed=\"true\"]"),
         0,
@@ -443,19 +432,19 @@ async fn test_keyboard_shortcuts_and_help() {
     })
     .await;
     click_svg(&root, ".peer-card[data-sid=\"1\"]").await;
-    press("c").await;
+    press_key("c", false).await;
     assert_eq!(
         state_of(&root, 1).as_deref(),
         Some("CRASHED"),
         "c crashes the selection"
     );
-    press("r").await;
+    press_key("r", false).await;
     assert_ne!(
         state_of(&root, 1).as_deref(),
         Some("CRASHED"),
         "r restarts it"
     );
-    press("Escape").await;
+    press_key("Escape", false).await;
     assert_eq!(count(&root, ".peer-card--selected"), 0, "Esc deselects");
     app.destroy();
 }

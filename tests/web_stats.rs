@@ -9,10 +9,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use sim::session::{RunSpec, Session, UserAction};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::Element;
 use zab::Sid;
 use zabscope::view_model::stats::Stats;
 
@@ -169,21 +169,6 @@ async fn test_each_table_exports_its_csv() {
             "{name}"
         );
     }
-}
-
-/// Choose a file in the import control, as a person would.
-async fn choose_file(root: &Element, name: &str, content: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
-    let transfer = web_sys::DataTransfer::new().expect("a transfer");
-    transfer.items().add_with_file(&file).expect("add the file");
-    let input: HtmlInputElement = find(root, ".run-bar__import").dyn_into().expect("an input");
-    input.set_files(transfer.files().as_ref());
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
-    input.dispatch_event(&change).expect("dispatch");
-    yew::scheduler::flush().await;
 }
 
 /// Issue 11: importing a file of 583 entries said "309 events" (its steps). The notice now

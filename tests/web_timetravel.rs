@@ -20,42 +20,6 @@ use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The drawing's markup (what a person sees of the run at this position) with each element's attributes sorted: Yew may write the same
-/// attributes in another order when it patches an element than when it creates one, and that
-/// is not a different picture.
-fn cluster_markup(root: &Element) -> String {
-    let mut out = String::new();
-    canonical(&find(root, ".cluster"), &mut out);
-    out
-}
-
-fn canonical(el: &Element, out: &mut String) {
-    let mut names: Vec<String> = el
-        .get_attribute_names()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
-    names.sort();
-    out.push('<');
-    out.push_str(&el.tag_name());
-    for n in names {
-        out.push_str(&format!(
-            " {n}={:?}",
-            el.get_attribute(&n).unwrap_or_default()
-        ));
-    }
-    out.push('>');
-    let mut child = el.first_child();
-    while let Some(node) = child {
-        match node.dyn_ref::<Element>() {
-            Some(e) => canonical(e, out),
-            None => out.push_str(&node.text_content().unwrap_or_default()),
-        }
-        child = node.next_sibling();
-    }
-    out.push_str("</>");
-}
-
 /// Drag the timeline's scrubber to `pos` (what the range input reports while dragged).
 async fn scrub_to(root: &Element, pos: u64) {
     let range: HtmlInputElement = find(root, ".timeline__range").dyn_into().expect("an input");
@@ -318,21 +282,6 @@ async fn test_export_then_import_round_trips() {
     }
     let message = text_of(&other, ".run-bar__import-error");
     assert!(message.contains("bad.jsonl: line 4"), "{message}");
-}
-
-/// Choose a file in the import control, as a person would.
-async fn choose_file(root: &Element, name: &str, content: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
-    let transfer = web_sys::DataTransfer::new().expect("a transfer");
-    transfer.items().add_with_file(&file).expect("add the file");
-    let input: HtmlInputElement = find(root, ".run-bar__import").dyn_into().expect("an input");
-    input.set_files(transfer.files().as_ref());
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
-    input.dispatch_event(&change).expect("dispatch");
-    yew::scheduler::flush().await;
 }
 
 /// The message of the error `mount` throws for `options` (it must throw).

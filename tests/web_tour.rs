@@ -10,7 +10,6 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -18,52 +17,6 @@ mod common;
 use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn press(key: &str, shift: bool) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_shift_key(shift);
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-        .expect("a key event");
-    document().dispatch_event(&ev).expect("dispatch");
-    yew::scheduler::flush().await;
-}
-
-/// The drawing's markup with each element's attributes sorted (Yew may patch attributes in
-/// another order than it creates them; that is not a different picture).
-fn cluster_markup(root: &Element) -> String {
-    let mut out = String::new();
-    canonical(&find(root, ".cluster"), &mut out);
-    out
-}
-
-fn canonical(el: &Element, out: &mut String) {
-    let mut names: Vec<String> = el
-        .get_attribute_names()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
-    names.sort();
-    out.push('<');
-    out.push_str(&el.tag_name());
-    for n in names {
-        out.push_str(&format!(
-            " {n}={:?}",
-            el.get_attribute(&n).unwrap_or_default()
-        ));
-    }
-    out.push('>');
-    let mut child = el.first_child();
-    while let Some(node) = child {
-        match node.dyn_ref::<Element>() {
-            Some(e) => canonical(e, out),
-            None => out.push_str(&node.text_content().unwrap_or_default()),
-        }
-        child = node.next_sibling();
-    }
-    out.push_str("</>");
-}
 
 /// What a tour step shows: its chapter and step, its title, the drawing.
 fn step_picture(root: &Element) -> (String, String, String, String) {
@@ -92,7 +45,7 @@ async fn test_tour_1_opens_and_its_steps_go_back_and_forth_deterministically() {
     );
     // Forward through chapters 1 to 7 (13 steps), then all the way back.
     for _ in 0..12 {
-        press("ArrowRight", false).await;
+        press_key("ArrowRight", false).await;
         forward.push(step_picture(&root));
     }
     let titles: Vec<&str> = forward.iter().map(|p| p.2.as_str()).collect();
@@ -101,7 +54,7 @@ async fn test_tour_1_opens_and_its_steps_go_back_and_forth_deterministically() {
     }
     assert_eq!(forward[12].0, "7", "thirteen steps in, chapter 7");
     for i in (0..12).rev() {
-        press("ArrowLeft", false).await;
+        press_key("ArrowLeft", false).await;
         assert_eq!(
             step_picture(&root),
             forward[i],
@@ -134,7 +87,7 @@ async fn test_chapter_7_marks_the_running_line_and_the_blocked_leader() {
     );
     assert!(count(&root, ".message-pill--highlighted[data-kind=FOLLOWERINFO]") >= 1);
     // The next step: the notifyAll, read from the simulation at that position.
-    press("ArrowRight", false).await;
+    press_key("ArrowRight", false).await;
     let running = texts_of(&root, ".tour__line--running");
     assert!(running[0].starts_with("notifyAll()"), "{running:?}");
     app.destroy();
@@ -149,7 +102,7 @@ async fn test_closing_the_tour_gives_the_users_run_back() {
     click(&root, ".tour-offer__take").await;
     assert_eq!(count(&root, ".tour"), 1);
     for _ in 0..4 {
-        press("ArrowRight", false).await;
+        press_key("ArrowRight", false).await;
     }
     assert_ne!(
         cluster_markup(&root),
@@ -161,7 +114,7 @@ async fn test_closing_the_tour_gives_the_users_run_back() {
     assert_eq!((cluster_markup(&root), position(&root)), before);
     // Esc closes it too.
     click(&root, ".tour-offer__take").await;
-    press("Escape", false).await;
+    press_key("Escape", false).await;
     assert_eq!(count(&root, ".tour"), 0);
     assert_eq!((cluster_markup(&root), position(&root)), before);
     app.destroy();
@@ -185,19 +138,19 @@ async fn test_bad_tour_values_name_the_parameter() {
 #[wasm_bindgen_test]
 async fn test_time_keys_step_back_and_jump_to_the_ends() {
     let (root, app) = mount("?seed=5&voters=3&pos=40").await;
-    press("ArrowLeft", false).await;
+    press_key("ArrowLeft", false).await;
     assert_eq!(position(&root), "39");
-    press("ArrowRight", false).await;
+    press_key("ArrowRight", false).await;
     assert_eq!(position(&root), "40");
-    press("Home", false).await;
+    press_key("Home", false).await;
     assert_eq!(position(&root), "0");
-    press("End", false).await;
+    press_key("End", false).await;
     assert_eq!(position(&root), "40", "End: the end of what has run");
-    press("Home", false).await;
-    press("ArrowRight", true).await;
+    press_key("Home", false).await;
+    press_key("ArrowRight", true).await;
     let phase: u64 = position(&root).parse().expect("a number");
     assert!(phase > 0, "Shift+→ jumps to the next phase");
-    press("ArrowLeft", true).await;
+    press_key("ArrowLeft", true).await;
     let back: u64 = position(&root).parse().expect("a number");
     assert!(back < phase, "Shift+← goes back a phase");
     app.destroy();

@@ -1,11 +1,11 @@
-//! Helpers shared by the browser suites: a fresh root element, mounting the app into it, and
-//! counting matches.
+//! Helpers shared by the browser suites: a fresh root element, mounting the app into it,
+//! finding, counting and clicking, key presses, file choosing, and the drawing's markup.
 //!
 //! Each browser suite is its own binary and uses only some of these.
 #![allow(dead_code)]
 
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 pub fn document() -> web_sys::Document {
     web_sys::window()
@@ -103,5 +103,68 @@ pub async fn next_task() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    yew::scheduler::flush().await;
+}
+
+/// The drawing's markup (what a person sees of the run at this position) with each element's attributes sorted: Yew may write the same
+/// attributes in another order when it patches an element than when it creates one, and that
+/// is not a different picture.
+pub fn cluster_markup(root: &Element) -> String {
+    let mut out = String::new();
+    canonical(&find(root, ".cluster"), &mut out);
+    out
+}
+
+fn canonical(el: &Element, out: &mut String) {
+    let mut names: Vec<String> = el
+        .get_attribute_names()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    names.sort();
+    out.push('<');
+    out.push_str(&el.tag_name());
+    for n in names {
+        out.push_str(&format!(
+            " {n}={:?}",
+            el.get_attribute(&n).unwrap_or_default()
+        ));
+    }
+    out.push('>');
+    let mut child = el.first_child();
+    while let Some(node) = child {
+        match node.dyn_ref::<Element>() {
+            Some(e) => canonical(e, out),
+            None => out.push_str(&node.text_content().unwrap_or_default()),
+        }
+        child = node.next_sibling();
+    }
+    out.push_str("</>");
+}
+
+/// Choose a file in the import control, as a person would.
+pub async fn choose_file(root: &Element, name: &str, content: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
+    let transfer = web_sys::DataTransfer::new().expect("a transfer");
+    transfer.items().add_with_file(&file).expect("add the file");
+    let input: HtmlInputElement = find(root, ".run-bar__import").dyn_into().expect("an input");
+    input.set_files(transfer.files().as_ref());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
+    input.dispatch_event(&change).expect("dispatch");
+    yew::scheduler::flush().await;
+}
+
+/// A key press as the keyboard would send it (to the document, where the app listens).
+pub async fn press_key(key: &str, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a key event");
+    document().dispatch_event(&ev).expect("dispatch");
     yew::scheduler::flush().await;
 }
