@@ -102,19 +102,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let cursor_x = x_of(m.position);
     // The moments and faults as buttons: what the drawn markers mark, reachable by keyboard
     // and read by a screen reader (the drawing itself is a picture).
-    let stops: Vec<_> = m
+    let listed: Vec<_> = m
         .markers
         .iter()
         .filter(|mk| mk.kind.is_moment() || mk.kind.is_fault())
-        .take(MAX_STOPS)
         .collect();
-    let more = m
-        .markers
-        .iter()
-        .filter(|mk| mk.kind.is_moment() || mk.kind.is_fault())
-        .count()
-        .saturating_sub(stops.len());
-    let stops = stops.into_iter().map(|mk| {
+    let more = listed.len().saturating_sub(MAX_STOPS);
+    let stops = listed.into_iter().take(MAX_STOPS).map(|mk| {
         let step = mk.step;
         let here = step == m.position;
         html! {

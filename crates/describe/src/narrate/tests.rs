@@ -3,6 +3,8 @@
 use super::*;
 use sim::scenario::Scenario;
 use zab::leader::SyncMode;
+use zab::reason::{Note, ShutdownReason};
+use zab::Zxid;
 
 fn log_of(s: Scenario, seed: u64, until_ms: u64) -> Vec<LogEntry> {
     let mut sim = s.build(seed);
