@@ -254,7 +254,7 @@ fn sentence(log: &[LogEntry], i: usize) -> Option<(String, Vec<Sid>)> {
             zab::reason::Note::LeadingStarted => None,
             other => one(*sid, format!("server {sid}: {}", note(*sid, other))),
         },
-        Send(s) => send_sentence(s),
+        Send(s) => send_sentence(log, i, s),
         Drop { msg, reason, .. } => {
             let sent = sent_at(log, i, *msg)?;
             Some((
@@ -527,42 +527,78 @@ fn elected(log: &[LogEntry], i: usize, sid: Sid) -> Option<Sid> {
     })
 }
 
-fn send_sentence(s: &Sent) -> Option<(String, Vec<Sid>)> {
+fn send_sentence(log: &[LogEntry], i: usize, s: &Sent) -> Option<(String, Vec<Sid>)> {
     let (from, to) = (s.from, s.to);
-    let text =
-        match &s.message {
-            Message::QcmHeader { .. } => return None,
-            Message::Notification(n) => {
-                format!(
-            "server {from} tells server {to} its vote: server {} (zxid {}, peerEpoch {}), as \
-             {:?} in electionEpoch {}",
-            n.leader, n.zxid.short(), n.peer_epoch, n.state, n.election_epoch
-        )
-            }
-            Message::Quorum(p) => match p.ty {
-                PacketType::Ping => return None,
-                _ => format!("server {from} → server {to}: {}", packet_words(p)),
-            },
-        };
+    let text = match &s.message {
+        Message::QcmHeader { .. } => return None,
+        Message::Notification(n) => {
+            let vote = format!(
+                "server {} (zxid {}, peerEpoch {})",
+                n.leader,
+                n.zxid.short(),
+                n.peer_epoch
+            );
+            format!(
+                "server {from} tells server {to} its vote: {vote}, as {:?} in electionEpoch {}",
+                n.state, n.election_epoch
+            )
+        }
+        Message::Quorum(p) if p.ty == PacketType::Ping => return None,
+        // The learner ACKs NEWLEADER and then UPTODATE with the same zxid (epoch:0): which one
+        // this is, is the last of the two it read on this connection.
+        Message::Quorum(p) if p.ty == PacketType::Ack && p.zxid.counter() == 0 => {
+            let acked = acked_packet(log, i, s).unwrap_or(PacketType::NewLeader);
+            format!(
+                "server {from} → server {to}: ACK of {acked} (epoch {})",
+                p.zxid.epoch()
+            )
+        }
+        Message::Quorum(p) => format!("server {from} → server {to}: {}", packet_words(p)),
+    };
     Some((text, vec![from, to]))
+}
+
+/// NEWLEADER or UPTODATE: the last of them delivered to the sender of `s` on its connection,
+/// looking back from `i`.
+fn acked_packet(log: &[LogEntry], i: usize, s: &Sent) -> Option<PacketType> {
+    let base = log.first()?.index;
+    let from = i.saturating_sub(LOOKBACK);
+    log[from..i].iter().rev().find_map(|e| match &e.event {
+        LogEvent::Deliver { send_index, to, .. } if *to == s.from => {
+            let sent = log
+                .get(send_index.checked_sub(base)? as usize)?
+                .event
+                .sent()?;
+            match &sent.message {
+                Message::Quorum(p)
+                    if sent.conn == s.conn
+                        && matches!(p.ty, PacketType::NewLeader | PacketType::UpToDate) =>
+                {
+                    Some(p.ty)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    })
 }
 
 /// A quorum packet in plain words.
 fn packet_words(p: &QuorumPacket) -> String {
     let z = p.zxid.short();
     match p.ty {
-        PacketType::FollowerInfo | PacketType::ObserverInfo => {
-            match &p.data {
-                PacketData::LearnerInfo(li) => {
-                    format!(
-                "{} registers: LearnerInfo sid {}, protocol version 0x{:x}, config version \
-                 {}; acceptedEpoch {} in the zxid",
-                p.ty, li.serverid, li.protocol_version, li.config_version, p.zxid.epoch()
-            )
-                }
-                _ => format!("{} with no LearnerInfo", p.ty),
-            }
-        }
+        PacketType::FollowerInfo | PacketType::ObserverInfo => match &p.data {
+            PacketData::LearnerInfo(li) => format!(
+                "{} registers: LearnerInfo sid {}, protocol version 0x{:x}, config version {}; \
+                 acceptedEpoch {} in the zxid",
+                p.ty,
+                li.serverid,
+                li.protocol_version,
+                li.config_version,
+                p.zxid.epoch()
+            ),
+            _ => format!("{} with no LearnerInfo", p.ty),
+        },
         PacketType::LeaderInfo => format!("LEADERINFO proposes epoch {}", p.zxid.epoch()),
         PacketType::AckEpoch => match &p.data {
             PacketData::CurrentEpoch(e) if *e >= 0 => format!(
@@ -578,9 +614,6 @@ fn packet_words(p: &QuorumPacket) -> String {
             p.zxid.epoch()
         ),
         PacketType::UpToDate => "UPTODATE: start serving clients".to_string(),
-        PacketType::Ack if p.zxid.counter() == 0 => {
-            format!("ACK of NEWLEADER (epoch {})", p.zxid.epoch())
-        }
         PacketType::Ack => format!("ACK of proposal {z}"),
         PacketType::Proposal => match &p.data {
             PacketData::Txn(t) => format!("PROPOSAL {z}: {}", t.op),

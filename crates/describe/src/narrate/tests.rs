@@ -258,3 +258,20 @@ fn moments_read_as_sentences() {
         .iter()
         .any(|(_, m)| moment(m).contains("established epoch 1")));
 }
+
+#[test]
+fn a_learner_acks_newleader_and_then_uptodate_and_the_narration_says_which() {
+    let log = log_of(Scenario::FreshStart, 1, 6_000);
+    for learner in [zab::Sid(1), zab::Sid(2)] {
+        let acks: Vec<String> = (0..log.len())
+            .filter(|&i| {
+                matches!(log[i].event.sent_packet(), Some((f, _, p)) if f == learner
+                    && p.ty == PacketType::Ack && p.zxid.counter() == 0)
+            })
+            .map(|i| narrate(&log[..=i]).expect("a send is narrated").text)
+            .collect();
+        assert_eq!(acks.len(), 2, "{acks:?}");
+        assert!(acks[0].contains("ACK of NEWLEADER"), "{}", acks[0]);
+        assert!(acks[1].contains("ACK of UPTODATE"), "{}", acks[1]);
+    }
+}
