@@ -36,6 +36,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { waitForPosition } = require('./lib/app-ready');
 
 function need(name) {
   try { return require.resolve(name); } catch { return require.resolve(`/tmp/pw/node_modules/${name}`); }
@@ -77,27 +78,7 @@ function stateUrl(base, s) {
 // Waiting until the app stands still (as in check-layout.js).
 
 async function waitReady(page, { embed, pos }) {
-  await page.waitForFunction(({ embed, pos }) => {
-    if (document.querySelector('.build-progress, .panic-banner, .app--error, .embed--error')) {
-      return !!document.querySelector('.panic-banner, .app--error, .embed--error');
-    }
-    const svg = document.querySelector(embed ? '.embed__stage svg.cluster' : '.app__drawing svg.cluster');
-    if (!svg) return false;
-    const box = svg.parentElement;
-    if (Math.abs(svg.width.baseVal.value - Math.floor(box.clientWidth)) > 1) return false;
-    if (embed) {
-      const play = document.querySelector('.embed__play');
-      const clock = document.querySelector('.embed__clock');
-      return !!play && play.getAttribute('aria-pressed') === 'false' && !!clock && clock.textContent.includes(`step ${pos}`);
-    }
-    const position = document.querySelector('.timeline__position');
-    return !!document.querySelector('.status-line__mode--paused') && !!position && position.textContent.trim() === String(pos);
-  }, { embed, pos }, { polling: 'raf', timeout: 60000 });
-  const broken = await page.evaluate(() => {
-    const e = document.querySelector('.panic-banner, .app--error, .embed--error');
-    return e ? e.textContent.trim().slice(0, 300) : null;
-  });
-  if (broken) throw new Error(`the app shows an error: ${broken}`);
+  await waitForPosition(page, { embed, pos });
   await settle(page);
 }
 

@@ -57,6 +57,7 @@ let playwright;
 try { playwright = require('playwright-core'); } catch { playwright = require('/tmp/pw/node_modules/playwright-core'); }
 const fs = require('fs');
 const path = require('path');
+const { waitForPosition } = require('./lib/app-ready');
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -443,27 +444,7 @@ function layoutCheck(opts) {
 // Waiting for the app to stand still at the position.
 
 async function waitReady(page, { embed, pos }) {
-  await page.waitForFunction(({ embed, pos }) => {
-    if (document.querySelector('.build-progress, .panic-banner, .app--error, .embed--error')) {
-      return !!document.querySelector('.panic-banner, .app--error, .embed--error');
-    }
-    const svg = document.querySelector(embed ? '.embed__stage svg.cluster' : '.app__drawing svg.cluster');
-    if (!svg) return false;
-    const box = svg.parentElement;
-    if (Math.abs(svg.width.baseVal.value - Math.floor(box.clientWidth)) > 1) return false;
-    if (embed) {
-      const play = document.querySelector('.embed__play');
-      const clock = document.querySelector('.embed__clock');
-      return !!play && play.getAttribute('aria-pressed') === 'false' && !!clock && clock.textContent.includes(`step ${pos}`);
-    }
-    const position = document.querySelector('.timeline__position');
-    return !!document.querySelector('.status-line__mode--paused') && !!position && position.textContent.trim() === String(pos);
-  }, { embed, pos }, { polling: 'raf', timeout: 60000 });
-  const broken = await page.evaluate(() => {
-    const e = document.querySelector('.panic-banner, .app--error, .embed--error');
-    return e ? e.textContent.trim().slice(0, 300) : null;
-  });
-  if (broken) throw new Error(`the app shows an error: ${broken}`);
+  await waitForPosition(page, { embed, pos });
   // Quiet: no DOM mutation for two consecutive animation frames (at most 300 frames).
   const quiet = await page.evaluate(() => new Promise(resolve => {
     let dirty = false, calm = 0, frames = 0;
