@@ -399,7 +399,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "The leader starts LearnerCnxAcceptor",
+        title: "LearnerCnxAcceptor starts",
         steps: &[step(
             "Leader.lead() begins",
             &[
@@ -412,7 +412,7 @@ pub static CHAPTERS: &[Chapter] = &[
         )],
     },
     Chapter {
-        title: "Learners connect: followLeader and observeLeader",
+        title: "Learners connect to the leader",
         steps: &[
             step(
                 "Follower.followLeader connects",
@@ -436,7 +436,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "One LearnerHandler per connection",
+        title: "A LearnerHandler each",
         steps: &[
             step(
                 "Accepted: a LearnerHandler starts",
@@ -460,7 +460,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "Registration: FOLLOWERINFO and OBSERVERINFO",
+        title: "Registering with LearnerInfo",
         steps: &[
             step(
                 "FOLLOWERINFO and its LearnerInfo",
@@ -484,7 +484,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "getEpochToPropose: the blocking wait",
+        title: "getEpochToPropose blocks",
         steps: &[
             coded(step(
                 "Leader.lead() waits for a quorum",
@@ -512,7 +512,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "LEADERINFO, ACKEPOCH and waitForEpochAck",
+        title: "ACKEPOCH and waitForEpochAck",
         steps: &[
             step(
                 "LEADERINFO: the new epoch",
@@ -554,7 +554,7 @@ pub static CHAPTERS: &[Chapter] = &[
         ],
     },
     Chapter {
-        title: "The sync modes: DIFF, SNAP, TRUNC",
+        title: "Sync: DIFF, TRUNC or SNAP",
         steps: &[
             step(
                 "DIFF: send what is missing",

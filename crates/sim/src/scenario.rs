@@ -229,7 +229,7 @@ impl Scenario {
     /// What to watch, in one line.
     pub fn caption(self) -> &'static str {
         match self {
-            Scenario::FreshStart => "Three servers start: FastLeaderElection, then each learner's FOLLOWERINFO → LEADERINFO → ACKEPOCH → DIFF → NEWLEADER → UPTODATE.",
+            Scenario::FreshStart => "FastLeaderElection, then each learner's FOLLOWERINFO → LEADERINFO → ACKEPOCH → DIFF → NEWLEADER → UPTODATE.",
             Scenario::ObserversToo => "Five voters and two observers: observers register with OBSERVERINFO, never count in a quorum, and learn commits by INFORM.",
             Scenario::NoQuorum => "The new leader is cut off: getEpochToPropose waits initLimit × tickTime (20 s) for a quorum, times out, and the leader goes back to LOOKING.",
             Scenario::LeaderCrash => "A write commits, then the leader crashes: the survivors elect a new leader in epoch 2 and re-sync by DIFF.",
