@@ -43,15 +43,15 @@ RAFTSCOPE   ?=
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test (in that order, stopping at the first failure);"
-	@echo "                    a11y-test and guide-test run apart: both still fail (issue 11 note)"
+	@echo "                    browser-test bundle size layout-test a11y-test guide-test"
+	@echo "                    (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
 	@echo "                    one step of make test"
 	@echo "make layout-test    serve dist/ (after make bundle) and check the stage's layout in Chromium:"
 	@echo "                    text >= 12 px, nothing cut, overlapping or covered, 44 px tap targets"
 	@echo "make a11y-test      serve dist/ (after make bundle) and run axe-core (WCAG 2 A/AA) in Chromium over"
-	@echo "                    eight states at 1280x800, 390x844 and in the embed frame: 0 violations"
+	@echo "                    ten states at 1280x800 and 390x844 and in the embed frame: 0 violations"
 	@echo "make guide-test     serve dist/ (after make bundle) under /docs/zabscope/ and check the guide's live"
 	@echo "                    frames, the app and the embed example there, the CSP, the cost, copy-link's fallback"
 	@echo "make bench-cost RAFTSCOPE=DIR"
@@ -62,7 +62,7 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test guide-test
 
 tools:
 	$(ENSURE) test

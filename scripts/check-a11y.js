@@ -18,7 +18,10 @@
 //   synced     BROADCAST: a quorum synced, the leader pinging its followers
 //   inspector  `synced` with server 2's panel open (a click on its card)
 //   help       `election` with the keyboard help dialog open (a click on "? Keys")
-//   message    `election` with a message's panel open (a click on a pill in flight)
+//   message    `election` with a message's panel open (a click on a labelled pill in flight)
+//   why        event 246, the narration's "Why?" open (the sync mode chosen for server 1)
+//   stats      `synced` with the statistics panel open
+//   tour       `?tour=7`: the tour at chapter 7, its pseudo-code beside the epoch wait
 //   embed      the compact frame (`?embed=1`) at 800×440, at `epoch`
 //
 // each at 1280×800 and 390×844 (the embed frame at its own size). Prints, per state, the
@@ -63,14 +66,19 @@ const STATES = [
   { name: 't0', pos: 0 },
   { name: 'election', pos: 90 },
   { name: 'epoch', pos: 239, expect: '.gauge--running' },
-  { name: 'synced', pos: 290, expect: '.gauge--established' },
+  { name: 'synced', pos: 290, expect: '.peer-card[data-state="LEADING"]' },
   { name: 'inspector', pos: 290, open: { click: '.peer-card[data-sid="2"]', until: '.inspector:not(.inspector--empty)' } },
   { name: 'help', pos: 90, open: { click: '.control-bar__help', until: '.help-overlay [role=dialog]' } },
-  { name: 'message', pos: 90, open: { click: '.message-pill[data-msg]', until: '.message-panel' } },
+  { name: 'message', pos: 90, open: { click: '.message-pill[data-msg]:not(.message-pill--dot)', until: '.message-panel' } },
+  { name: 'why', pos: 246, open: { click: '.btn--why:not(.btn--why-none)', until: '.narration > .why' } },
+  { name: 'stats', pos: 290, open: { click: '.stats__summary', until: '.stats[open] .stats__section' } },
+  // The tour at chapter 7 (its pseudo-code beside the epoch wait); it stands where the chapter puts it.
+  { name: 'tour', query: 'tour=7', ready: '.tour .tour__line' },
   { name: 'embed', pos: 239, embed: true },
 ];
 
 function stateUrl(base, s) {
+  if (s.query) return `${base}?${s.query}`;
   return `${base}?${BASE_QUERY}&pos=${s.pos}${s.embed ? '&embed=1' : ''}`;
 }
 
@@ -200,7 +208,12 @@ async function runApp(browser, args) {
       const r = { viewport: vp.name, state: s.name, url };
       try {
         await page.goto(url, { waitUntil: 'load' });
-        await waitReady(page, { embed: !!s.embed, pos: s.pos });
+        if (s.ready) {
+          await page.waitForSelector(s.ready, { timeout: 60000 });
+          await settle(page);
+        } else {
+          await waitReady(page, { embed: !!s.embed, pos: s.pos });
+        }
         if (s.expect && !(await page.$(s.expect))) throw new Error(`${s.name}: ${s.expect} is not on the page (did the run change?)`);
         if (s.open) {
           await page.click(s.open.click);

@@ -248,6 +248,13 @@ impl UiState {
     /// The reducer's body: plain Rust, tested natively.
     pub fn apply(&mut self, action: Action) {
         let ticking = matches!(action, Action::Tick { .. });
+        // How long the log was before this tick: play stops at the key moment only when this
+        // tick carried it past the moment (a run opened, or sought, beyond it plays on).
+        let len_before = if ticking {
+            self.session().map(|s| s.log().len() as u64)
+        } else {
+            None
+        };
         match action {
             Action::Tick { dt_ms } => self.tick(dt_ms),
             Action::Step => self.step(),
@@ -294,8 +301,8 @@ impl UiState {
         }
         // Time travel: keep the timeline's index in step with whatever the action did.
         self.sync_travel();
-        if ticking {
-            self.pause_at_key_moment();
+        if let Some(len_before) = len_before {
+            self.pause_at_key_moment(len_before);
         }
     }
 

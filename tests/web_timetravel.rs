@@ -179,7 +179,13 @@ async fn test_mount_from_javascript_with_options() {
     let mut mounted = zabscope::embed::mount(el.clone(), options).expect("mounts");
     yew::scheduler::flush().await;
     assert_eq!(count(&el, ".embed"), 1);
-    assert!(text_of(&el, ".embed__title").contains("fresh-start · seed 7"));
+    assert!(text_of(&el, ".embed__title").contains("Three servers start · seed 7"));
+    assert_eq!(
+        find(&el, ".embed")
+            .get_attribute("data-scenario")
+            .as_deref(),
+        Some("fresh-start")
+    );
     assert!(find(&el, ".embed__open")
         .get_attribute("href")
         .unwrap_or_default()

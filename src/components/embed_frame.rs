@@ -123,7 +123,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
 
     let scenario = state.scenario();
     let title = match scenario {
-        Some(s) => format!("{} · seed {}", s.name(), state.seed),
+        Some(s) => format!("{} · seed {}", s.title(), state.seed),
         None => format!(
             "{} voters, {} observers · seed {}",
             state.voters, state.observers, state.seed
@@ -167,7 +167,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
 
     html! {
         <div class={classes!("embed", reduced_motion.then_some("app--reduced-motion"))} ref={root}
-            data-on-screen={on_screen.to_string()}>
+            data-on-screen={on_screen.to_string()} data-scenario={scenario.map(|s| s.name())}>
             <header class="embed__head">
                 <span class="embed__brand">{ "ZabScope" }</span>
                 <span class="embed__title">{ title }</span>

@@ -69,7 +69,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         html! {
             <button class={classes!("log-kind", format!("log-kind--{}", k.label().replace('+', "-")), on.then_some("log-kind--on"))}
                 {onclick} aria-pressed={on.to_string()} data-kind={k.label()}
-                title={format!("Show or hide {} events (Shift-click: only these)", k.label())}>
+                title={format!("Show or hide {} log entries (Shift-click: only these)", k.label())}>
                 { k.label() }
             </button>
         }
@@ -106,7 +106,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <div class="event-log__head">
                 <h2 class="panel__title">{ "Event log" }</h2>
                 <label class="event-log__filter">
-                    <span class="visually-hidden">{ "Show events of" }</span>
+                    <span class="visually-hidden">{ "Show log entries of" }</span>
                     <select class="control-bar__select event-log__select" onchange={on_filter} aria-label="Filter the log by server">
                         <option value="" selected={props.filter.is_none()}>{ "all servers" }</option>
                         { for props.sids.iter().map(|s| html! {
@@ -115,7 +115,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
-            <div class="event-log__kinds" role="group" aria-label="Kinds of event">
+            <div class="event-log__kinds" role="group" aria-label="Kinds of log entry">
                 { for toggles }
                 if kinds != LogKinds::ALL {
                     <button class="log-kind log-kind--all" onclick={all}>{ "all" }</button>

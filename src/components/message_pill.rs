@@ -43,7 +43,16 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
         p.selected.then_some("message-pill--selected"),
         p.highlighted.then_some("message-pill--highlighted"),
     );
-    let label = format!("message #{}: {}", p.id.0, p.summary);
+    // A labelled pill's name starts with what it shows ("NOTIFICATION +2"): the visible text
+    // must be part of the name (WCAG 2.5.3, label in name).
+    let label = match (p.labeled, p.text.split_once(" +")) {
+        (true, Some((_, more))) => format!(
+            "{} ({more} more on this lane), message #{}: {}",
+            p.text, p.id.0, p.summary
+        ),
+        (true, None) => format!("{}, message #{}: {}", p.text, p.id.0, p.summary),
+        (false, _) => format!("message #{}: {}", p.id.0, p.summary),
+    };
     html! {
         <g {class} transform={format!("translate({:.1} {:.1})", p.at.x, p.at.y)} {onclick} {onkeydown}
             tabindex={if props.tab_stop { "0" } else { "-1" }} role="button" aria-label={label.clone()} aria-pressed={p.selected.to_string()}

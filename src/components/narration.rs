@@ -46,22 +46,26 @@ pub fn NarrationBar(props: &NarrationProps) -> Html {
             }
         }
     });
+    // The button's place is kept when there is nothing to ask (hidden, out of the tab order and
+    // the accessibility tree), so the drawing below never moves as narrations come and go.
+    let has_why = why.is_some();
     html! {
         <div class="narration">
-            <p class="narration__text">
-                <span class="narration__label">{ "What just happened: " }</span>
-                { props.narration.as_ref().map_or("Nothing yet: press Play or step.".into(), |n| n.text.clone()) }
-                if why.is_some() {
-                    { " " }
-                    <button class="btn btn--why" aria-expanded={(*open).to_string()}
-                        aria-controls="narration-why" onclick={toggle}>
-                        { if *open { "Hide why" } else { "Why?" } }
-                    </button>
-                }
-            </p>
+            <div class="narration__row">
+                <p class="narration__text">
+                    <span class="narration__label">{ "What just happened: " }</span>
+                    { props.narration.as_ref().map_or("Nothing yet: press Play or step.".into(), |n| n.text.clone()) }
+                </p>
+                <button class={classes!("btn", "btn--why", (!has_why).then_some("btn--why-none"))}
+                    aria-expanded={(has_why && *open).to_string()} aria-controls="narration-why"
+                    disabled={!has_why} aria-hidden={(!has_why).then_some("true")}
+                    tabindex={(!has_why).then_some("-1")} onclick={toggle}>
+                    { if has_why && *open { "Hide why" } else { "Why?" } }
+                </button>
+            </div>
             { key.unwrap_or_default() }
             if let (true, Some(w)) = (*open, why) {
-                <WhyPanel id="narration-why" why={Rc::new(w)} />
+                <WhyPanel id="narration-why" why={Rc::new(w)} scrolls=true />
             }
         </div>
     }
@@ -72,6 +76,10 @@ pub struct WhyProps {
     pub why: Rc<describe::Why>,
     #[prop_or_default]
     pub id: Option<AttrValue>,
+    /// Shown as a popover that may scroll inside itself: then it takes keyboard focus, so the
+    /// keyboard can scroll it too.
+    #[prop_or_default]
+    pub scrolls: bool,
 }
 
 /// A decision's question, the numbers it was made from, and the rule that decided.
@@ -79,7 +87,8 @@ pub struct WhyProps {
 pub fn WhyPanel(props: &WhyProps) -> Html {
     let w = &props.why;
     html! {
-        <section class="why" id={props.id.clone()} aria-label={w.question.clone()}>
+        <section class="why" id={props.id.clone()} aria-label={w.question.clone()}
+            tabindex={props.scrolls.then_some("0")}>
             <h3 class="why__question">{ &w.question }</h3>
             <dl class="why__facts">
                 { for w.facts.iter().map(|(k, v)| html! {

@@ -65,9 +65,12 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
 
     html! {
         <g {class} transform={format!("translate({x:.1} {y:.1})")} {onclick} {onkeydown}
-            tabindex="0" role="button" aria-label={card.summary.clone()} aria-pressed={card.selected.to_string()}
+            tabindex="0" role="button" aria-pressed={card.selected.to_string()}
             data-sid={sid.to_string()} data-state={state}>
-            <title>{ format!("{} — click for every thread, its disk and its faults", card.summary) }</title>
+            // The card's name is its <title> (SVG's own label), not an aria-label: an aria-label
+            // must contain the card's visible text word for word (WCAG 2.5.3, label in name),
+            // and the summary says the same things in a sentence instead.
+            <title>{ format!("{} — pick for every thread, its disk and its faults", card.summary) }</title>
             <rect class="peer-card__box" width={fmt(w)} height={fmt(h)} rx="10" />
             <rect class="peer-card__band" width="5" height={fmt(h - 20.0)} x="0" y="10" rx="2.5" />
             <text class="peer-card__sid" x={fmt(PAD)} y={fmt(HEADER_Y)}>

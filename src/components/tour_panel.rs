@@ -12,9 +12,50 @@ pub struct TourPanelProps {
     pub on_action: Callback<Action>,
 }
 
+/// On a phone the tour is a sheet over the bottom of the screen: after each step, scroll the
+/// page so the first thing the step highlights stands in the visible part above the sheet
+/// (or, when nothing is highlighted, the drawing's top). A desktop's side panel covers nothing.
+fn bring_highlight_above_sheet() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let phone = window
+        .match_media("(max-width: 700px)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let Some(doc) = window.document() else { return };
+    let (Some(sheet), true) = (doc.query_selector(".tour").ok().flatten(), phone) else {
+        return;
+    };
+    let target = doc
+        .query_selector(
+            ".app__drawing .peer-card--highlighted, .app__drawing .message-pill--highlighted",
+        )
+        .ok()
+        .flatten()
+        .or_else(|| doc.query_selector(".app__drawing").ok().flatten());
+    let Some(target) = target else { return };
+    let room = sheet.get_bounding_client_rect().top();
+    let r = target.get_bounding_client_rect();
+    if r.top() >= 8.0 && r.bottom() <= room - 8.0 {
+        return;
+    }
+    // Its middle to the middle of the room above the sheet (its top, if it is taller).
+    let dy = if r.height() >= room - 16.0 {
+        r.top() - 8.0
+    } else {
+        r.top() + r.height() / 2.0 - room / 2.0
+    };
+    window.scroll_by_with_x_and_y(0.0, dy);
+}
+
 #[component]
 pub fn TourPanel(props: &TourPanelProps) -> Html {
     let v = &props.view;
+    use_effect_with((v.chapter, v.step_in_chapter), |_| {
+        bring_highlight_above_sheet()
+    });
     let act = |a: TourAction| {
         props
             .on_action
@@ -35,8 +76,10 @@ pub fn TourPanel(props: &TourPanelProps) -> Html {
                     { for lines.iter().enumerate().map(|(i, l)| {
                         let here = at == Some(i);
                         html! {
-                            <li class={classes!("tour__line", here.then_some("tour__line--running"))}
-                                style={format!("padding-left: {}em", 0.6 + 1.2 * f64::from(l.indent))}
+                            // The indent is a class, not a style attribute: the page's
+                            // Content-Security-Policy refuses inline styles.
+                            <li class={classes!("tour__line", format!("tour__line--indent-{}", l.indent.min(4)),
+                                    here.then_some("tour__line--running"))}
                                 aria-current={here.then_some("step")} data-line={i.to_string()}>
                                 { l.text }
                             </li>

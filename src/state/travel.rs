@@ -102,9 +102,10 @@ impl UiState {
         }
     }
 
-    /// While playing a scenario, stop at its key moment the first time play passes it:
-    /// stand just after the moment's log entry, paused.
-    pub(super) fn pause_at_key_moment(&mut self) {
+    /// While playing a scenario, stop at its key moment the first time play passes it (the
+    /// tick that began with `len_before` log entries ran its entry): stand just after the
+    /// moment's log entry, paused.
+    pub(super) fn pause_at_key_moment(&mut self, len_before: u64) {
         if self.key_paused || !self.playing {
             return;
         }
@@ -114,7 +115,7 @@ impl UiState {
             let Some(k) = cache.index.key_moment else {
                 return;
             };
-            if (s.log().len() as u64) <= k {
+            if (s.log().len() as u64) <= k || len_before > k {
                 return;
             }
             cache.table.step_of_entry(k)

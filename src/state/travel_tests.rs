@@ -395,6 +395,25 @@ fn play_stops_once_at_the_scenarios_key_moment_and_stands_right_after_it() {
 }
 
 #[test]
+fn a_run_opened_past_its_key_moment_plays_on_from_there() {
+    // Find the key moment, then open the same run a little after it (as a link or an embedded
+    // frame with a position does): Play must go on from there, not jump back to the moment.
+    let spec = RunSpec::with_scenario(1, Scenario::FreshStart);
+    let mut s = UiState::from_spec(spec.clone());
+    s.apply(Action::SetSpeed(Speed::clamped(Speed::default().0 + 40)));
+    play_until_stopped(&mut s, 50.0, 20_000);
+    let (pos, _) = s.key_moment().expect("the key moment was reached");
+    let mut later = UiState::from_spec(spec);
+    later.apply(Action::Travel(TravelAction::SeekTo(pos + 5)));
+    later.apply(Action::Play);
+    for _ in 0..50 {
+        later.apply(Action::Tick { dt_ms: 50.0 });
+    }
+    assert!(later.playing, "it plays on");
+    assert!(position(&later) > pos + 5, "from where it was opened");
+}
+
+#[test]
 fn a_free_run_has_no_key_moment_and_plays_on() {
     let mut s = UiState::new(1, 3, 0);
     let ticks = play_until_stopped(&mut s, 50.0, 400);
