@@ -27,6 +27,15 @@ const MOMENTS = [
   { name: 'diagram', query: 'seed=1&voters=5&pos=400', element: '.app__travel' },
   // The compact frame for documentation pages.
   { name: 'embed', query: 'seed=3&scenario=leader-crash&embed=1&pos=900', sizes: [[800, 440]] },
+  // The narration, and "Why?" open: a fresh start sends DIFF to server 1 and SNAP to server 2
+  // (startZkServer has run in between, so lastProcessedZxid is 1:0 now).
+  { name: 'narration-why', query: 'seed=1&scenario=fresh-start&pos=86', click: '.btn--why:not(.btn--why-none)' },
+  // The tour at chapter 7: getEpochToPropose as our own pseudo-code, its running line marked.
+  { name: 'tour', query: 'tour=7', ready: '.tour .tour__line' },
+  // The statistics panel, derived from the log up to the position.
+  { name: 'stats', query: 'seed=1&voters=5&pos=2000', click: '.stats__summary', scroll: '.stats' },
+  // The timeline's moments (elected, quorum reached, sync chosen, established), as buttons.
+  { name: 'timeline-stops', query: 'seed=1&scenario=leader-crash&pos=400', scroll: '.timeline__stops' },
 ];
 const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
 
@@ -45,8 +54,9 @@ const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
       const page = await browser.newPage({ viewport: { width, height }, hasTouch: phone, isMobile: phone });
       page.on('pageerror', e => { console.error(`${m.name}: ${e.message}`); process.exitCode = 1; });
       await page.goto(`${base}?${m.query}`);
-      await page.waitForSelector('svg.cluster', { timeout: 120000 });
+      await page.waitForSelector(m.ready || 'svg.cluster', { timeout: 120000 });
       if (m.click) await page.click(m.click);
+      if (m.scroll) await page.$eval(m.scroll, el => el.scrollIntoView({ block: 'center' }));
       const settle = () => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
       await settle();
       const file = path.join(out, m.sizes ? `${m.name}.png` : `${m.name}-${label}.png`);
