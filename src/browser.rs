@@ -56,6 +56,13 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Wall-clock milliseconds (`performance.now()`), for pacing what is drawn; never part of a run.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Whether the document is hidden (a background tab): the driver schedules no frames then.
 pub fn document_hidden() -> bool {
     web_sys::window()

@@ -29,8 +29,8 @@ use crate::time_travel;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions, PeerLook};
 use crate::view_model::epoch_gauge::EpochGauge;
 use crate::view_model::inspector_model::InspectorModel;
-use crate::view_model::labels::{clock_label, ensemble_label};
-use crate::view_model::log_model::{log_lines_of_kinds, LOG_LINES};
+use crate::view_model::labels::{clock_label, countdown_clock, ensemble_label};
+use crate::view_model::log_model::{log_lines_of_kinds, LOG_LINES, LOG_REFRESH_MS};
 use crate::view_model::message_detail::MessageDetail;
 use crate::view_model::recent::fresh_window_ms;
 use std::rc::Rc;
@@ -137,11 +137,16 @@ pub fn App(props: &AppProps) -> Html {
     }
     let log = {
         // While the scrubber is held the log keeps the lines it had (see Action::Scrubbing).
-        let held = use_mut_ref(|| state.version);
-        if !state.scrubbing {
-            *held.borrow_mut() = state.version;
+        // While playing it catches up at most LOG_REFRESH_MS apart: lines that scroll past 60
+        // times a second cannot be read, and each catch-up is a layout and a paint of the
+        // panel. Paused, it shows the position at once.
+        let held = use_mut_ref(|| (state.version, f64::NEG_INFINITY));
+        let now = browser::now_ms();
+        let due = !state.playing || now - held.borrow().1 >= LOG_REFRESH_MS;
+        if !state.scrubbing && due && held.borrow().0 != state.version {
+            *held.borrow_mut() = (state.version, now);
         }
-        let log_version = *held.borrow();
+        let log_version = held.borrow().0;
         let state = state.clone();
         use_memo(
             (
@@ -176,6 +181,7 @@ pub fn App(props: &AppProps) -> Html {
     let cluster = {
         let options = ClusterOptions {
             display_ms: state.display_ms,
+            countdown_ms: countdown_clock(state.display_ms, state.playing, state.speed.factor()),
             // A phone's drawing is as wide as its box and as tall as its cards need (the page
             // scrolls); elsewhere it fills its box.
             size: match (stage_size, portrait) {
@@ -193,6 +199,7 @@ pub fn App(props: &AppProps) -> Html {
         let deps = (
             state.version,
             options.display_ms.to_bits(),
+            options.countdown_ms.to_bits(),
             options.selected,
             options.selected_msg,
             portrait,
@@ -214,11 +221,9 @@ pub fn App(props: &AppProps) -> Html {
     };
     // The leader's epoch wait, for the panel beside the drawing.
     let gauge = {
-        let deps = (
-            state.version,
-            state.display_ms.to_bits(),
-            state.building.is_some(),
-        );
+        // Its countdown moves at 10 Hz while playing, like the cards'.
+        let clock = countdown_clock(state.display_ms, state.playing, state.speed.factor());
+        let deps = (state.version, clock.to_bits(), state.building.is_some());
         let (state, fresh) = (state.clone(), fresh_window_ms(state.speed.factor()));
         use_memo(deps, move |_| {
             let sim = state.sim()?;
@@ -227,7 +232,7 @@ pub fn App(props: &AppProps) -> Html {
             if log.is_empty() || state.building.is_some() {
                 return None;
             }
-            EpochGauge::build(&sim, log, state.display_ms, fresh, fresh * 4.0)
+            EpochGauge::build(&sim, log, clock, fresh, fresh * 4.0)
         })
     };
     // What just happened, and the newest significant change for the live region: both from

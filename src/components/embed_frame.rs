@@ -16,7 +16,7 @@ use crate::hooks::{use_box_size, use_sim_driver, use_visible};
 use crate::state::Action;
 use crate::time_travel::TravelAction;
 use crate::view_model::cluster_model::{ClusterModel, ClusterOptions};
-use crate::view_model::labels::clock_label;
+use crate::view_model::labels::{clock_label, countdown_clock};
 use crate::view_model::recent::fresh_window_ms;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -106,6 +106,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         log,
         &ClusterOptions {
             display_ms: state.display_ms,
+            countdown_ms: countdown_clock(state.display_ms, state.playing, state.speed.factor()),
             size: stage_size.unwrap_or((780.0, 320.0)),
             // A frame too small for every card at 12 px scrolls; its text never shrinks.
             grow: true,

@@ -145,6 +145,9 @@ impl ClusterModel {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterOptions {
     pub display_ms: f64,
+    /// The clock the waits' countdowns (text and ring) are shown at: `display_ms`, or while
+    /// playing the same held for 100 ms of wall time (`labels::countdown_clock`).
+    pub countdown_ms: f64,
     /// The box it is drawn in, CSS px.
     pub size: (f64, f64),
     /// It may grow taller than its box (a phone's page scrolls).
@@ -172,6 +175,7 @@ impl ClusterOptions {
     pub fn at(display_ms: f64) -> ClusterOptions {
         ClusterOptions {
             display_ms,
+            countdown_ms: display_ms,
             size: (840.0, 620.0),
             grow: false,
             reduced_motion: false,
@@ -229,7 +233,7 @@ impl ClusterModel {
                     from,
                     to,
                     title: format!(
-                        "{} → {}: {} connection #{} ({:?})",
+                        "{} → {}: {} connection #{} ({})",
                         c.initiator,
                         c.acceptor,
                         if quorum {
@@ -238,7 +242,7 @@ impl ClusterModel {
                             "election (QuorumCnxManager)"
                         },
                         c.id.0,
-                        c.state
+                        conn_state_text(c.state)
                     ),
                 })
             })
@@ -478,3 +482,14 @@ fn headline(sim: &Simulation) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A connection's state in words, for its tooltip and accessible name.
+fn conn_state_text(state: ConnState) -> String {
+    match state {
+        ConnState::Connecting => "connecting: SYN sent".to_string(),
+        ConnState::Accepted => "accepted, SYN-ACK on its way".to_string(),
+        ConnState::Open => "open".to_string(),
+        ConnState::HalfClosed { by } => format!("closed by {by}, FIN on its way"),
+        ConnState::Closed => "closed".to_string(),
+    }
+}

@@ -73,6 +73,20 @@ pub fn clock_text(logicalclock: i64, current_epoch: Epoch, compact: bool) -> Str
 }
 
 /// Time left until a deadline, as people read it: `143 ms`, `1.2 s`, `due`.
+/// Wall-clock milliseconds a countdown holds still while playing (10 updates a second).
+pub const COUNTDOWN_HOLD_MS: f64 = 100.0;
+
+/// The clock a countdown is shown at. Paused, the display clock itself. Playing at `speed`×,
+/// the display clock rounded down to steps of 100 ms of wall time: a countdown read by a person
+/// needs no more than 10 updates a second, and each update of an SVG text or ring is paint.
+pub fn countdown_clock(display_ms: f64, playing: bool, speed: f64) -> f64 {
+    let step = COUNTDOWN_HOLD_MS * speed;
+    if !playing || step <= 0.0 || !step.is_finite() {
+        return display_ms;
+    }
+    (display_ms / step).floor() * step
+}
+
 pub fn countdown_text(deadline_ms: u64, now_ms: f64) -> String {
     let left = deadline_ms as f64 - now_ms;
     if left <= 0.0 {
@@ -279,6 +293,24 @@ mod tests {
     fn test_vote_text_shows_leader_zxid_and_peer_epoch() {
         assert_eq!(vote_text(&vote(), false), "vote 3 · zxid 1:4 · peerEpoch 1");
         assert_eq!(vote_text(&vote(), true), "vote 3 · 1:4 · pE 1");
+    }
+
+    #[test]
+    fn test_countdown_clock_holds_for_100_ms_of_wall_time_while_playing_only() {
+        // Paused: exact.
+        assert_eq!(countdown_clock(1_234.5, false, 0.25), 1_234.5);
+        // At 0.25x, 100 ms of wall time is 25 ms of simulated time.
+        assert_eq!(countdown_clock(1_234.5, true, 0.25), 1_225.0);
+        assert_eq!(countdown_clock(1_249.9, true, 0.25), 1_225.0);
+        assert_eq!(countdown_clock(1_250.0, true, 0.25), 1_250.0);
+        // At 10x, 1 s of simulated time.
+        assert_eq!(countdown_clock(12_345.0, true, 10.0), 12_000.0);
+        // Never ahead of the display clock.
+        for i in 0..1000 {
+            let t = f64::from(i) * 7.3;
+            let c = countdown_clock(t, true, 1.7);
+            assert!(c <= t && t - c < 170.0 + 1e-9, "{t} -> {c}");
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ use zab::peer::{LearnerStep, ServerState, ThreadId, ThreadPhase, ThreadView};
 use zab::reason::Note;
 use zab::Sid;
 
+/// While playing, the event log catches up at most this often (wall-clock ms): 5 times a second.
+pub const LOG_REFRESH_MS: f64 = 200.0;
+
 /// How many entries the panel shows: the last 60 up to the cursor (about four panels' worth).
 /// Each is three elements, and a scrub replaces them all every frame: 200 lines were 60 % of
 /// the page's elements and most of a scrub frame's work. Earlier entries are a seek away.

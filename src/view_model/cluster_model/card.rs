@@ -270,7 +270,7 @@ pub(super) fn up_card(
         },
     ];
     let focus = focus_thread(peer.state(), &threads).map(|t| {
-        let row = ThreadRow::from_view(t, o.display_ms);
+        let row = ThreadRow::from_view(t, o.countdown_ms);
         let quorum_wait = row.blocked.as_ref().filter(|b| b.is_quorum_wait());
         let pips = quorum_wait
             .map(|b| {
@@ -402,8 +402,10 @@ pub(super) fn card_summary(c: &CardModel) -> String {
     }
     if let Some(f) = &c.focus {
         s += &format!(". {}: {}", f.name, f.phase);
-        if let (Some(count), Some(cd)) = (&f.count, &f.countdown) {
-            s += &format!(" ({count}, {cd} left)");
+        // The count but not the countdown: the summary is the card's accessible name, and a
+        // name that changes ten times a second is noise to a screen reader.
+        if let Some(count) = &f.count {
+            s += &format!(" ({count})");
         }
     }
     if let Some(n) = &c.note {
