@@ -125,6 +125,11 @@ fn sentence(log: &[LogEntry], i: usize) -> Option<(String, Vec<Sid>)> {
                         view.wait.as_ref(),
                         "have ACKed NEWLEADER",
                     ),
+                    LeadPhase::StartZkServer { .. } => format!(
+                        "server {sid}'s Leader.lead has its NEWLEADER quorum and runs \
+                         startZkServer: zk.startup() builds the request processors; until it \
+                         returns, the leader's lastProcessedZxid is still the old one"
+                    ),
                     LeadPhase::Broadcast if first_of_step(log, i) => format!(
                         "server {sid}'s Leader.lead ran startZkServer and entered its ping loop: \
                          epoch {epoch} is established and client writes can be proposed"
@@ -171,6 +176,10 @@ fn sentence(log: &[LogEntry], i: usize) -> Option<(String, Vec<Sid>)> {
                         HandlerPhase::WaitForStartup => format!(
                             "server {sid}'s {name} waits for the leader's server to start \
                              (waitForStartup) before it sends UPTODATE to {who}"
+                        ),
+                        HandlerPhase::StartForwarding => format!(
+                            "server {sid}'s {name} chose how to sync {who}, but startForwarding \
+                             must wait: startZkServer holds the Leader's monitor"
                         ),
                         HandlerPhase::Running if first_of_step(log, i) => format!(
                             "server {sid}'s {name} sent UPTODATE: {who} is synced and serves \

@@ -119,6 +119,10 @@ pub fn reason(r: &ShutdownReason) -> String {
         ShutdownReason::CommitMismatch { zxid, pending } => {
             format!("Committing zxid {zxid} but next pending txn {pending}")
         }
+        ShutdownReason::CommitWithNothingBuffered { zxid } => format!(
+            "Exception when following the leader: NullPointerException on COMMIT {zxid} \
+             (no buffered proposal; ZOOKEEPER-4394)"
+        ),
     }
 }
 

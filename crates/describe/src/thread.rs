@@ -1,7 +1,7 @@
 //! Threads: their Java names, what each is doing, and the monitors they wait on.
 
 use zab::election::FINALIZE_WAIT_MS;
-use zab::leader::{HandlerPhase, LeadPhase, WAIT_FOR_STARTUP_POLL_MS};
+use zab::leader::{HandlerPhase, LeadPhase};
 use zab::learner::{LEADER_CONNECT_DELAY_DURING_RETRY_MS, MAX_CONNECT_TRIES};
 use zab::packet::PacketType;
 use zab::peer::{
@@ -64,6 +64,7 @@ pub fn monitor(m: Monitor) -> &'static str {
         Monitor::ElectingFollowers => "electingFollowers",
         Monitor::NewLeaderProposal => "newLeaderProposal",
         Monitor::SocketRead => "socket read (soTimeout)",
+        Monitor::ZooKeeperServer => "ZooKeeperServer",
     }
 }
 
@@ -125,6 +126,9 @@ pub fn phase(t: &ThreadView) -> String {
             LeadPhase::WaitForNewLeaderAck { .. } => {
                 format!("waitForNewLeaderAck: {have} of {need}, deadline t={deadline} ms")
             }
+            LeadPhase::StartZkServer { since } => {
+                format!("startZkServer: zk.startup() since t={} ms", since.0)
+            }
             LeadPhase::Broadcast => format!(
                 "ping loop: tick {tick}, lastProposed {}, lastCommitted {}",
                 last_proposed.short(),
@@ -155,8 +159,12 @@ pub fn phase(t: &ThreadView) -> String {
                 format!("waitForNewLeaderAck: {have} of {need}, deadline t={deadline} ms")
             }
             HandlerPhase::WaitForStartup => {
-                format!("waitForStartup: polling every {WAIT_FOR_STARTUP_POLL_MS} ms")
+                "waitForStartup: until startup()'s notifyAll".to_string()
             }
+            HandlerPhase::StartForwarding => format!(
+                "syncFollower: {}; startForwarding waits for the Leader's monitor",
+                sync_mode(*m)
+            ),
             HandlerPhase::Running => "UPTODATE sent; run: reading ACK/PING/REQUEST".to_string(),
         },
         ThreadPhase::Learn(step) => learner_step(t.thread, step),
@@ -228,6 +236,7 @@ pub fn brief(t: &ThreadView) -> String {
             LeadPhase::GetEpochToPropose { .. } => "getEpochToPropose".to_string(),
             LeadPhase::WaitForEpochAck { .. } => "waitForEpochAck".to_string(),
             LeadPhase::WaitForNewLeaderAck { .. } => "waitForNewLeaderAck".to_string(),
+            LeadPhase::StartZkServer { .. } => "startZkServer".to_string(),
             LeadPhase::Broadcast => format!("ping loop, tick {tick}"),
         },
         ThreadPhase::Accept { handlers } => format!("accept(): {handlers} handlers"),
@@ -243,6 +252,7 @@ pub fn brief(t: &ThreadView) -> String {
             HandlerPhase::ReadNewLeaderAck => format!("sent {}; reading ACK", sync_mode(*m)),
             HandlerPhase::WaitForNewLeaderAck { .. } => "waitForNewLeaderAck".to_string(),
             HandlerPhase::WaitForStartup => "waitForStartup".to_string(),
+            HandlerPhase::StartForwarding => format!("{}: startForwarding", sync_mode(*m)),
             HandlerPhase::Running => "serving the learner".to_string(),
         },
         ThreadPhase::Learn(step) => match *step {

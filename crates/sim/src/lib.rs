@@ -8,6 +8,7 @@
 pub mod checker;
 pub mod event_queue;
 pub mod golden;
+pub mod jvm_timing;
 pub mod moments;
 pub mod network;
 pub mod rng;
@@ -19,5 +20,6 @@ pub mod testkit;
 pub mod trace;
 pub mod trace_file;
 
+pub use jvm_timing::JvmTiming;
 pub use simulation::{Disk, InFlight, ServerStatus, SimOptions, Simulation, StartPlan};
 pub use trace::{LogEntry, LogEvent, MsgId};

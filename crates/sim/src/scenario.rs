@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use zab::leader::SyncMode;
 use zab::peer::ServerState;
 use zab::zk_database::TxnOp;
-use zab::{Sid, Time};
+use zab::{Sid, Time, ZkVersion};
 
 /// Who a step acts on, resolved when it fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -349,7 +349,14 @@ impl Scenario {
     }
 
     pub fn build(self, seed: u64) -> Simulation {
-        let mut sim = Simulation::new(self.options(seed)).expect("scenario options are valid");
+        self.build_with(seed, ZkVersion::default())
+    }
+
+    /// The scenario with its servers following another ZooKeeper release's rules.
+    pub fn build_with(self, seed: u64, zk: ZkVersion) -> Simulation {
+        let mut options = self.options(seed);
+        options.config.zk = zk;
+        let mut sim = Simulation::new(options).expect("scenario options are valid");
         sim.set_script(Script::new(self.script()));
         sim
     }

@@ -26,7 +26,7 @@ use crate::trace::LogEntry;
 use crate::{SimOptions, Simulation};
 use zab::config::ConfigError;
 use zab::output::Channel;
-use zab::{Sid, Time};
+use zab::{Sid, Time, ZkVersion};
 
 /// A checkpoint every this many events, to begin with.
 pub const CHECKPOINT_EVERY: u64 = 1_000;
@@ -57,6 +57,8 @@ pub struct RunSpec {
     pub scenario: Option<Scenario>,
     /// (step, action): applied once `step` events have run, in step order.
     pub actions: Vec<(u64, UserAction)>,
+    /// The ZooKeeper release the servers follow (§12 of docs/protocol.md).
+    pub zk: ZkVersion,
 }
 
 impl RunSpec {
@@ -67,6 +69,7 @@ impl RunSpec {
             observers,
             scenario: None,
             actions: Vec::new(),
+            zk: ZkVersion::default(),
         }
     }
 
@@ -78,14 +81,25 @@ impl RunSpec {
             observers,
             scenario: Some(scenario),
             actions: Vec::new(),
+            zk: ZkVersion::default(),
         }
+    }
+
+    /// The same run under another ZooKeeper version profile.
+    pub fn with_zk(mut self, zk: ZkVersion) -> RunSpec {
+        self.zk = zk;
+        self
     }
 
     /// A fresh simulation at step 0.
     pub fn build(&self) -> Result<Simulation, ConfigError> {
         match self.scenario {
-            Some(s) => Ok(s.build(self.seed)),
-            None => Simulation::new(SimOptions::new(self.seed, self.voters, self.observers)?),
+            Some(s) => Ok(s.build_with(self.seed, self.zk)),
+            None => {
+                let mut options = SimOptions::new(self.seed, self.voters, self.observers)?;
+                options.config.zk = self.zk;
+                Simulation::new(options)
+            }
         }
     }
 

@@ -13,6 +13,7 @@ mod faults;
 mod wire;
 
 use crate::event_queue::EventQueue;
+use crate::jvm_timing::JvmTiming;
 use crate::network::{ConnState, Connection, Direction, Network};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{self, Action, Script};
@@ -20,7 +21,7 @@ use crate::trace::{self, BreakCause, ConnectFailure, DropCause, LogEntry, LogEve
 use std::collections::BTreeMap;
 use zab::config::{ConfigError, QuorumConfig};
 use zab::message::Message;
-use zab::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer};
+use zab::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer, Work};
 use zab::peer::{DurableState, QuorumPeer, ThreadView};
 use zab::zk_database::{Txn, TxnOp};
 use zab::{Sid, Time, Zxid};
@@ -45,6 +46,8 @@ pub struct SimOptions {
     pub latency_ms: (u64, u64),
     /// How long an fsync takes, drawn from this inclusive range (ms).
     pub fsync_ms: (u64, u64),
+    /// How long the JVM's work takes (`zk.startup()` …), calibrated from real captures.
+    pub jvm: JvmTiming,
     pub start: StartPlan,
 }
 
@@ -57,6 +60,7 @@ impl SimOptions {
             config: QuorumConfig::standard(voters, observers)?,
             latency_ms: (5, 40),
             fsync_ms: (2, 8),
+            jvm: JvmTiming::default(),
             start: StartPlan::Staggered { max_ms: 300 },
         })
     }
@@ -120,6 +124,11 @@ enum Event {
         sid: Sid,
         incarnation: u64,
         count: u64,
+    },
+    WorkDone {
+        sid: Sid,
+        incarnation: u64,
+        work: Work,
     },
     ClientWrite {
         sid: Sid,
@@ -435,6 +444,19 @@ impl Simulation {
                 incarnation,
                 count,
             } => self.disk_synced(sid, incarnation, count),
+            Event::WorkDone {
+                sid,
+                incarnation,
+                work,
+            } => {
+                let live = self
+                    .slots
+                    .get(&sid)
+                    .is_some_and(|s| s.incarnation == incarnation);
+                if live {
+                    self.input(sid, |p, now, out| p.on_work_done(now, work, out));
+                }
+            }
             Event::ClientWrite { sid, op } => {
                 let logged = Box::new(op.clone());
                 let mut taken = false;

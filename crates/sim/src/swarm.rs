@@ -11,6 +11,7 @@ use crate::{SimOptions, Simulation, StartPlan};
 use std::fmt;
 use zab::config::BugSwitches;
 use zab::zk_database::TxnOp;
+use zab::ZkVersion;
 use zab::{Sid, Time};
 
 /// What a sweep turns on.
@@ -18,6 +19,8 @@ use zab::{Sid, Time};
 pub struct SweepConfig {
     /// No faults at all when false (a plain startup + workload sweep).
     pub no_faults: bool,
+    /// The ZooKeeper release every server of the sweep follows.
+    pub zk: ZkVersion,
     pub bugs: BugSwitches,
 }
 
@@ -90,6 +93,7 @@ pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
     let observers = d(0, 2) as u32;
     let mut options =
         SimOptions::new(seed, voters, observers).expect("3..=7 voters, 0..=2 observers");
+    options.config.zk = cfg.zk;
     options.config.bugs = cfg.bugs;
     let lo = d(1, 20);
     options.latency_ms = (lo, lo + d(0, 80));
@@ -307,8 +311,8 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
 /// The one-line command that replays a seed.
 pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
     let mut bugs = String::new();
-    if cfg.bugs.zk4646_ack_newleader_before_fsync {
-        bugs += " --bug zk4646";
+    if cfg.zk != ZkVersion::default() {
+        bugs += &format!(" --zk {}", cfg.zk.name());
     }
     if cfg.bugs.zk1154_diff_instead_of_trunc {
         bugs += " --bug zk1154";

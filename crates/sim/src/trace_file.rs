@@ -2,7 +2,7 @@
 //! exports and imports.
 //!
 //! Line 1 is a header that names the run:
-//! `{"zabscope_trace":2,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400}`.
+//! `{"zabscope_trace":3,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400,"zk":"3.9.4"}`.
 //! Every other line is one [`LogEntry`]: `{"index":0,"time":0,"kind":"peer_started","sid":1}`
 //! with the fields of its [`crate::LogEvent`] kind (snake_case). Times are simulated ms, zxids
 //! signed 64-bit integers as ZooKeeper's `long` (UPTODATE's −1 included).
@@ -19,11 +19,17 @@ use crate::session::{RunSpec, Session, SessionError, UserAction, MAX_SEED};
 use crate::trace::{to_json_line, LogEntry};
 use core::fmt;
 use serde::{Deserialize, Serialize};
+use zab::ZkVersion;
 
 pub use crate::session::MAX_TRACE_STEPS;
 
 /// 2: thread phases, notifyAll, shutdown reasons and log notes are typed values (issue 9).
-pub const TRACE_VERSION: u32 = 2;
+/// 3: the header names the ZooKeeper version profile (`zk`), and the leader's `zk.startup()`
+/// takes time. Version 2 files still read (as the default profile), but their timing before
+/// the first UPTODATE cannot replay exactly.
+pub const TRACE_VERSION: u32 = 3;
+/// The oldest trace version this build reads.
+pub const OLDEST_TRACE_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceHeader {
@@ -36,6 +42,10 @@ pub struct TraceHeader {
     pub actions: String,
     /// How many events the trace covers.
     pub steps: u64,
+    /// The ZooKeeper version profile, by name (`"3.8"`); version 2 files have none (the
+    /// default profile).
+    #[serde(default)]
+    pub zk: ZkVersion,
 }
 
 impl TraceHeader {
@@ -48,6 +58,7 @@ impl TraceHeader {
             scenario: spec.scenario.map(|s| s.name().to_string()),
             actions: encode_actions(&spec.actions),
             steps,
+            zk: spec.zk,
         }
     }
 }
@@ -125,11 +136,11 @@ fn err(line: usize, message: impl Into<String>) -> TraceError {
 
 /// The header's run, checked field by field; every error is on line 1 and names the field.
 fn header_spec(header: &TraceHeader) -> Result<RunSpec, TraceError> {
-    if header.zabscope_trace != TRACE_VERSION {
+    if !(OLDEST_TRACE_VERSION..=TRACE_VERSION).contains(&header.zabscope_trace) {
         return Err(err(
             1,
             format!(
-                "trace version {} (this build reads {TRACE_VERSION})",
+                "trace version {} (this build reads {OLDEST_TRACE_VERSION} to {TRACE_VERSION})",
                 header.zabscope_trace
             ),
         ));
@@ -188,6 +199,7 @@ fn header_spec(header: &TraceHeader) -> Result<RunSpec, TraceError> {
         observers: header.observers,
         scenario,
         actions,
+        zk: header.zk,
     })
 }
 
@@ -231,10 +243,19 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
                 ));
             }
             if e != *replayed {
+                let older = if header.zabscope_trace < TRACE_VERSION {
+                    format!(
+                        " (the file is trace version {}, written by an older build whose \
+                         leader started serving in no time)",
+                        header.zabscope_trace
+                    )
+                } else {
+                    String::new()
+                };
                 return Err(err(
                     line,
                     format!(
-                        "does not match the replay of this run, which has: {}",
+                        "does not match the replay of this run, which has: {}{older}",
                         to_json_line(replayed)
                     ),
                 ));

@@ -78,8 +78,9 @@ fn sync_mode_after(sim: &Simulation, leader: Sid, learner: Sid, from: usize) -> 
 
 /// §3–§4 happy path: each learner's handshake in docs/protocol.md's order, then PINGs every
 /// tickTime/2. The sync mode is what §4.2 decides at the moment its ACKEPOCH is handled:
-/// before `startZkServer` the leader's lastProcessedZxid is 0 and an empty DIFF(0) results;
-/// after it, lastProcessedZxid is epoch<<32 and the fresh learner (zxid 0) gets SNAP (§3.6).
+/// until `startZkServer` ends (its `zk.startup()` takes time, §12 rule 5) the leader's
+/// lastProcessedZxid is 0 and an empty DIFF(0) results; after it, lastProcessedZxid is
+/// epoch<<32 and the fresh learner (zxid 0) gets SNAP (§3.6).
 #[test]
 fn test_happy_path_handshake_and_sync_mode_by_arrival() {
     let (mut saw_before, mut saw_after) = (0, 0);
@@ -90,17 +91,18 @@ fn test_happy_path_handshake_and_sync_mode_by_arrival() {
             let mut sim = Simulation::new(opts).expect("options");
             let leader = settle(&mut sim, 65_000);
             sim.run_until(Time(sim.now().0 + 2_500));
-            let is_quorum = |e: &&sim::LogEntry| {
+            // `startup()`'s notifyAll: the end of startZkServer.
+            let is_started = |e: &&sim::LogEntry| {
                 matches!(&e.event, LogEvent::NotifyAll { sid, monitor, .. }
-                    if *sid == leader && *monitor == Monitor::NewLeaderProposal)
+                    if *sid == leader && *monitor == Monitor::ZooKeeperServer)
             };
             let started = sim
                 .log()
                 .iter()
                 .rev()
-                .find(is_quorum)
+                .find(is_started)
                 .map(|e| e.index)
-                .expect("the NEWLEADER quorum formed");
+                .expect("the leader's server started");
             for learner in sim.sids().filter(|s| *s != leader) {
                 let ps = quorum_packets(&sim, learner, leader);
                 // The last session between them (earlier ones may have been abandoned).
@@ -142,16 +144,21 @@ fn test_happy_path_handshake_and_sync_mode_by_arrival() {
                 );
                 assert_eq!(ps[6].1.zxid, Zxid::NONE, "UPTODATE carries -1");
                 // Which side of startZkServer its ACKEPOCH was handled on decides the mode.
+                // `syncFollower` decides (and logs) the mode when ACKEPOCH is handled; the
+                // packets may leave later, once startZkServer frees the monitor.
                 let ackepoch_handled = sim
                     .log()
                     .iter()
-                    .find(|e| {
-                        e.event.sent_packet().is_some_and(|(from, to, p)| {
-                            (from, to) == (leader, learner) && p.ty == mode && e.index > 0
-                        })
+                    .rev()
+                    .find(|e| match &e.event {
+                        LogEvent::Note { sid, note } if *sid == leader => matches!(
+                            note.as_ref(),
+                            Note::SyncFollower { learner: l, .. } if *l == learner
+                        ),
+                        _ => false,
                     })
                     .map(|e| e.index)
-                    .expect("sync sent");
+                    .expect("sync decided");
                 if ackepoch_handled < started {
                     assert_eq!(
                         (mode, ps[3].1.zxid),

@@ -4,6 +4,7 @@
 use sim::checker::Mark;
 use sim::swarm::{replay_command, run_seed, SweepConfig};
 use zab::config::BugSwitches;
+use zab::ZkVersion;
 
 fn seeds() -> Vec<u64> {
     if let Some(s) = std::env::var("ZABSIM_SEED")
@@ -51,8 +52,13 @@ fn test_sweep_safety_and_liveness_under_faults() {
 /// Proof the checkers can fail: each historical bug, switched back on, is caught within
 /// 1 000 seeds and named by the right invariant.
 fn first_violation(bugs: BugSwitches) -> Option<(u64, &'static str)> {
+    first_violation_in(ZkVersion::default(), bugs)
+}
+
+fn first_violation_in(zk: ZkVersion, bugs: BugSwitches) -> Option<(u64, &'static str)> {
     let cfg = SweepConfig {
         no_faults: false,
+        zk,
         bugs,
     };
     (0..1_000).find_map(|seed| {
@@ -72,12 +78,10 @@ fn test_zk1154_diff_instead_of_trunc_is_caught_as_agreement() {
     assert_eq!(name, "agreement", "seed {seed}");
 }
 
+/// ZOOKEEPER-4646 is no switch: it is what 3.8's NEWLEADER does (docs/protocol.md §12).
 #[test]
-fn test_zk4646_ack_before_fsync_is_caught() {
-    let found = first_violation(BugSwitches {
-        zk4646_ack_newleader_before_fsync: true,
-        ..BugSwitches::default()
-    });
+fn test_zk4646_in_the_3_8_profile_is_caught() {
+    let found = first_violation_in(ZkVersion::V3_8, BugSwitches::default());
     let (seed, name) = found.expect("ZOOKEEPER-4646 caught within 1000 seeds");
     assert!(
         ["leader-completeness", "committed-durable", "agreement"].contains(&name),

@@ -2,6 +2,7 @@
 
 use crate::ids::Sid;
 use crate::quorum::QuorumMaj;
+use crate::zk_version::ZkVersion;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,18 +23,19 @@ pub struct QuorumConfig {
     pub sync_limit_ticks: u64,
     /// Shared: every server, role and checkpoint holds the config, and it never changes.
     pub servers: Arc<BTreeMap<Sid, LearnerType>>,
+    /// Which release's rules the servers follow (§12). Absent in old files: the default.
+    #[serde(default)]
+    pub zk: ZkVersion,
     /// Historical ZooKeeper bugs, switched back on to show (and test) what the checkers catch.
     #[serde(default)]
     pub bugs: BugSwitches,
 }
 
-/// Switches that restore a historical, buggy ZooKeeper behaviour. All off is today's code.
+/// Switches that restore a buggy behaviour no release profile has. All off is the code of
+/// the chosen [`ZkVersion`]. ZOOKEEPER-4646 is not a switch: it is what the 3.8 profile does
+/// (`ZkVersion::V3_8`, §12).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BugSwitches {
-    /// ZOOKEEPER-4646: at NEWLEADER the follower writes currentEpoch and ACKs before the synced
-    /// txns are durable (asynchronous logging; open in releases 3.8.0–3.8.4 and 3.9.0–3.9.1,
-    /// closed by the ZOOKEEPER-4785 change in 3.8.5 and 3.9.2: docs/protocol.md §9.6).
-    pub zk4646_ack_newleader_before_fsync: bool,
     /// ZOOKEEPER-1154: a learner ahead of the leader gets a plain DIFF instead of a TRUNC (or
     /// SNAP), so it keeps txns nobody committed.
     pub zk1154_diff_instead_of_trunc: bool,
@@ -47,8 +49,7 @@ pub struct BugSwitches {
 
 impl BugSwitches {
     pub fn any(&self) -> bool {
-        self.zk4646_ack_newleader_before_fsync
-            || self.zk1154_diff_instead_of_trunc
+        self.zk1154_diff_instead_of_trunc
             || self.discovery_without_quorum
             || self.epoch_files_out_of_order
     }
@@ -80,6 +81,7 @@ impl QuorumConfig {
             init_limit_ticks: 10,
             sync_limit_ticks: 5,
             servers: Arc::new(servers),
+            zk: ZkVersion::default(),
             bugs: BugSwitches::default(),
         };
         config.validate()?;

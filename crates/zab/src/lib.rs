@@ -30,8 +30,10 @@ pub mod peer;
 pub mod quorum;
 pub mod reason;
 pub mod zk_database;
+pub mod zk_version;
 
 #[cfg(test)]
 mod test_fixtures;
 
 pub use ids::{Epoch, Sid, Time, Zxid};
+pub use zk_version::ZkVersion;

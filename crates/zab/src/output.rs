@@ -108,6 +108,20 @@ pub enum Effect {
     Exit {
         reason: ShutdownReason,
     },
+    /// The JVM starts a piece of work that takes time (the world decides how long); the world
+    /// answers with `on_work_done(work)` when it ends.
+    Work {
+        work: Work,
+    },
+}
+
+/// Work of the JVM whose duration the world models (sim's `JvmTiming`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Work {
+    /// `ZooKeeperServer.startup()` inside `Leader.startZkServer` (§3.6): the session tracker,
+    /// the request processors, JMX and metrics, then RUNNING and `notifyAll()`. `epoch` is
+    /// the leader's, so a late answer cannot end a later leadership's startup.
+    ZkStartup { epoch: Epoch },
 }
 
 /// The effects of one input, in order.

@@ -74,6 +74,9 @@ pub enum ShutdownReason {
     /// `FollowerZooKeeperServer.commit`: the COMMIT is not for the head of pendingTxns
     /// (the process exits: `UNMATCHED_TXN_COMMIT`).
     CommitMismatch { zxid: Zxid, pending: Zxid },
+    /// `syncWithLeader`, COMMIT: nothing is buffered, so `packetsNotLogged.peekFirst()` is
+    /// null and reading its header throws a NullPointerException (ZOOKEEPER-4394).
+    CommitWithNothingBuffered { zxid: Zxid },
 }
 
 /// A notable line of a server's log, as data.

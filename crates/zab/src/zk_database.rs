@@ -351,6 +351,14 @@ impl ZkDatabase {
         }
     }
 
+    /// Apply a committed txn to the tree only (`processTxn(hdr, txn)`, without
+    /// `addCommittedProposal`): 3.9.3's NEWLEADER path (ZOOKEEPER-4925).
+    pub fn apply_outside_committed_log(&mut self, txn: Txn) {
+        self.tree.apply(&txn.op);
+        self.last_processed_zxid = self.last_processed_zxid.max(txn.zxid);
+        self.history.push(txn.zxid);
+    }
+
     pub fn committed_log(&self) -> &TxnLog {
         &self.committed_log
     }

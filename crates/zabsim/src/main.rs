@@ -1,8 +1,9 @@
 //! `zabsim`: run, sweep and benchmark the simulator from a terminal.
 //!
 //! ```text
-//! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--until-ms T] [--trace F]
-//! zabsim sweep --seeds 0..10000 [--no-faults] [--bug zk4646|zk1154]
+//! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
+//!            [--trace F]
+//! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...]
 //! zabsim bench
 //! ```
 
@@ -25,7 +26,9 @@ mod cli {
     use std::time::Instant;
     use zab::config::BugSwitches;
     use zab::peer::ThreadId;
+    use zab::zk_version::UnknownZkVersion;
     use zab::Time;
+    use zab::ZkVersion;
 
     #[derive(Parser)]
     #[command(
@@ -52,6 +55,10 @@ mod cli {
             /// A named scenario (its shape overrides --voters/--observers).
             #[arg(long)]
             scenario: Option<String>,
+            /// The ZooKeeper release the servers follow.
+            #[arg(long, default_value_t = ZkVersion::default(), value_parser = parse_zk,
+                  help = zk_help())]
+            zk: ZkVersion,
             #[arg(long, default_value_t = 5_000)]
             until_ms: u64,
             /// Write the event log as JSON lines to this file.
@@ -69,6 +76,9 @@ mod cli {
             /// No crashes, partitions or breaks: startup and workload only.
             #[arg(long)]
             no_faults: bool,
+            /// The ZooKeeper release the servers follow.
+            #[arg(long, value_parser = parse_zk, help = zk_help())]
+            zk: Option<ZkVersion>,
             /// Switch a historical ZooKeeper bug back on.
             #[arg(long, value_enum)]
             bug: Vec<Bug>,
@@ -82,7 +92,8 @@ mod cli {
 
     #[derive(Clone, Copy, ValueEnum)]
     enum Bug {
-        /// ZOOKEEPER-4646: ACK NEWLEADER before the synced txns are durable.
+        /// ZOOKEEPER-4646: ACK NEWLEADER before the synced txns are durable (another name
+        /// for --zk 3.8, the releases that have it).
         Zk4646,
         /// ZOOKEEPER-1154: DIFF instead of TRUNC to a learner that is ahead.
         Zk1154,
@@ -90,6 +101,18 @@ mod cli {
         DiscoveryWithoutQuorum,
         /// currentEpoch written before acceptedEpoch (ZOOKEEPER-2307's window).
         EpochFilesOutOfOrder,
+    }
+
+    /// `--zk`: a profile name or a release it covers; the error lists the valid values.
+    fn parse_zk(s: &str) -> Result<ZkVersion, String> {
+        s.parse::<ZkVersion>().map_err(|e| e.to_string())
+    }
+
+    fn zk_help() -> String {
+        format!(
+            "The ZooKeeper release the servers follow: {}",
+            UnknownZkVersion::valid_values()
+        )
     }
 
     fn parse_range(s: &str) -> Result<(u64, u64), String> {
@@ -116,15 +139,19 @@ mod cli {
                 voters,
                 observers,
                 scenario,
+                zk,
                 until_ms,
                 trace,
                 verbose,
-            } => run(seed, voters, observers, scenario, until_ms, trace, verbose),
+            } => run(
+                seed, voters, observers, scenario, zk, until_ms, trace, verbose,
+            ),
             Command::Sweep {
                 seeds,
                 no_faults,
+                zk,
                 bug,
-            } => sweep(seeds, no_faults, &bug),
+            } => sweep(seeds, no_faults, zk, &bug),
             Command::Bench { seconds } => bench(seconds),
         }
     }
@@ -155,11 +182,13 @@ mod cli {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run(
         seed: u64,
         voters: u32,
         observers: u32,
         scenario: Option<String>,
+        zk: ZkVersion,
         until_ms: u64,
         trace: Option<std::path::PathBuf>,
         verbose: bool,
@@ -176,7 +205,9 @@ mod cli {
                 }
             },
             None => RunSpec::new(seed, voters, observers),
-        };
+        }
+        .with_zk(zk);
+        eprintln!("ZooKeeper {} ({})", zk.name(), zk.releases());
         let mut session = match Session::new(spec) {
             Ok(s) => s,
             Err(e) => {
@@ -206,14 +237,24 @@ mod cli {
         ExitCode::SUCCESS
     }
 
-    fn sweep((a, b): (u64, u64), no_faults: bool, bugs: &[Bug]) -> ExitCode {
+    fn sweep((a, b): (u64, u64), no_faults: bool, zk: Option<ZkVersion>, bugs: &[Bug]) -> ExitCode {
         let mut cfg = SweepConfig {
             no_faults,
+            zk: zk.unwrap_or_default(),
             bugs: BugSwitches::default(),
         };
         for bug in bugs {
             match bug {
-                Bug::Zk4646 => cfg.bugs.zk4646_ack_newleader_before_fsync = true,
+                Bug::Zk4646 => match zk {
+                    None | Some(ZkVersion::V3_8) => cfg.zk = ZkVersion::V3_8,
+                    Some(other) => {
+                        eprintln!(
+                            "error: --bug zk4646 is the 3.8 profile's NEWLEADER (--zk 3.8); \
+                             it cannot run under --zk {other}"
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
                 Bug::Zk1154 => cfg.bugs.zk1154_diff_instead_of_trunc = true,
                 Bug::DiscoveryWithoutQuorum => cfg.bugs.discovery_without_quorum = true,
                 Bug::EpochFilesOutOfOrder => cfg.bugs.epoch_files_out_of_order = true,
@@ -224,6 +265,7 @@ mod cli {
             ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {elapsed_precise}  {msg}")
                 .expect("a valid template"),
         );
+        println!("ZooKeeper {} ({})", cfg.zk.name(), cfg.zk.releases());
         let started = Instant::now();
         let (mut marks, mut events, mut live) = (Marks::default(), 0u64, 0u64);
         let mut failure = None;

@@ -111,9 +111,10 @@ impl Checker {
             }
             let db = peer.database();
             let seen = self.leader_committed.get(&sid).copied();
-            if leader.is_running() && seen != Some(leader.last_committed) {
-                // At startZkServer the leader's whole history counts as committed; after that,
-                // every tryToCommit adds one txn.
+            if leader.history_committed() && seen != Some(leader.last_committed) {
+                // Once a quorum has ACKed NEWLEADER the leader's whole history counts as
+                // committed (before `zk.startup()` ends); after that, every tryToCommit adds
+                // one txn.
                 let after = seen.unwrap_or(Zxid::MIN);
                 let upto = db.last_processed_zxid();
                 for zxid in db.history().iter().filter(|z| **z > after && **z <= upto) {

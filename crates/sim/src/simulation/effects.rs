@@ -189,6 +189,18 @@ impl Simulation {
                     removed: Box::new(removed),
                 });
             }
+            Effect::Work { work } => {
+                let at = self.now.plus_ms(self.options.jvm.duration_ms(work));
+                let incarnation = self.slot_mut(sid).incarnation;
+                self.queue.push(
+                    at,
+                    Event::WorkDone {
+                        sid,
+                        incarnation,
+                        work,
+                    },
+                );
+            }
             Effect::Exit { reason } => {
                 self.push_log(LogEvent::Exit {
                     sid,

@@ -26,7 +26,7 @@ fn test_ping_loop_pings_every_half_tick_and_ticks_every_other_pass() {
             out,
             vec![
                 to(1, bare(PacketType::Ping, z(1, 0))),
-                handler_timer(1, 50 + SYNC_MS),
+                handler_timer(1, 30 + SYNC_MS),
                 lead_timer(now + HALF_TICK_MS),
             ],
             "pass {pass}"

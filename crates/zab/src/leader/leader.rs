@@ -2,7 +2,7 @@ use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{HandlerPhase, LearnerHandler, RoleStep, StateSummary};
 use crate::message::Message;
-use crate::output::{ConnId, Effect, Outbox, Timer};
+use crate::output::{ConnId, Effect, Outbox, Timer, Work};
 use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::{Monitor, PeerCore, Waiter, ZabState};
 use crate::quorum::SyncedLearnerTracker;
@@ -20,6 +20,9 @@ pub enum LeadPhase {
     WaitForEpochAck { deadline: Time },
     /// Step 13: `waitForNewLeaderAck(myid, zxid)` on `newLeaderProposal`.
     WaitForNewLeaderAck { deadline: Time },
+    /// Step 14: inside `startZkServer` (§3.6), holding the Leader's monitor, while
+    /// `zk.startup()` runs (since `since`); `lastProcessedZxid` is still the old one.
+    StartZkServer { since: Time },
     /// Step 17: the ping loop, one pass every tickTime/2.
     Broadcast,
 }
@@ -128,6 +131,12 @@ impl Leader {
 
     pub fn is_running(&self) -> bool {
         self.zk_running
+    }
+
+    /// A quorum has ACKed NEWLEADER: the leader's initial history is committed (§3.5), even
+    /// while `zk.startup()` still runs (§3.6).
+    pub fn history_committed(&self) -> bool {
+        self.quorum_formed
     }
 
     pub fn handlers(&self) -> impl Iterator<Item = &LearnerHandler> {
@@ -292,13 +301,13 @@ impl Leader {
             LeadPhase::GetEpochToPropose { .. } => !self.waiting_for_new_epoch,
             LeadPhase::WaitForEpochAck { .. } => self.election_finished,
             LeadPhase::WaitForNewLeaderAck { .. } => self.quorum_formed,
-            LeadPhase::Broadcast => false,
+            LeadPhase::StartZkServer { .. } | LeadPhase::Broadcast => false,
         };
         if lead_ready {
             let step = match self.phase {
                 LeadPhase::GetEpochToPropose { .. } => self.after_epoch(core, self.epoch, now, out),
                 LeadPhase::WaitForEpochAck { .. } => self.after_epoch_ack(core, now, out),
-                _ => self.start_zk_server(core, now, out),
+                _ => self.start_zk_server(now, out),
             };
             if step != RoleStep::Continue {
                 return step;
@@ -361,7 +370,7 @@ impl Leader {
         core.set_current_epoch(self.epoch, out);
         core.zab_state = ZabState::Synchronization;
         if self.wait_for_new_leader_ack(core.myid, self.new_leader_zxid, Caller::Lead, out) {
-            return self.start_zk_server(core, now, out);
+            return self.start_zk_server(now, out);
         }
         let deadline = now.plus_ms(core.init_limit_ms());
         self.phase = LeadPhase::WaitForNewLeaderAck { deadline };
@@ -372,10 +381,52 @@ impl Leader {
         RoleStep::Continue
     }
 
-    /// `startZkServer()` (§3.6), then BROADCAST and the ping loop.
-    fn start_zk_server(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+    /// `startZkServer()` (§3.6) steps 1–3: `lastCommitted`, then `zk.startup()`, which takes
+    /// the JVM a while (the world's `JvmTiming`). The method is synchronized: until it
+    /// returns, a handler's `startForwarding` waits for the monitor (§4.4).
+    fn start_zk_server(&mut self, now: Time, out: &mut Outbox) -> RoleStep {
         self.last_committed = self.new_leader_zxid;
+        self.phase = LeadPhase::StartZkServer { since: now };
+        out.push(Effect::CancelTimer { timer: Timer::Lead });
+        out.push(Effect::Work {
+            work: Work::ZkStartup { epoch: self.epoch },
+        });
+        RoleStep::Continue
+    }
+
+    /// The JVM's work ended: `zk.startup()` returned.
+    pub fn on_work_done(
+        &mut self,
+        core: &mut PeerCore,
+        work: Work,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        match work {
+            Work::ZkStartup { epoch }
+                if epoch == self.epoch && matches!(self.phase, LeadPhase::StartZkServer { .. }) =>
+            {
+                self.zk_started(core, now, out)
+            }
+            Work::ZkStartup { .. } => RoleStep::Continue,
+        }
+    }
+
+    /// `startZkServer()` (§3.6) steps 3–5 and what follows: `startup()` ends with RUNNING and
+    /// `notifyAll()`, which wakes every `waitForStartup` at once (§4.5); then
+    /// `updateElectionVote`, `setlastProcessedZxid(epoch<<32)`, and the monitor is free for
+    /// the handlers blocked in `startForwarding`. Then BROADCAST and the ping loop.
+    fn zk_started(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
         self.zk_running = true;
+        let woke = self.waiters(
+            Caller::Lead,
+            |p| matches!(p, HandlerPhase::WaitForStartup),
+            |_| false,
+        );
+        out.push(Effect::NotifyAll {
+            monitor: Monitor::ZooKeeperServer,
+            woke,
+        });
         core.update_election_vote(self.epoch);
         core.zk_db.set_last_processed_zxid(self.new_leader_zxid);
         core.zab_state = ZabState::Broadcast;
@@ -385,6 +436,31 @@ impl Leader {
             timer: Timer::Lead,
             at: now.plus_ms(core.config.tick_time_ms / 2),
         });
+        self.wake_after_startup(core, now, out)
+    }
+
+    /// Every handler blocked on the server's startup goes on, in connection order: those in
+    /// `waitForStartup` send UPTODATE, those in `startForwarding` their sync data.
+    fn wake_after_startup(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+        let conns: Vec<ConnId> = self
+            .handlers
+            .values()
+            .filter(|h| {
+                matches!(
+                    h.phase,
+                    HandlerPhase::WaitForStartup | HandlerPhase::StartForwarding
+                )
+            })
+            .map(|h| h.conn)
+            .collect();
+        for conn in conns {
+            let step = self.with_handler(conn, core, now, out, |l, h, core, now, out| {
+                h.resume_after_startup(l, core, now, out)
+            });
+            if step != RoleStep::Continue {
+                return step;
+            }
+        }
         RoleStep::Continue
     }
 
@@ -400,6 +476,8 @@ impl Leader {
                     synced: self.new_leader_proposal.ackset().iter().copied().collect(),
                 })
             }
+            // No timer runs while `zk.startup()` does (its end is `on_work_done`).
+            LeadPhase::StartZkServer { .. } => RoleStep::Continue,
             LeadPhase::Broadcast => self.ping_pass(core, now, out),
         }
     }
@@ -472,9 +550,10 @@ impl Leader {
         let step = f(self, &mut h, core, now, out);
         match step {
             HandlerStep::Continue => {
-                out.push(Effect::SetTimer {
-                    timer: Timer::LearnerHandler(conn),
-                    at: h.deadline(now),
+                let timer = Timer::LearnerHandler(conn);
+                out.push(match h.deadline() {
+                    Some(at) => Effect::SetTimer { timer, at },
+                    None => Effect::CancelTimer { timer },
                 });
                 self.handlers.insert(conn, h);
             }
@@ -519,6 +598,7 @@ impl Leader {
                     | HandlerPhase::WaitForEpochAck { .. }
                     | HandlerPhase::WaitForNewLeaderAck { .. }
                     | HandlerPhase::WaitForStartup
+                    | HandlerPhase::StartForwarding
             );
             if blocked {
                 // The thread is not reading: the packet waits in the socket.
@@ -536,7 +616,7 @@ impl Leader {
         now: Time,
         out: &mut Outbox,
     ) -> RoleStep {
-        self.with_handler(conn, core, now, out, |l, h, core, now, out| match h.phase {
+        self.with_handler(conn, core, now, out, |_, h, _, _, _| match h.phase {
             HandlerPhase::GetEpochToPropose { .. } => {
                 HandlerStep::Shutdown(ShutdownReason::EpochTimeout)
             }
@@ -546,7 +626,8 @@ impl Leader {
             HandlerPhase::WaitForNewLeaderAck { .. } => {
                 HandlerStep::Shutdown(ShutdownReason::NewLeaderAckTimeout)
             }
-            HandlerPhase::WaitForStartup => h.wait_for_startup(l, core, now, out),
+            // Neither wait has a timer: both end when `zk.startup()` does.
+            HandlerPhase::WaitForStartup | HandlerPhase::StartForwarding => HandlerStep::Continue,
             _ => HandlerStep::Shutdown(ShutdownReason::ReadTimedOut),
         })
     }

@@ -10,7 +10,7 @@ use crate::election::Vote;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{HandlerPhase, LeadPhase, Leader, LearnerHandler, RoleStep};
 use crate::message::Message;
-use crate::output::{ConnId, Effect, EpochFile, Outbox, Timer};
+use crate::output::{ConnId, Effect, EpochFile, Outbox, Timer, Work};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 pub(super) use crate::peer::{Monitor, Waiter};
 use crate::peer::{PeerCore, ServerState, ZabState};
@@ -144,6 +144,10 @@ pub(super) fn handler_timer(sid: i64, at: u64) -> Effect {
         timer: Timer::LearnerHandler(conn(sid)),
         at: Time(at),
     }
+}
+
+pub(super) fn cancel(timer: Timer) -> Effect {
+    Effect::CancelTimer { timer }
 }
 
 pub(super) fn lead_timer(at: u64) -> Effect {
@@ -285,6 +289,19 @@ impl Fx {
         (step, out)
     }
 
+    /// The world answers the leader's `zk.startup()` (§3.6): it returned at `now`.
+    pub(super) fn zk_started(&mut self, now: u64) -> (RoleStep, Outbox) {
+        let mut out = Vec::new();
+        let work = Work::ZkStartup {
+            epoch: self.leader.epoch(),
+        };
+        let step = self
+            .leader
+            .on_work_done(&mut self.core, work, Time(now), &mut out);
+        self.leader.check_invariants(&self.core);
+        (step, out)
+    }
+
     pub(super) fn propose(&mut self, path: &str, now: u64) -> Outbox {
         let mut out = Vec::new();
         let step = self
@@ -314,15 +331,16 @@ impl Fx {
 }
 
 /// Leader 3 of 3 voters (plus `observers`), everyone fresh (zxid 0, epochs 0). Follower 1 has
-/// gone through discovery and sync: epoch 1 is established, startZkServer ran at t=30, and
-/// UPTODATE went out at t=50. The ping loop's first pass is due at t=1030.
+/// gone through discovery and sync: epoch 1 is established, startZkServer ran at t=30 (its
+/// `zk.startup()` answered at once), and UPTODATE went out then. The ping loop's first pass
+/// is due at t=1030.
 pub(super) fn established(observers: u32) -> Fx {
     let mut fx = Fx::start(fresh(3, observers));
     fx.accept(1, 10);
     fx.recv(1, follower_info(1, 0), 10);
     fx.recv(1, ack_epoch(Zxid::ZERO, 0), 20);
     fx.recv(1, bare(PacketType::Ack, z(1, 0)), 30);
-    let (step, _) = fx.handler_timer(1, 50);
+    let (step, _) = fx.zk_started(30);
     assert_eq!(step, RoleStep::Continue);
     assert_eq!(fx.phase_of(1), Some(HandlerPhase::Running));
     assert!(fx.leader.is_running());

@@ -4,7 +4,7 @@
 
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{HandlerPhase, LeadPhase, RoleStep, StateSummary, SyncMode};
-use crate::output::{Effect, EpochFile};
+use crate::output::{Effect, EpochFile, Timer, Work};
 use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::{Wait, ZabState};
 use crate::test_fixtures::{txn, z};
@@ -402,39 +402,74 @@ fn test_sync_data_precedes_newleader_table() {
 
 // ---- waitForNewLeaderAck, startZkServer, waitForStartup (§3.5, §3.6, §4.5) ------------------
 
-// docs/protocol.md §3.5 steps 3–4, §3.6 and §4.5 steps 3–6: the NEWLEADER ACK quorum runs
-// startZkServer (lastCommitted and lastProcessedZxid = epoch<<32, vote's peerEpoch updated,
-// BROADCAST); the handler that was waiting for startup sends UPTODATE on its 20 ms poll.
+// docs/protocol.md §3.5 steps 3–4, §3.6, §4.5 steps 3–6 and §12 rules 4–5: the NEWLEADER ACK
+// quorum starts startZkServer, whose `zk.startup()` is JVM work (the world answers later); until
+// it returns lastProcessedZxid is still 0. Its `notifyAll` then wakes the handler in
+// waitForStartup at once (no 20 ms poll): UPTODATE, vote's peerEpoch, lastProcessedZxid =
+// epoch<<32, BROADCAST.
 #[test]
-fn test_newleader_ack_quorum_starts_the_server_then_uptodate_after_the_startup_poll() {
+fn test_newleader_ack_quorum_runs_zk_startup_then_uptodate_on_its_notify_all() {
     let mut fx = synced(3, 1);
     let out = fx.recv(1, bare(PacketType::Ack, z(1, 0)), 30);
     assert_eq!(
         out,
         vec![
             notify_all(Monitor::NewLeaderProposal, &[Waiter::Lead]),
-            handler_timer(1, 30 + 20),
-            lead_timer(30 + HALF_TICK_MS),
+            cancel(Timer::LearnerHandler(conn(1))),
+            cancel(Timer::Lead),
+            Effect::Work {
+                work: Work::ZkStartup { epoch: Epoch(1) }
+            },
         ]
     );
-    assert!(fx.leader.is_running());
-    assert_eq!(fx.leader.phase, LeadPhase::Broadcast);
+    assert!(!fx.leader.is_running());
+    assert!(fx.leader.history_committed());
+    assert_eq!(
+        fx.leader.phase,
+        LeadPhase::StartZkServer { since: Time(30) }
+    );
     assert_eq!(fx.leader.last_committed, z(1, 0));
-    assert_eq!(fx.core.zk_db.last_processed_zxid(), z(1, 0));
-    assert_eq!(fx.core.current_vote.peer_epoch, Epoch(1));
-    assert_eq!(fx.core.zab_state, ZabState::Broadcast);
+    assert_eq!(fx.core.zk_db.last_processed_zxid(), Zxid::ZERO);
     assert_eq!(fx.phase_of(1), Some(HandlerPhase::WaitForStartup));
 
-    let (step, out) = fx.handler_timer(1, 50);
+    let (step, out) = fx.zk_started(147);
     assert_eq!(step, RoleStep::Continue);
     assert_eq!(
         out,
         vec![
+            notify_all(Monitor::ZooKeeperServer, &[handler_of(1)]),
+            lead_timer(147 + HALF_TICK_MS),
             to(1, bare(PacketType::UpToDate, Zxid::NONE)),
-            handler_timer(1, 50 + SYNC_MS),
+            handler_timer(1, 147 + SYNC_MS),
         ]
     );
+    assert!(fx.leader.is_running());
+    assert_eq!(fx.leader.phase, LeadPhase::Broadcast);
+    assert_eq!(fx.core.zk_db.last_processed_zxid(), z(1, 0));
+    assert_eq!(fx.core.current_vote.peer_epoch, Epoch(1));
+    assert_eq!(fx.core.zab_state, ZabState::Broadcast);
     assert_eq!(fx.phase_of(1), Some(HandlerPhase::Running));
+}
+
+// docs/protocol.md §3.6, §4.4 and §12 rule 5: a learner whose ACKEPOCH is handled while
+// `zk.startup()` runs gets the mode of the old lastProcessedZxid (DIFF(0) for a fresh one), but
+// startForwarding is synchronized like startZkServer, so its data leaves when startup ends.
+#[test]
+fn test_learner_syncing_inside_zk_startup_gets_diff_0_sent_when_startup_ends() {
+    let mut fx = synced(3, 1);
+    fx.recv(1, bare(PacketType::Ack, z(1, 0)), 30);
+    fx.accept(2, 40);
+    fx.recv(2, follower_info(2, 0), 40);
+    let out = fx.recv(2, ack_epoch(Zxid::ZERO, 0), 50);
+    assert!(sent_to(&out, 2).is_empty(), "{out:?}");
+    assert_eq!(fx.phase_of(2), Some(HandlerPhase::StartForwarding));
+    assert_eq!(fx.handler(2).map(|h| h.sync_mode), Some(SyncMode::Diff));
+    let (_, out) = fx.zk_started(147);
+    assert_eq!(
+        sent_to(&out, 2),
+        vec![bare(PacketType::Diff, Zxid::ZERO), new_leader(1, 3, 0)]
+    );
+    assert_eq!(fx.phase_of(2), Some(HandlerPhase::ReadNewLeaderAck));
 }
 
 // docs/protocol.md §3.5 step 2 (the root of ZOOKEEPER-4685): an ACK whose zxid is not NEWLEADER's is
@@ -444,7 +479,7 @@ fn test_newleader_ack_quorum_starts_the_server_then_uptodate_after_the_startup_p
 fn test_newleader_ack_with_another_zxid_is_not_counted_and_does_not_block() {
     let mut fx = synced(3, 1);
     let out = fx.recv(1, bare(PacketType::Ack, z(0, 2)), 30);
-    assert_eq!(no_logs(&out), vec![handler_timer(1, 30 + 20)]);
+    assert_eq!(no_logs(&out), vec![cancel(Timer::LearnerHandler(conn(1)))]);
     assert_eq!(
         logs(&out),
         vec![Note::NewLeaderAckOtherEpoch {
@@ -461,7 +496,7 @@ fn test_newleader_ack_with_another_zxid_is_not_counted_and_does_not_block() {
     assert!(!fx.leader.is_running());
 
     let out = fx.recv(1, bare(PacketType::Ack, z(1, 0)), 40);
-    assert_eq!(out, vec![handler_timer(1, 40 + 20)]);
+    assert_eq!(out, vec![cancel(Timer::LearnerHandler(conn(1)))]);
     assert!(!fx.leader.is_running());
 
     let (step, out) = fx.lead_timer(20 + INIT_MS);
@@ -474,9 +509,9 @@ fn test_newleader_ack_with_another_zxid_is_not_counted_and_does_not_block() {
     assert_eq!(out, vec![]);
 }
 
-// docs/protocol.md §3.5 step 5 and §4.5: a handler that waited in waitForNewLeaderAck is woken by the
-// quorum; here startZkServer has run by then, so it sends UPTODATE at once, while the handler
-// whose ACK completed the quorum polls waitForStartup.
+// docs/protocol.md §3.5 step 5 and §4.5: a handler that waited in waitForNewLeaderAck is woken by
+// the quorum and, like the handler whose ACK completed it, waits for `zk.startup()`; its
+// `notifyAll` wakes both at once.
 #[test]
 fn test_woken_newleader_waiter_and_the_quorum_completer() {
     let mut fx = synced(5, 2);
@@ -493,13 +528,29 @@ fn test_woken_newleader_waiter_and_the_quorum_completer() {
         out,
         vec![
             notify_all(Monitor::NewLeaderProposal, &[Waiter::Lead, handler_of(1)]),
-            handler_timer(2, 60 + 20),
-            lead_timer(60 + HALF_TICK_MS),
-            to(1, bare(PacketType::UpToDate, Zxid::NONE)),
-            handler_timer(1, 60 + SYNC_MS),
+            cancel(Timer::LearnerHandler(conn(2))),
+            cancel(Timer::Lead),
+            Effect::Work {
+                work: Work::ZkStartup { epoch: Epoch(1) }
+            },
+            cancel(Timer::LearnerHandler(conn(1))),
         ]
     );
+    assert_eq!(fx.phase_of(1), Some(HandlerPhase::WaitForStartup));
     assert_eq!(fx.phase_of(2), Some(HandlerPhase::WaitForStartup));
+    let (_, out) = fx.zk_started(177);
+    assert_eq!(
+        out[0],
+        notify_all(Monitor::ZooKeeperServer, &[handler_of(1), handler_of(2)])
+    );
+    assert_eq!(
+        sent_to(&out, 1),
+        vec![bare(PacketType::UpToDate, Zxid::NONE)]
+    );
+    assert_eq!(
+        sent_to(&out, 2),
+        vec![bare(PacketType::UpToDate, Zxid::NONE)]
+    );
 }
 
 // docs/protocol.md §3.5 step 5: the leader's own NEWLEADER-ACK deadline ends lead() with the sids it

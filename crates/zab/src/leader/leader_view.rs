@@ -29,7 +29,7 @@ impl Leader {
             LeadPhase::WaitForNewLeaderAck { deadline } => {
                 Some(m.wait(Monitor::NewLeaderProposal, &m.new_leader_acks, deadline))
             }
-            LeadPhase::Broadcast => None,
+            LeadPhase::StartZkServer { .. } | LeadPhase::Broadcast => None,
         };
         out.push(ThreadView {
             thread: ThreadId::Lead,

@@ -1,7 +1,7 @@
 use crate::config::LearnerType;
 use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::leader::{config_text, send, Caller, HandlerStep};
-use crate::leader::{sync_follower_with, Leader, RoleStep};
+use crate::leader::{sync_follower_with, LeadPhase, Leader, RoleStep, SyncPlan};
 use crate::leader::{StateSummary, SyncMode};
 use crate::output::ConnId;
 use crate::output::{Effect, Outbox};
@@ -32,8 +32,12 @@ pub enum HandlerPhase {
     ReadNewLeaderAck,
     /// Blocked in `waitForNewLeaderAck` on `newLeaderProposal`.
     WaitForNewLeaderAck { deadline: Time },
-    /// `waitForStartup`: polling every 20 ms until the leader's server runs.
+    /// `waitForStartup`: waiting on the leader's `ZooKeeperServer` until it runs; the
+    /// `notifyAll()` that ends `startup()` wakes it at once (§4.5).
     WaitForStartup,
+    /// `syncFollower` chose the mode while `startZkServer` holds the Leader's monitor, so
+    /// `startForwarding` waits for it (§4.4); the sync data goes out when it is free.
+    StartForwarding,
     /// UPTODATE sent: the steady-state read loop (ACK, PING, REQUEST).
     Running,
 }
@@ -63,6 +67,8 @@ pub struct LearnerHandler {
     pub sync_limit_check: Option<BTreeMap<Zxid, Time>>,
     /// Packets that arrived while the thread was blocked on a monitor, unread.
     pub(crate) inbox: VecDeque<QuorumPacket>,
+    /// What `syncFollower` queued while `startForwarding` waits for the monitor.
+    pub(crate) pending_sync: Option<Box<SyncPlan>>,
 }
 
 impl LearnerHandler {
@@ -84,6 +90,7 @@ impl LearnerHandler {
             peer_last_zxid: None,
             sync_limit_check: None,
             inbox: VecDeque::new(),
+            pending_sync: None,
         }
     }
 
@@ -108,14 +115,15 @@ impl LearnerHandler {
         }
     }
 
-    /// When its timer should fire: a monitor deadline, a poll, or the socket timeout.
-    pub fn deadline(&self, now: Time) -> Time {
+    /// When its timer should fire: a monitor deadline or the socket timeout. None while it
+    /// waits for the server's startup, which has no timeout.
+    pub fn deadline(&self) -> Option<Time> {
         match self.phase {
             HandlerPhase::GetEpochToPropose { deadline }
             | HandlerPhase::WaitForEpochAck { deadline, .. }
-            | HandlerPhase::WaitForNewLeaderAck { deadline } => deadline,
-            HandlerPhase::WaitForStartup => now.plus_ms(WAIT_FOR_STARTUP_POLL_MS),
-            _ => self.read_deadline,
+            | HandlerPhase::WaitForNewLeaderAck { deadline } => Some(deadline),
+            HandlerPhase::WaitForStartup | HandlerPhase::StartForwarding => None,
+            _ => Some(self.read_deadline),
         }
     }
 
@@ -144,7 +152,7 @@ impl LearnerHandler {
                 &monitors.new_leader_acks,
                 deadline,
             )),
-            HandlerPhase::WaitForStartup => None,
+            HandlerPhase::WaitForStartup | HandlerPhase::StartForwarding => None,
         };
         ThreadView {
             thread: ThreadId::LearnerHandler(self.conn),
@@ -364,6 +372,25 @@ impl LearnerHandler {
             reason: plan.reason,
         }));
         self.sync_mode = plan.mode();
+        if matches!(leader.phase, LeadPhase::StartZkServer { .. }) {
+            // `startForwarding` is synchronized, and `startZkServer` holds the monitor: the
+            // mode is chosen (with the old lastProcessedZxid), the data waits.
+            self.pending_sync = Some(Box::new(plan));
+            self.phase = HandlerPhase::StartForwarding;
+            return HandlerStep::Continue;
+        }
+        self.send_sync(leader, core, plan, now, out)
+    }
+
+    /// `startForwarding`, the SNAP stream if any, the queued sync packets, NEWLEADER.
+    fn send_sync(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        plan: SyncPlan,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
         let forwarded = leader.start_forwarding(self, plan.current_zxid);
         if plan.need_snap {
             // Written straight to the socket, ahead of the queue; NEWLEADER only after the
@@ -410,6 +437,31 @@ impl LearnerHandler {
         self.read_timeout(now, core.sync_limit_ms());
         self.phase = HandlerPhase::WaitForStartup;
         self.wait_for_startup(leader, core, now, out)
+    }
+
+    /// `zk.startup()` returned: a `waitForStartup` goes on to UPTODATE, a blocked
+    /// `startForwarding` gets the monitor and sends the sync data.
+    pub(super) fn resume_after_startup(
+        &mut self,
+        leader: &mut Leader,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> HandlerStep {
+        match self.phase {
+            HandlerPhase::WaitForStartup => self.wait_for_startup(leader, core, now, out),
+            HandlerPhase::StartForwarding => {
+                let Some(plan) = self.pending_sync.take() else {
+                    return HandlerStep::Continue;
+                };
+                let step = self.send_sync(leader, core, *plan, now, out);
+                if step != HandlerStep::Continue {
+                    return step;
+                }
+                self.read_inbox(leader, core, now, out)
+            }
+            _ => HandlerStep::Continue,
+        }
     }
 
     pub(super) fn wait_for_startup(
@@ -493,7 +545,9 @@ impl LearnerHandler {
     }
 }
 
-/// `waitForStartup`'s poll period.
+/// `Leader.waitForStartup`'s `zk.wait(20)`: the most it sleeps between checks. It never
+/// decides anything here, because `ZooKeeperServer.startup()` ends with `notifyAll()`, which
+/// wakes the waiters at once (§4.5, every release from 3.8.0 to 3.9.4).
 pub const WAIT_FOR_STARTUP_POLL_MS: u64 = 20;
 
 /// The three monitors' contents, for the thread rows.

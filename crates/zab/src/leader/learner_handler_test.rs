@@ -32,7 +32,7 @@ fn test_new_handler_reads_with_init_limit() {
     let h = handler();
     assert_eq!(h.phase, HandlerPhase::ReadLearnerInfo);
     assert_eq!(h.read_deadline, Time(1_000 + INIT_MS));
-    assert_eq!(h.deadline(Time(5_000)), Time(1_000 + INIT_MS));
+    assert_eq!(h.deadline(), Some(Time(1_000 + INIT_MS)));
     assert_eq!(h.tick_of_next_ack_deadline, 15);
     assert_eq!((h.sid, h.sender_started), (None, false));
     assert_eq!(h.sync_limit_check, None);
@@ -122,36 +122,42 @@ fn test_update_ack_before_start_is_a_noop() {
 
 // docs/protocol.md §3.3–§3.5 (each wait is bounded by its own deadline), §4.5 step 5 (waitForStartup
 // polls every 20 ms) and §4.7 (a read is bounded by the socket timeout).
+/// Each phase's timer (§4.7): a monitor wait's deadline or the socket timeout; none while the
+/// thread waits for `zk.startup()`, whose `notifyAll` wakes it (§4.5).
 #[test]
 fn test_deadline_per_phase() {
-    let now = Time(5_000);
     let wait = Time(30_000);
     let summary = StateSummary {
         current_epoch: Epoch(0),
         last_zxid: Zxid::ZERO,
     };
+    let read = Some(Time(1_000 + INIT_MS));
     let rows = [
-        (HandlerPhase::ReadLearnerInfo, Time(1_000 + INIT_MS)),
-        (HandlerPhase::GetEpochToPropose { deadline: wait }, wait),
-        (HandlerPhase::ReadAckEpoch, Time(1_000 + INIT_MS)),
+        (HandlerPhase::ReadLearnerInfo, read),
+        (
+            HandlerPhase::GetEpochToPropose { deadline: wait },
+            Some(wait),
+        ),
+        (HandlerPhase::ReadAckEpoch, read),
         (
             HandlerPhase::WaitForEpochAck {
                 deadline: wait,
                 summary,
             },
-            wait,
+            Some(wait),
         ),
-        (HandlerPhase::ReadNewLeaderAck, Time(1_000 + INIT_MS)),
-        (HandlerPhase::WaitForNewLeaderAck { deadline: wait }, wait),
+        (HandlerPhase::ReadNewLeaderAck, read),
         (
-            HandlerPhase::WaitForStartup,
-            now.plus_ms(WAIT_FOR_STARTUP_POLL_MS),
+            HandlerPhase::WaitForNewLeaderAck { deadline: wait },
+            Some(wait),
         ),
-        (HandlerPhase::Running, Time(1_000 + INIT_MS)),
+        (HandlerPhase::WaitForStartup, None),
+        (HandlerPhase::StartForwarding, None),
+        (HandlerPhase::Running, read),
     ];
     assert_eq!(WAIT_FOR_STARTUP_POLL_MS, 20);
     for (phase, want) in rows {
         let h = LearnerHandler { phase, ..handler() };
-        assert_eq!(h.deadline(now), want, "{phase:?}");
+        assert_eq!(h.deadline(), want, "{phase:?}");
     }
 }

@@ -7,6 +7,7 @@ use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_
 use crate::peer::{PeerCore, ZabState};
 use crate::reason::{Note, ShutdownReason};
 use crate::zk_database::{Txn, TxnOp};
+use crate::zk_version::ZkVersion;
 use std::collections::{BTreeSet, VecDeque};
 
 /// `connectToLeader` tries at most this many times (`tries < 5`).
@@ -59,6 +60,9 @@ pub struct Learner {
     pub(crate) pending_txns: VecDeque<Txn>,
     /// Proposals whose ACK `SendAckRequestProcessor` sends once they are durable.
     pub(crate) ack_after_sync: BTreeSet<Zxid>,
+    /// 3.9.2's `requestsToAck`: the sync proposals persisted at NEWLEADER, ACKed after the
+    /// ACK of UPTODATE (§12).
+    pub(crate) requests_to_ack: Vec<Zxid>,
 }
 
 impl Learner {
@@ -89,6 +93,7 @@ impl Learner {
             last_queued: Zxid::NONE,
             pending_txns: VecDeque::new(),
             ack_after_sync: BTreeSet::new(),
+            requests_to_ack: Vec::new(),
         };
         if core.config.learner_type(leader).is_none() {
             return (
@@ -293,27 +298,42 @@ impl Learner {
                     return RoleStep::Continue;
                 };
                 let txn = *txn;
-                // enforceContinuousProposal: a gap within an epoch is fatal.
-                if self.last_queued != Zxid::NONE
-                    && txn.zxid.epoch() <= self.last_queued.epoch()
-                    && txn.zxid.0 != self.last_queued.0 + 1
-                {
-                    return RoleStep::Shutdown(ShutdownReason::UnexpectedZxid {
-                        got: txn.zxid,
-                        expected: Zxid(self.last_queued.0 + 1),
-                    });
+                if self.last_queued != Zxid::NONE && txn.zxid.0 != self.last_queued.0 + 1 {
+                    let expected = Zxid(self.last_queued.0 + 1);
+                    // enforceContinuousProposal (3.9.4+, §12): a gap within an epoch is
+                    // fatal. Older releases only log "Got zxid … expected …".
+                    if core.config.zk.enforces_continuous_proposals() {
+                        if txn.zxid.epoch() <= self.last_queued.epoch() {
+                            return RoleStep::Shutdown(ShutdownReason::UnexpectedZxid {
+                                got: txn.zxid,
+                                expected,
+                            });
+                        }
+                    } else {
+                        out.push(Effect::Note(Note::ProposalGap {
+                            got: txn.zxid,
+                            expected,
+                        }));
+                    }
                 }
                 self.last_queued = txn.zxid;
                 self.packets_not_logged.push_back(txn);
             }
             PacketType::Commit => {
+                // Every release reads `packetsNotLogged.peekFirst().hdr` first: with nothing
+                // buffered that is a NullPointerException, and the learner gives up
+                // (ZOOKEEPER-4394; reachable when NEWLEADER cleared the buffer, §12).
+                let Some(head) = self.packets_not_logged.front() else {
+                    return RoleStep::Shutdown(ShutdownReason::CommitWithNothingBuffered {
+                        zxid: p.zxid,
+                    });
+                };
                 if !self.write_to_txn_log {
-                    match self.packets_not_logged.front() {
-                        Some(t) if t.zxid == p.zxid => {
-                            let t = self.packets_not_logged.pop_front().expect("front exists");
-                            core.zk_db.apply_committed(t);
-                        }
-                        _ => out.push(Effect::Note(Note::CommitOutOfOrder { zxid: p.zxid })),
+                    if head.zxid == p.zxid {
+                        let t = self.packets_not_logged.pop_front().expect("front exists");
+                        core.zk_db.apply_committed(t);
+                    } else {
+                        out.push(Effect::Note(Note::CommitOutOfOrder { zxid: p.zxid }));
                     }
                 } else {
                     self.packets_committed.push_back(p.zxid);
@@ -371,8 +391,8 @@ impl Learner {
         RoleStep::Continue
     }
 
-    /// NEWLEADER: snapshot if needed, log + fsync the committed sync txns, then (after the
-    /// fsync) `setCurrentEpoch` and the ACK.
+    /// NEWLEADER (§5.4, §12): snapshot if needed, then the version's way of making the sync
+    /// txns durable, `setCurrentEpoch`, and the ACK.
     fn on_new_leader(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
         if self.snapshot_needed {
             // Simplification (labelled): after a SNAP the leader's snapshot replaces this
@@ -387,28 +407,31 @@ impl Learner {
                 supersedes_log,
             });
         }
-        self.write_to_txn_log = true;
-        let mut appended = false;
-        if self.learner_type == LearnerType::Participant {
-            while let Some(zxid) = self.packets_committed.pop_front() {
-                match self.packets_not_logged.front() {
-                    Some(t) if t.zxid == zxid => {
-                        let t = self.packets_not_logged.pop_front().expect("front exists");
-                        core.append(t.clone(), out);
-                        core.zk_db.apply_committed(t);
-                        appended = true;
-                    }
-                    _ => out.push(Effect::Note(Note::CommitNotNextProposal { zxid })),
-                }
-            }
+        let zk = core.config.zk;
+        if zk.current_epoch_before_sync_txns() {
+            // 3.8: currentEpoch first, before anything below is durable (ZOOKEEPER-4643).
+            core.set_current_epoch(self.new_epoch, out);
         }
-        if appended && core.request_fsync(out) {
-            if core.config.bugs.zk4646_ack_newleader_before_fsync {
-                // ZOOKEEPER-4646 (switched on): the logging is asynchronous, so currentEpoch
-                // and the ACK go out while the txns are still in the OS buffer.
-                self.ack_new_leader(core, now, out);
-                return RoleStep::Continue;
+        self.write_to_txn_log = true;
+        if self.learner_type != LearnerType::Participant {
+            self.ack_new_leader(core, now, out);
+            return RoleStep::Continue;
+        }
+        let appended = match zk {
+            ZkVersion::V3_8 => {
+                // 3.8: every buffered proposal goes to the asynchronous `logRequest`; the
+                // SyncThread ACKs each after its fsync. The NEWLEADER ACK goes out at once,
+                // before any of them is durable (ZOOKEEPER-4646).
+                while let Some(t) = self.packets_not_logged.pop_front() {
+                    self.log_request(core, t, out);
+                }
+                false
             }
+            ZkVersion::V3_9_2 => self.append_every_sync_proposal(core, out),
+            ZkVersion::V3_9_3 | ZkVersion::V3_9_4 => self.persist_committed_sync_txns(core, out),
+        };
+        debug_assert!(!(appended && zk.ack_newleader_before_fsync()));
+        if appended && core.request_fsync(out) {
             self.phase = LearnerPhase::NewLeaderFsync;
             return RoleStep::Continue;
         }
@@ -416,9 +439,49 @@ impl Learner {
         RoleStep::Continue
     }
 
-    /// NEWLEADER steps 5–7: currentEpoch, socket timeout → syncLimit, ACK.
+    /// 3.9.2 (ZOOKEEPER-4785): `appendRequest` for every buffered proposal, committed or
+    /// not, remembered in `requestsToAck`; the caller fsyncs before the ACK. True if any.
+    fn append_every_sync_proposal(&mut self, core: &mut PeerCore, out: &mut Outbox) -> bool {
+        let mut appended = false;
+        while let Some(t) = self.packets_not_logged.pop_front() {
+            self.requests_to_ack.push(t.zxid);
+            self.pending_txns.push_back(t.clone());
+            core.append(t, out);
+            appended = true;
+        }
+        appended
+    }
+
+    /// 3.9.3+ (ZOOKEEPER-4394): append and apply only the committed sync txns, without ACKs;
+    /// the outstanding ones stay buffered until UPTODATE. The caller fsyncs before the ACK.
+    fn persist_committed_sync_txns(&mut self, core: &mut PeerCore, out: &mut Outbox) -> bool {
+        let mut appended = false;
+        while let Some(zxid) = self.packets_committed.pop_front() {
+            match self.packets_not_logged.front() {
+                Some(t) if t.zxid == zxid => {
+                    let t = self.packets_not_logged.pop_front().expect("front exists");
+                    core.append(t.clone(), out);
+                    if core.config.zk.sync_txns_enter_committed_log() {
+                        core.zk_db.apply_committed(t);
+                    } else {
+                        // 3.9.3's `processTxn(hdr, txn)`: applied, but not in the
+                        // committedLog, which a later DIFF from here reads (ZOOKEEPER-4925).
+                        core.zk_db.apply_outside_committed_log(t);
+                    }
+                    appended = true;
+                }
+                _ => out.push(Effect::Note(Note::CommitNotNextProposal { zxid })),
+            }
+        }
+        appended
+    }
+
+    /// NEWLEADER steps 5–7: currentEpoch (unless 3.8 wrote it first), socket timeout →
+    /// syncLimit, ACK.
     fn ack_new_leader(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) {
-        core.set_current_epoch(self.new_epoch, out);
+        if !core.config.zk.current_epoch_before_sync_txns() {
+            core.set_current_epoch(self.new_epoch, out);
+        }
         self.sync_mode = SyncMode::None;
         self.phase = LearnerPhase::SyncWithLeader;
         self.set_read_timeout(now, core.sync_limit_ms(), out);
@@ -440,6 +503,11 @@ impl Learner {
         self.set_read_timeout(now, core.sync_limit_ms(), out);
         match self.learner_type {
             LearnerType::Participant => {
+                // 3.9.2: the proposals persisted at NEWLEADER are ACKed now, after the ACK
+                // of UPTODATE (so none can be taken for the NEWLEADER ACK: ZOOKEEPER-4685).
+                for zxid in std::mem::take(&mut self.requests_to_ack) {
+                    self.send(out, QuorumPacket::bare(PacketType::Ack, zxid));
+                }
                 while let Some(t) = self.packets_not_logged.pop_front() {
                     self.log_request(core, t, out);
                 }

@@ -6,7 +6,7 @@ use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::leader::{Leader, RoleStep};
 use crate::learner::Learner;
 use crate::message::Message;
-use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
+use crate::output::{Channel, ConnId, Effect, Outbox, Timer, Work};
 use crate::peer::{PeerCore, ServerState, ThreadId, ThreadPhase, ThreadView, ZabState};
 use crate::reason::Note;
 use crate::zk_database::{Snapshot, TxnLog, TxnOp, ZkDatabase};
@@ -277,6 +277,16 @@ impl QuorumPeer {
                 self.core.request_fsync(out);
             }
         }
+    }
+
+    /// A piece of the JVM's work this server started has finished.
+    pub fn on_work_done(&mut self, now: Time, work: Work, out: &mut Outbox) {
+        let step = match &mut self.role {
+            Role::Leading(leader) => leader.on_work_done(&mut self.core, work, now, out),
+            _ => RoleStep::Continue,
+        };
+        self.after(step, now, out);
+        self.drain_loopback(now, out);
     }
 
     /// A client write submitted at this server: proposed here when leading, forwarded as

@@ -45,6 +45,9 @@ pub enum Monitor {
     NewLeaderProposal,
     /// A blocking socket read bounded by the socket's `soTimeout`.
     SocketRead,
+    /// The leader's `ZooKeeperServer`: `waitForStartup` waits on it, and `startup()` ends with
+    /// its `notifyAll()` (§4.5).
+    ZooKeeperServer,
 }
 
 /// A thread's blocking wait: on what, since and until when, what it has and what it needs.
