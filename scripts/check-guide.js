@@ -394,7 +394,7 @@ async function main() {
           caption: (fig.querySelector('figcaption') || { textContent: '' }).textContent.trim(),
         };
       }));
-      const wrong = frames.filter((f) => !f.title || f.shown !== f.scenario || !/ · seed \d+$/.test(f.title) || !f.clock.endsWith(`step ${f.pos}`)
+      const wrong = frames.filter((f) => !f.title || f.shown !== f.scenario || !/ · seed \d+ · ZooKeeper \d+(\.\d+)+$/.test(f.title) || !f.clock.endsWith(`step ${f.pos}`)
         || f.playing !== 'false' || f.cards < 3 || f.caption.length < 40 || !f.caption.includes(`step ${f.pos}`));
       check(wrong.length === 0, `guide ${name}: every frame stands paused at its scenario and position, with its caption`,
         wrong.map((f) => JSON.stringify(f)).join('; ') || frames.map((f) => `${f.scenario}@${f.pos}`).join(', '));

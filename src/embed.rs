@@ -30,7 +30,7 @@ use yew::AttrValue;
 use zab::config::{MAX_OBSERVERS, MAX_VOTERS};
 
 /// The option names `mount` knows (JavaScript spelling).
-pub const OPTION_NAMES: [&str; 12] = [
+pub const OPTION_NAMES: [&str; 13] = [
     "seed",
     "voters",
     "observers",
@@ -43,6 +43,7 @@ pub const OPTION_NAMES: [&str; 12] = [
     "pos",
     "appUrl",
     "group",
+    "zk",
 ];
 
 /// What `mount` accepts. Every field is optional. Numbers are JavaScript numbers, kept as they
@@ -55,6 +56,8 @@ pub struct MountOptions {
     pub observers: Option<f64>,
     /// A scenario name (`leader-crash`); its shape replaces voters/observers.
     pub scenario: Option<String>,
+    /// A ZooKeeper release (`"3.8"`, `"3.9.3"`); the newest when absent.
+    pub zk: Option<String>,
     /// Simulated ms per real ms, 0.01 to 10.
     pub speed: Option<f64>,
     /// Start playing at once.
@@ -174,6 +177,7 @@ fn expected(option: &str) -> String {
         "speed" => format!("a number (from {} to {})", SPEED_RANGE.0, SPEED_RANGE.1),
         "autoplay" | "embed" | "compact" => "a boolean (true or false)".to_string(),
         "scenario" => "a string (a scenario's name)".to_string(),
+        "zk" => "a string (a ZooKeeper release, e.g. \"3.8\")".to_string(),
         "group" => "a string (any name shared by the frames that play one at a time)".to_string(),
         "faults" => "a string (step:action items, e.g. \"400:c1,900:r1\")".to_string(),
         _ => "a string".to_string(),
@@ -207,7 +211,7 @@ impl fmt::Display for MountError {
             MountError::Invalid { option, error } => {
                 let value = error.value();
                 let shown = match *option {
-                    "scenario" | "faults" => format!("{value:?}"),
+                    "scenario" | "faults" | "zk" => format!("{value:?}"),
                     _ => value,
                 };
                 write!(
@@ -256,6 +260,7 @@ impl MountOptions {
                 "speed" => o.speed = number(value)?,
                 "pos" => o.pos = number(value)?,
                 "scenario" => o.scenario = text(value)?,
+                "zk" => o.zk = text(value)?,
                 "faults" => o.faults = text(value)?,
                 "appUrl" => o.app_url = text(value)?,
                 "group" => o.group = text(value)?,
@@ -290,6 +295,9 @@ impl MountOptions {
         }
         if let Some(v) = &self.scenario {
             parts.push(format!("scenario={}", encode(v)));
+        }
+        if let Some(v) = &self.zk {
+            parts.push(format!("zk={}", encode(v)));
         }
         if let Some(v) = self.speed {
             parts.push(format!("speed={}", encode(&js_number(v))));

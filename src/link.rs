@@ -27,13 +27,14 @@ use core::fmt;
 use sim::scenario::Scenario;
 use sim::session::{RunSpec, UserAction};
 use sim::trace_file::{decode_actions, encode_actions};
+use zab::ZkVersion;
 
 /// The furthest position (events from the start) a link may ask for, and the latest step a
 /// fault may name: beyond this the browser takes too long and too much memory to build the run.
 pub const MAX_POS: u64 = 1_000_000;
 
 /// Every parameter a link reads, with its aliases: a parameter may appear once.
-pub(crate) const LINK_PARAMS: [Known; 11] = [
+pub(crate) const LINK_PARAMS: [Known; 12] = [
     ("seed", &[]),
     ("voters", &[]),
     ("observers", &[]),
@@ -45,6 +46,7 @@ pub(crate) const LINK_PARAMS: [Known; 11] = [
     ("pos", &[]),
     ("embed", &["compact"]),
     ("tour", &[]),
+    ("zk", &[]),
 ];
 
 /// Everything a link says.
@@ -68,6 +70,8 @@ pub struct Link {
     pub embed: bool,
     /// `tour`: open the guided tour at this chapter (1-based).
     pub tour: Option<usize>,
+    /// `zk`: the ZooKeeper release the servers follow (`None`: the newest, the default).
+    pub zk: Option<ZkVersion>,
 }
 
 impl Default for Link {
@@ -104,6 +108,8 @@ pub enum LinkError {
     },
     /// `pos` is a whole number after [`MAX_POS`].
     PosBeyondLimit { value: String },
+    /// `zk` names no release a profile covers.
+    UnknownZk { value: String },
 }
 
 impl LinkError {
@@ -118,6 +124,7 @@ impl LinkError {
             | LinkError::FaultBeyondLimit { .. } => "f",
             LinkError::ShapeConflict { param, .. } => param,
             LinkError::PosBeyondLimit { .. } => "pos",
+            LinkError::UnknownZk { .. } => "zk",
         }
     }
 
@@ -130,7 +137,8 @@ impl LinkError {
             | LinkError::FaultsUnreadable { value, .. }
             | LinkError::FaultsInvalid { value, .. }
             | LinkError::FaultBeyondLimit { value, .. }
-            | LinkError::PosBeyondLimit { value } => value.clone(),
+            | LinkError::PosBeyondLimit { value }
+            | LinkError::UnknownZk { value } => value.clone(),
             LinkError::ShapeConflict { value, .. } => value.to_string(),
         }
     }
@@ -167,6 +175,12 @@ impl LinkError {
             LinkError::PosBeyondLimit { value } => format!(
                 "{name}={value} is beyond what the app builds in the browser (at most {MAX_POS} \
                  steps)"
+            ),
+            LinkError::UnknownZk { .. } => format!(
+                "{name} must be a ZooKeeper release the simulator has a profile for: {}",
+                ZkVersion::ALL
+                    .map(|v| format!("{} ({})", v.name(), v.releases()))
+                    .join(", ")
             ),
         }
     }
@@ -209,6 +223,7 @@ impl Link {
             play: p.play,
             embed: false,
             tour: None,
+            zk: None,
         }
     }
 
@@ -231,6 +246,16 @@ impl Link {
                     link.faults = parse_faults(&faults_text)?;
                 }
                 "pos" => link.pos = Some(parse_pos(&g.value)?),
+                "zk" => {
+                    link.zk =
+                        Some(
+                            g.value
+                                .parse::<ZkVersion>()
+                                .map_err(|_| LinkError::UnknownZk {
+                                    value: g.value.clone(),
+                                })?,
+                        )
+                }
                 // `compact=maybe` is named as written.
                 "embed" => link.embed = flag(g.key, &g.value)?,
                 "tour" => {
@@ -276,6 +301,7 @@ impl Link {
             None => RunSpec::new(seed, self.voters, self.observers),
         };
         spec.actions = self.faults.clone();
+        spec.zk = self.zk.unwrap_or_default();
         spec
     }
 
@@ -293,6 +319,8 @@ impl Link {
             play: false,
             embed: false,
             tour: None,
+            // Always written: a link shows the same run even after the default moves on.
+            zk: Some(spec.zk),
         }
     }
 
@@ -328,6 +356,9 @@ impl Link {
                 "voters={}&observers={}",
                 self.voters, self.observers
             )),
+        }
+        if let Some(zk) = self.zk {
+            parts.push(format!("zk={}", zk.name()));
         }
         if let Some(speed) = self.speed {
             parts.push(format!("speed={}", speed_text(speed)));

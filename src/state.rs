@@ -213,6 +213,11 @@ impl UiState {
         self.session().and_then(|s| s.spec().scenario)
     }
 
+    /// The ZooKeeper release the run's servers follow.
+    pub fn zk(&self) -> zab::ZkVersion {
+        self.session().map(|s| s.spec().zk).unwrap_or_default()
+    }
+
     pub fn error(&self) -> Option<&str> {
         match &self.run {
             Run::Running { .. } => None,
@@ -275,10 +280,12 @@ impl UiState {
                 observers,
             } => {
                 // A scenario's run starts over as that scenario while the shape is its own.
+                // The same release as before.
                 let spec = match self.scenario() {
                     Some(s) if s.shape() == (voters, observers) => RunSpec::with_scenario(seed, s),
                     _ => RunSpec::new(seed, voters, observers),
-                };
+                }
+                .with_zk(self.zk());
                 *self = UiState {
                     speed: self.speed,
                     hidden: self.hidden,

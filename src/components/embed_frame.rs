@@ -129,7 +129,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             "{} voters, {} observers · seed {}",
             state.voters, state.observers, state.seed
         ),
-    };
+    } + &format!(" · ZooKeeper {}", state.zk().name());
     let full_link = {
         let base = props
             .app_url

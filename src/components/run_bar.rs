@@ -12,10 +12,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+use zab::ZkVersion;
 
 #[derive(Properties, PartialEq)]
 pub struct RunBarProps {
     pub scenario: Option<Scenario>,
+    /// The ZooKeeper release the servers follow.
+    pub zk: ZkVersion,
     pub seed: u64,
     pub voters: u32,
     pub observers: u32,
@@ -63,17 +66,32 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         seed,
         voters,
         observers,
+        zk,
         ..
     } = props;
-    let (seed, voters, observers) = (*seed, *voters, *observers);
+    let (seed, voters, observers, zk) = (*seed, *voters, *observers, *zk);
+    let fresh_spec = move |scenario: Option<Scenario>, zk: ZkVersion| {
+        match scenario {
+            Some(s) => RunSpec::with_scenario(seed, s),
+            None => RunSpec::new(seed, voters, observers),
+        }
+        .with_zk(zk)
+    };
 
     let on_scenario = props.on_action.reform(move |e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        let spec = match Scenario::by_name(&select.value()) {
-            Some(s) => RunSpec::with_scenario(seed, s),
-            None => RunSpec::new(seed, voters, observers),
-        };
+        let spec = fresh_spec(Scenario::by_name(&select.value()), zk);
         Action::Travel(TravelAction::Start { spec, pos: None })
+    });
+    // Another release: the same seed and script from the start, under that release's rules.
+    let current_scenario = *scenario;
+    let on_zk = props.on_action.reform(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let chosen = ZkVersion::by_name(&select.value()).unwrap_or_default();
+        Action::Travel(TravelAction::Start {
+            spec: fresh_spec(current_scenario, chosen),
+            pos: None,
+        })
     });
     let on_copy = {
         let current = props.current_link.clone();
@@ -167,6 +185,16 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                     <option value="" selected={scenario.is_none()}>{ "free run (no script)" }</option>
                     { for Scenario::ALL.iter().map(|s| html! {
                         <option value={s.name()} selected={*scenario == Some(*s)}>{ s.title() }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="run-bar__zk" title={format!("The servers follow ZooKeeper {}'s rules: {}", zk.name(), zk.releases())}>
+                <span class="control-bar__label">{ "ZooKeeper" }</span>
+                <select class="control-bar__select run-bar__zk-select" onchange={on_zk} aria-label="ZooKeeper version">
+                    { for ZkVersion::ALL.iter().map(|v| html! {
+                        <option value={v.name()} selected={zk == *v}>
+                            { if *v == ZkVersion::default() { format!("{} (newest)", v.name()) } else { v.name().to_string() } }
+                        </option>
                     }) }
                 </select>
             </label>

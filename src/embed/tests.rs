@@ -158,7 +158,7 @@ fn test_unknown_option_names_are_refused() {
     assert_eq!(
         refusal(&[("seed", Number(1.0)), ("vooters", Number(5.0))]),
         "ZabScope mount: unknown option `vooters`; the options are seed, voters, observers, \
-         scenario, speed, autoplay, embed, compact, faults, pos, appUrl, group."
+         scenario, speed, autoplay, embed, compact, faults, pos, appUrl, group, zk."
     );
     // Names are case-sensitive, as in JavaScript.
     assert!(refusal(&[("appurl", text("./"))]).contains("unknown option `appurl`"));
@@ -265,4 +265,23 @@ fn test_numbers_print_as_javascript_does() {
     assert_eq!(js_number(5e6), "5000000");
     assert_eq!(js_number(-0.0), "0");
     assert_eq!(js_number(f64::NEG_INFINITY), "-Infinity");
+}
+
+#[test]
+fn test_zk_option_reaches_the_link_and_a_bad_one_names_the_option() {
+    let o = options(&[
+        ("scenario", text("follower-behind-diff")),
+        ("zk", text("3.8")),
+    ])
+    .expect("options");
+    let link = Link::parse(&o.validate().expect("valid")).expect("ok");
+    assert_eq!(link.zk, Some(zab::ZkVersion::V3_8));
+    let bad = options(&[("zk", text("3.7"))]).expect("the type is right");
+    let err = bad.validate().expect_err("no such release").to_string();
+    assert!(
+        err.starts_with(
+            "ZabScope mount: the option zk = \"3.7\" is not valid: zk must be a ZooKeeper release"
+        ),
+        "{err}"
+    );
 }

@@ -152,9 +152,10 @@ fn valid_link() -> impl Strategy<Value = Link> {
             any::<bool>(),
             any::<bool>(),
             prop::option::of(1..=crate::tour::CHAPTERS.len()),
+            prop::option::of(prop::sample::select(zab::ZkVersion::ALL.to_vec())),
         )
             .prop_map(
-                move |(seed, speed, faults, pos, at_ms, play, embed, tour)| Link {
+                move |(seed, speed, faults, pos, at_ms, play, embed, tour, zk)| Link {
                     seed,
                     scenario,
                     voters,
@@ -166,6 +167,7 @@ fn valid_link() -> impl Strategy<Value = Link> {
                     play,
                     embed,
                     tour,
+                    zk,
                 },
             )
     })
@@ -245,6 +247,7 @@ fn small_link() -> impl Strategy<Value = Link> {
                 play: false,
                 embed: false,
                 tour: None,
+                zk: None,
             })
         })
 }

@@ -46,11 +46,12 @@ fn test_full_link_round_trips() {
         play: true,
         embed: true,
         tour: Some(7),
+        zk: Some(zab::ZkVersion::V3_8),
     };
     let q = link.to_query();
     assert!(q.ends_with("&tour=7"), "{q}");
     assert!(
-        q.starts_with("seed=42&scenario=leader-crash&speed=0.5&f=120:c3,"),
+        q.starts_with("seed=42&scenario=leader-crash&zk=3.8&speed=0.5&f=120:c3,"),
         "{q}"
     );
     assert!(q.contains("l17%2B500"), "{q}");
@@ -340,4 +341,26 @@ fn test_tour_opens_a_chapter_and_refuses_others_by_name() {
     }
     let twice = Link::parse("?tour=1&tour=2").expect_err("twice");
     assert_eq!(twice.param(), "tour");
+}
+
+#[test]
+fn test_zk_picks_the_version_profile_and_a_bad_one_is_named() {
+    let link = Link::parse("seed=3&scenario=follower-behind-diff&zk=3.8.2").expect("an alias");
+    assert_eq!(link.zk, Some(zab::ZkVersion::V3_8));
+    assert_eq!(link.spec(3).zk, zab::ZkVersion::V3_8);
+    // No zk: the newest profile, and the app's own links always say which.
+    let plain = Link::parse("seed=3").expect("plain");
+    assert_eq!(plain.spec(3).zk, zab::ZkVersion::default());
+    let again = Link::of_spec(&plain.spec(3), Speed::DEFAULT, None).to_query();
+    assert!(
+        again.contains(&format!("zk={}", zab::ZkVersion::default().name())),
+        "{again}"
+    );
+    let err = Link::parse("seed=3&zk=3.7").expect_err("no such profile");
+    assert_eq!(err.param(), "zk");
+    let text = err.to_string();
+    assert!(
+        text.contains("zk=\"3.7\"") && text.contains("3.8") && text.contains("3.9.4"),
+        "{text}"
+    );
 }

@@ -76,7 +76,8 @@ impl Stage {
             LeadPhase::GetEpochToPropose { .. } => Some(Stage::GetEpochToPropose),
             LeadPhase::WaitForEpochAck { .. } => Some(Stage::WaitForEpochAck),
             LeadPhase::WaitForNewLeaderAck { .. } => Some(Stage::WaitForNewLeaderAck),
-            LeadPhase::Broadcast => None,
+            // startZkServer comes after the three waits: none of the gauge's stages.
+            LeadPhase::StartZkServer { .. } | LeadPhase::Broadcast => None,
         }
     }
 }

@@ -132,9 +132,28 @@ mod tests {
             .find(|n| n.monitor == Monitor::ConnectingFollowers)
             .expect("the epoch wait ended with notifyAll");
         assert!(n.woke.contains(&Waiter::Lead), "{n:?}");
+        // The last notifyAll that woke Leader.lead is the one it was woken by; the handlers'
+        // waitForStartup is woken later, by ZooKeeperServer.startup()'s own notifyAll.
         assert_eq!(
             r.woke(leader, ThreadId::Lead),
-            r.notifies.last().map(|n| n.index)
+            r.notifies
+                .iter()
+                .rev()
+                .find(|n| n.woke.contains(&Waiter::Lead))
+                .map(|n| n.index)
+        );
+        let startup = r
+            .notifies
+            .iter()
+            .find(|n| n.monitor == Monitor::ZooKeeperServer)
+            .expect("startup() ended with notifyAll");
+        assert!(
+            !startup.woke.is_empty()
+                && startup
+                    .woke
+                    .iter()
+                    .all(|w| matches!(w, Waiter::Handler { .. })),
+            "{startup:?}"
         );
         assert!(r.accepted(leader, r.accepts[0].conn));
         assert!(r.accepts.windows(2).all(|w| w[0].index < w[1].index));
