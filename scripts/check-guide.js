@@ -416,8 +416,8 @@ async function main() {
     }
 
     // ---- one plays at a time; off screen stops ----------------------------------------------
-    // Frames 2 and 3 of the guide stand past their scenario's key moment, so neither stops
-    // there by itself: a pause seen here is the group's doing.
+    // An embedded frame plays through its scenario's key moment (UiState::key_stops), so a
+    // pause seen here is the group's doing.
     {
       const { page, problems } = await openPage(context, origin, args.prefix);
       await page.goto(`${base}guide/`);
@@ -494,7 +494,7 @@ async function main() {
       }));
       check(quiet, 'cost: the guide stops changing once its frames are laid out');
       const idle = await taskMsPerSecond(page, args.seconds / 2);
-      // Frame 2 stands past its scenario's key moment: it plays through the whole window.
+      // Frame 2, playing through the whole window (a frame does not stop at key moments).
       const frame = await page.evaluate(() => {
         const m = document.querySelectorAll('.guide-frame__mount')[1];
         return { scenario: m.dataset.scenario, seed: m.dataset.seed, pos: m.dataset.pos };

@@ -117,6 +117,10 @@ pub struct UiState {
     pub refused: Option<String>,
     /// Play already stopped once at the scenario's key moment (it does not stop there again).
     pub key_paused: bool,
+    /// Play stops at the scenario's key moment. The full app does (its narration says why);
+    /// an embedded frame plays on: it has no room to say why it stopped, and the host page's
+    /// text is the guide there.
+    pub key_stops: bool,
     /// The guided tour, while it is open (it keeps the user's own run to go back to).
     pub tour: Option<TourState>,
     /// The first visit's "Take the tour" offer is shown.
@@ -181,6 +185,7 @@ impl UiState {
             building: None,
             refused: None,
             key_paused: false,
+            key_stops: true,
             tour: None,
             tour_offer: false,
         }
@@ -289,6 +294,7 @@ impl UiState {
                 *self = UiState {
                     speed: self.speed,
                     hidden: self.hidden,
+                    key_stops: self.key_stops,
                     version: self.version + 1,
                     ..UiState::from_spec(spec)
                 };

@@ -57,7 +57,12 @@ pub struct EmbedAppProps {
 #[component]
 pub fn EmbedApp(props: &EmbedAppProps) -> Html {
     let query = props.query.clone();
-    let state = use_reducer(move || crate::state::state_for_query(&query));
+    let state = use_reducer(move || {
+        let mut state = crate::state::state_for_query(&query);
+        // A frame plays through its scenario's key moment (see UiState::key_stops).
+        state.key_stops = false;
+        state
+    });
     let reduced_motion = *use_memo((), |_| browser::prefers_reduced_motion());
     // Off screen, the frame stands still (and costs nothing) until it is scrolled back.
     let root = use_node_ref();

@@ -76,6 +76,7 @@ impl UiState {
     fn fresh(&self, mut next: UiState) -> UiState {
         next.speed = self.speed;
         next.hidden = self.hidden;
+        next.key_stops = self.key_stops;
         next.version = self.version + 1;
         next
     }
@@ -106,7 +107,7 @@ impl UiState {
     /// tick that began with `len_before` log entries ran its entry): stand just after the
     /// moment's log entry, paused.
     pub(super) fn pause_at_key_moment(&mut self, len_before: u64) {
-        if self.key_paused || !self.playing {
+        if self.key_paused || !self.playing || !self.key_stops {
             return;
         }
         let step = {

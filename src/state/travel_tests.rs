@@ -414,6 +414,26 @@ fn a_run_opened_past_its_key_moment_plays_on_from_there() {
 }
 
 #[test]
+fn an_embedded_frame_plays_through_the_key_moment() {
+    let mut s = UiState::from_spec(RunSpec::with_scenario(1, Scenario::FreshStart));
+    s.key_stops = false;
+    s.apply(Action::SetSpeed(Speed::clamped(Speed::default().0 + 40)));
+    s.apply(Action::Play);
+    for _ in 0..400 {
+        s.apply(Action::Tick { dt_ms: 50.0 });
+    }
+    let (pos, _) = s.key_moment().expect("the key moment was passed");
+    assert!(s.playing && !s.key_paused, "it plays on");
+    assert!(position(&s) > pos);
+    // A restart keeps the frame's rule.
+    s.apply(Action::Travel(TravelAction::Start {
+        spec: RunSpec::with_scenario(2, Scenario::FreshStart),
+        pos: None,
+    }));
+    assert!(!s.key_stops);
+}
+
+#[test]
 fn a_free_run_has_no_key_moment_and_plays_on() {
     let mut s = UiState::new(1, 3, 0);
     let ticks = play_until_stopped(&mut s, 50.0, 400);

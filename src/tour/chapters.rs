@@ -13,7 +13,8 @@ use zab::peer::{ElectionPhase, Monitor, ServerState, ThreadPhase};
 use zab::reason::Note;
 
 /// The seed of every tour run (and of the first visit): a three-voter startup in which server
-/// 3 is elected, server 1 syncs by DIFF and server 2, a little later, by SNAP.
+/// 3 is elected, server 1 syncs by DIFF and server 2, a little later while the leader's
+/// zk.startup() runs, by an empty DIFF too.
 pub const TOUR_SEED: u64 = 1;
 
 /// The runs the tour stands in.
