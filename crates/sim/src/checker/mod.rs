@@ -132,7 +132,11 @@ impl Checker {
                     agreement::commit(
                         &mut self.committed,
                         sid,
-                        &zab::zk_database::Txn { zxid: *zxid, op },
+                        &zab::zk_database::Txn {
+                            zxid: *zxid,
+                            op,
+                            origin: None,
+                        },
                     )?;
                 }
                 self.leader_committed.insert(sid, leader.last_committed);
