@@ -20,10 +20,19 @@ use zab::{Sid, Zxid};
 /// One request of a client's script.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientOp {
-    Create { path: String, data: String },
+    Create {
+        path: String,
+        data: String,
+    },
     /// `create -e`: owned by the client's session.
-    CreateEphemeral { path: String, data: String },
-    SetData { path: String, data: String },
+    CreateEphemeral {
+        path: String,
+        data: String,
+    },
+    SetData {
+        path: String,
+        data: String,
+    },
     /// `close()`: the closeSession request; the client is done.
     Close,
 }

@@ -61,7 +61,11 @@ fn test_session_txns_and_ephemerals_at_the_leader_and_through_a_follower() {
             let t = sim.now().0 + 3_000;
             sim.run_until(Time(t));
             let c = sim.client(id).expect("added");
-            assert_eq!(c.state, ClientState::Closed, "seed {seed} client at {server}");
+            assert_eq!(
+                c.state,
+                ClientState::Closed,
+                "seed {seed} client at {server}"
+            );
             let events = client_events(&sim, id);
             let replies = events
                 .iter()
@@ -72,8 +76,14 @@ fn test_session_txns_and_ephemerals_at_the_leader_and_through_a_follower() {
             for sid in sim.sids() {
                 let tree = &sim.peer(sid).expect("up").database().tree;
                 assert!(!tree.sessions.contains_key(&session), "closed everywhere");
-                assert!(!tree.nodes.contains_key(&format!("/e{server}")), "ephemeral gone");
-                assert!(tree.nodes.contains_key(&format!("/p{server}")), "persistent stays");
+                assert!(
+                    !tree.nodes.contains_key(&format!("/e{server}")),
+                    "ephemeral gone"
+                );
+                assert!(
+                    tree.nodes.contains_key(&format!("/p{server}")),
+                    "persistent stays"
+                );
             }
             let ops = committed_ops(&sim, leader);
             assert!(ops.contains(&TxnOp::CreateSession {
@@ -98,11 +108,23 @@ fn test_a_silent_session_expires_by_a_close_session_txn_that_deletes_its_ephemer
     let t = sim.now().0 + 1_000;
     sim.run_until(Time(t));
     let session = sim.client(id).and_then(|c| c.session).expect("connected");
-    assert!(sim.peer(leader).expect("up").database().tree.nodes.contains_key("/lock"));
+    assert!(sim
+        .peer(leader)
+        .expect("up")
+        .database()
+        .tree
+        .nodes
+        .contains_key("/lock"));
     // The client stays connected and pings: its session lives on.
     let t = sim.now().0 + 20_000;
     sim.run_until(Time(t));
-    assert!(sim.peer(leader).expect("up").database().tree.nodes.contains_key("/lock"));
+    assert!(sim
+        .peer(leader)
+        .expect("up")
+        .database()
+        .tree
+        .nodes
+        .contains_key("/lock"));
     // The leader crashes and its client does not reconnect (it stands for a process that died
     // with the leader's machine): the next leader tracks the session afresh, nobody touches
     // it, and it expires.
@@ -131,7 +153,11 @@ fn test_a_silent_session_expires_by_a_close_session_txn_that_deletes_its_ephemer
 fn test_a_client_of_a_crashed_leader_reconnects_and_keeps_its_session() {
     for seed in 0..6 {
         let (mut sim, leader) = established(seed);
-        let id = sim.add_client(with_ops(leader, 10_000, vec![ClientOp::ephemeral("/me", "1")]));
+        let id = sim.add_client(with_ops(
+            leader,
+            10_000,
+            vec![ClientOp::ephemeral("/me", "1")],
+        ));
         let t = sim.now().0 + 1_000;
         sim.run_until(Time(t));
         let session = sim.client(id).and_then(|c| c.session).expect("connected");
@@ -154,8 +180,14 @@ fn test_a_client_of_a_crashed_leader_reconnects_and_keeps_its_session() {
         )));
         let new_leader = established_leader(&sim).expect("re-established");
         let tree = &sim.peer(new_leader).expect("up").database().tree;
-        assert!(tree.sessions.contains_key(&session), "seed {seed}: survived");
-        assert!(tree.nodes.contains_key("/me"), "seed {seed}: its ephemeral too");
+        assert!(
+            tree.sessions.contains_key(&session),
+            "seed {seed}: survived"
+        );
+        assert!(
+            tree.nodes.contains_key("/me"),
+            "seed {seed}: its ephemeral too"
+        );
     }
 }
 

@@ -106,9 +106,15 @@ pub enum PacketData {
     /// their timeouts (`LearnerSessionTracker.snapshot()`). Only when there are some.
     Sessions(Vec<(SessionId, u64)>),
     /// REVALIDATE from a learner: a reconnecting client's session and timeout.
-    Revalidate { session: SessionId, timeout_ms: u64 },
+    Revalidate {
+        session: SessionId,
+        timeout_ms: u64,
+    },
     /// REVALIDATE from the leader: whether the session is still live.
-    Revalidated { session: SessionId, valid: bool },
+    Revalidated {
+        session: SessionId,
+        valid: bool,
+    },
 }
 
 /// Mirrors the jute record `QuorumPacket { int type; long zxid; buffer data; ... }`.
@@ -149,7 +155,10 @@ impl QuorumPacket {
             }
             PacketData::Request(op) => format!("{head} {op}"),
             PacketData::ClientRequest(r) => {
-                format!("{head} session={} cxid={} {}", r.origin.session, r.origin.cxid, r.op)
+                format!(
+                    "{head} session={} cxid={} {}",
+                    r.origin.session, r.origin.cxid, r.op
+                )
             }
             PacketData::Sessions(s) => {
                 let list: Vec<String> = s.iter().map(|(id, t)| format!("{id}:{t}")).collect();

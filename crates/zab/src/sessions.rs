@@ -255,6 +255,29 @@ impl ServerClients {
     /// (`FinalRequestProcessor`). A createSession answers with the ConnectResponse; a
     /// closeSession's reply is followed by the server closing the connection.
     pub fn on_applied(&mut self, origin: Option<Origin>, op: &TxnOp, zxid: Zxid, out: &mut Outbox) {
+        if let TxnOp::CloseSession { session, .. } = op {
+            // `LearnerSessionTracker.removeSession`: a closed session is no longer touched
+            // (the capture's PING replies after a closeSession are empty).
+            self.touch_table.remove(session);
+            // Its connection here, if any, closes: with the reply for the client's own
+            // close, as a connection loss for an expiry.
+            if let Some(client) = self.by_session(*session) {
+                let own = origin.is_some_and(|o| o.session == *session && o.cxid != 0);
+                self.cnxns.remove(&client);
+                out.push(Effect::ClientReply {
+                    client,
+                    reply: if own {
+                        ClientReply::Done {
+                            cxid: origin.map_or(0, |o| o.cxid),
+                            zxid,
+                        }
+                    } else {
+                        ClientReply::Closed
+                    },
+                });
+            }
+            return;
+        }
         let Some(origin) = origin else {
             return;
         };
@@ -262,7 +285,10 @@ impl ServerClients {
             return;
         };
         match op {
-            TxnOp::CreateSession { session, timeout_ms } => {
+            TxnOp::CreateSession {
+                session,
+                timeout_ms,
+            } => {
                 if let Some(c) = self.cnxns.get_mut(&client) {
                     c.connected = true;
                 }
@@ -273,16 +299,6 @@ impl ServerClients {
                         timeout_ms: *timeout_ms,
                     },
                 });
-            }
-            TxnOp::CloseSession { .. } => {
-                out.push(Effect::ClientReply {
-                    client,
-                    reply: ClientReply::Done {
-                        cxid: origin.cxid,
-                        zxid,
-                    },
-                });
-                self.cnxns.remove(&client);
             }
             _ => out.push(Effect::ClientReply {
                 client,
@@ -336,7 +352,10 @@ mod tests {
         assert_eq!(t.next_expiration(), Some(Time(8_000)));
         assert!(t.touch(a, Time(3_000)));
         assert_eq!(t.poll_expired(Time(8_000)), vec![(b, 6_000)]);
-        assert!(!t.touch(b, Time(8_001)), "a closing session cannot be touched");
+        assert!(
+            !t.touch(b, Time(8_001)),
+            "a closing session cannot be touched"
+        );
         assert_eq!(t.next_expiration(), Some(Time(10_000)));
         t.remove(b);
         assert!(!t.touch(b, Time(8_002)));

@@ -128,7 +128,13 @@ impl Simulation {
         }
     }
 
-    pub(super) fn client_arrive(&mut self, client: ClientId, sid: Sid, attempt: u64, msg: ToServer) {
+    pub(super) fn client_arrive(
+        &mut self,
+        client: ClientId,
+        sid: Sid,
+        attempt: u64,
+        msg: ToServer,
+    ) {
         let current = self
             .clients
             .get(&client)
@@ -252,8 +258,10 @@ impl Simulation {
         if wait == 0 {
             self.client_connect(id);
         } else {
-            self.queue
-                .push(self.now.plus_ms(wait), Event::ClientTimer { client: id, token });
+            self.queue.push(
+                self.now.plus_ms(wait),
+                Event::ClientTimer { client: id, token },
+            );
         }
     }
 
@@ -264,7 +272,8 @@ impl Simulation {
         c.timer_token += 1;
         let token = c.timer_token;
         let at = self.now.plus_ms((c.spec.timeout_ms / 3).max(1));
-        self.queue.push(at, Event::ClientTimer { client: id, token });
+        self.queue
+            .push(at, Event::ClientTimer { client: id, token });
     }
 
     pub(super) fn client_timer(&mut self, id: ClientId, token: u64) {
@@ -302,10 +311,14 @@ impl Simulation {
         c.pending = Some((cxid, c.next_op));
         c.next_op += 1;
         let sid = c.server;
-        self.log_client(id, sid, ClientEvent::Request {
-            cxid,
-            op: op.clone(),
-        });
+        self.log_client(
+            id,
+            sid,
+            ClientEvent::Request {
+                cxid,
+                op: op.clone(),
+            },
+        );
         self.to_server(id, ToServer::Request { cxid, op });
     }
 }

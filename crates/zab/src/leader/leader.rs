@@ -142,7 +142,9 @@ impl Leader {
 
     /// Whether any session is tracked (runs without clients never have one).
     pub fn sessions_in_use(&self) -> bool {
-        self.sessions.as_ref().is_some_and(|t| !t.sessions.is_empty())
+        self.sessions
+            .as_ref()
+            .is_some_and(|t| !t.sessions.is_empty())
             || self.session_timer.is_some()
     }
 

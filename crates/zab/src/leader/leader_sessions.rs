@@ -93,7 +93,12 @@ impl Leader {
 
     /// The SessionTracker's bucket is due: each expired session is `setSessionClosing` and
     /// `expire`d, which is a closeSession txn naming its ephemerals.
-    pub fn on_session_timer(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
+    pub fn on_session_timer(
+        &mut self,
+        core: &mut PeerCore,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
         self.session_timer = None;
         let due = self
             .sessions

@@ -505,8 +505,7 @@ impl LearnerHandler {
             PacketType::Revalidate => leader.on_revalidate(self.conn, &p.data, now, out),
             PacketType::Request if matches!(p.data, PacketData::ClientRequest(_)) => {
                 if let PacketData::ClientRequest(req) = p.data {
-                    if let RoleStep::Shutdown(reason) = leader.prep_request(core, *req, now, out)
-                    {
+                    if let RoleStep::Shutdown(reason) = leader.prep_request(core, *req, now, out) {
                         return HandlerStep::LeaderShutdown(reason);
                     }
                     if leader.forwarding_followers.contains(&self.conn) {

@@ -684,7 +684,9 @@ impl Learner {
         if self.phase != LearnerPhase::Broadcast {
             return false;
         }
-        core.clients.touch_table.insert(req.origin.session, timeout_ms);
+        core.clients
+            .touch_table
+            .insert(req.origin.session, timeout_ms);
         self.send(
             out,
             QuorumPacket::new(
