@@ -249,7 +249,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "The leader loses one of four followers: it keeps its quorum; the cut-off follower looks for a leader until the network heals.",
             Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
             Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
-            Scenario::ClientFailover => "Two clients of the leader each create an ephemeral znode; the leader crashes. Client 1 sees connection loss, reconnects to a follower of the new leader within its session timeout and keeps its session and /client-1. Client 2 never comes back: the new leader expires its session, and a closeSession txn deletes /client-2.",
+            Scenario::ClientFailover => "Two clients of the leader each create an ephemeral znode; the leader crashes. Client 1 sees connection loss, reconnects to a surviving server within its session timeout (a follower asks the new leader by REVALIDATE) and keeps its session and /client-1. Client 2 never comes back: the new leader expires its session, and a closeSession txn deletes /client-2.",
         }
     }
 

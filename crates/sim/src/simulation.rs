@@ -151,6 +151,10 @@ enum Event {
         attempt: u64,
         reply: ClientReply,
     },
+    /// A client is added (`add_client_at`).
+    ClientAdd {
+        spec: Box<crate::clients::ClientSpec>,
+    },
     /// A client's ping or reconnect timer.
     ClientTimer {
         client: ClientId,
@@ -505,6 +509,9 @@ impl Simulation {
                 reply,
             } => self.client_receive(client, sid, attempt, reply),
             Event::ClientTimer { client, token } => self.client_timer(client, token),
+            Event::ClientAdd { spec } => {
+                self.add_client(*spec);
+            }
         }
     }
 

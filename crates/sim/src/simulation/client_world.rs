@@ -29,6 +29,16 @@ impl Simulation {
         id
     }
 
+    /// Add a client at `at` (client ids count in the order clients are added).
+    pub fn add_client_at(&mut self, at: Time, spec: ClientSpec) {
+        self.queue.push(
+            at,
+            Event::ClientAdd {
+                spec: Box::new(spec),
+            },
+        );
+    }
+
     /// The clients added so far.
     pub fn clients(&self) -> impl Iterator<Item = &Client> {
         self.clients.values()
