@@ -61,7 +61,7 @@ impl Simulation {
         });
     }
 
-    fn to_server(&mut self, client: ClientId, msg: ToServer) {
+    fn send_to_server(&mut self, client: ClientId, msg: ToServer) {
         let Some(c) = self.clients.get(&client) else {
             return;
         };
@@ -78,7 +78,7 @@ impl Simulation {
         );
     }
 
-    fn to_client(&mut self, client: ClientId, sid: Sid, attempt: u64, reply: ClientReply) {
+    fn send_to_client(&mut self, client: ClientId, sid: Sid, attempt: u64, reply: ClientReply) {
         let at = self.now.plus_ms(self.client_latency());
         self.queue.push(
             at,
@@ -101,7 +101,7 @@ impl Simulation {
         c.state = ClientState::Connecting;
         let (sid, session, timeout_ms) = (c.server, c.session, c.spec.timeout_ms);
         self.log_client(id, sid, ClientEvent::Connecting { session });
-        self.to_server(
+        self.send_to_server(
             id,
             ToServer::Connect {
                 session,
@@ -119,7 +119,7 @@ impl Simulation {
             return;
         }
         let attempt = c.attempt;
-        self.to_client(client, sid, attempt, reply);
+        self.send_to_client(client, sid, attempt, reply);
     }
 
     /// A server crashed: the OS resets its clients' connections.
@@ -134,7 +134,7 @@ impl Simulation {
             .map(|c| (c.id, c.attempt))
             .collect();
         for (id, attempt) in ids {
-            self.to_client(id, sid, attempt, ClientReply::Closed);
+            self.send_to_client(id, sid, attempt, ClientReply::Closed);
         }
     }
 
@@ -156,7 +156,7 @@ impl Simulation {
             // Nothing listens on the client port: refused (a request or ping on a connection
             // that died with the server is already answered by its reset).
             if matches!(msg, ToServer::Connect { .. }) {
-                self.to_client(client, sid, attempt, ClientReply::Closed);
+                self.send_to_client(client, sid, attempt, ClientReply::Closed);
             }
             return;
         }
@@ -295,7 +295,7 @@ impl Simulation {
         }
         match c.state {
             ClientState::Connected => {
-                self.to_server(id, ToServer::Ping);
+                self.send_to_server(id, ToServer::Ping);
                 self.arm_client_ping(id);
             }
             ClientState::Disconnected => self.client_connect(id),
@@ -329,6 +329,6 @@ impl Simulation {
                 op: op.clone(),
             },
         );
-        self.to_server(id, ToServer::Request { cxid, op });
+        self.send_to_server(id, ToServer::Request { cxid, op });
     }
 }
