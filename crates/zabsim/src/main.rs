@@ -3,7 +3,7 @@
 //! ```text
 //! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
 //!            [--trace F] [--client SID@MS]...
-//! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...]
+//! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...] [--clients]
 //! zabsim bench
 //! ```
 
@@ -87,6 +87,9 @@ mod cli {
             /// Switch a historical ZooKeeper bug back on.
             #[arg(long, value_enum)]
             bug: Vec<Bug>,
+            /// Add clients with sessions and ephemeral znodes to every seed.
+            #[arg(long)]
+            clients: bool,
         },
         /// Simulated events per second and 5-voter startups per second, one core.
         Bench {
@@ -169,7 +172,8 @@ mod cli {
                 no_faults,
                 zk,
                 bug,
-            } => sweep(seeds, no_faults, zk, &bug),
+                clients,
+            } => sweep(seeds, no_faults, zk, &bug, clients),
             Command::Bench { seconds } => bench(seconds),
         }
     }
@@ -268,11 +272,18 @@ mod cli {
         ExitCode::SUCCESS
     }
 
-    fn sweep((a, b): (u64, u64), no_faults: bool, zk: Option<ZkVersion>, bugs: &[Bug]) -> ExitCode {
+    fn sweep(
+        (a, b): (u64, u64),
+        no_faults: bool,
+        zk: Option<ZkVersion>,
+        bugs: &[Bug],
+        clients: bool,
+    ) -> ExitCode {
         let mut cfg = SweepConfig {
             no_faults,
             zk: zk.unwrap_or_default(),
             bugs: BugSwitches::default(),
+            clients,
         };
         for bug in bugs {
             match bug {

@@ -7,6 +7,7 @@
 mod agreement;
 mod committed_durable;
 mod delivery_order;
+mod ephemeral_owner;
 mod epoch_monotonic;
 mod integrity;
 mod leader_completeness;
@@ -165,6 +166,7 @@ impl Checker {
         if let Some(last) = window.back() {
             self.checked_upto.insert(sid, last.zxid);
         }
+        ephemeral_owner::check(sid, &peer.database().tree)?;
         Ok(())
     }
 }
