@@ -178,6 +178,13 @@ fn packet_pill_lines(p: &QuorumPacket) -> Vec<String> {
         (PacketData::Snapshot(s), _) => vec![format!("zxid {z} · {} znodes", s.tree.len())],
         (PacketData::Config(_), _) => vec![format!("newEpoch {} · zxid {z}", p.zxid.epoch())],
         (PacketData::Request(op), _) => vec![short_op(op)],
+        // Client sessions (issue 12): minimal labels, no UI work yet.
+        (PacketData::ClientRequest(r), _) => vec![short_op(&r.op)],
+        (PacketData::Sessions(s), _) => vec![format!("{} session(s) touched", s.len())],
+        (PacketData::Revalidate { session, .. }, _) => vec![format!("session {session}")],
+        (PacketData::Revalidated { session, valid }, _) => {
+            vec![format!("session {session} valid={valid}")]
+        }
         (PacketData::None, UpToDate | Ping) => Vec::new(),
         (PacketData::None, _) => vec![format!("zxid {z}")],
     }
@@ -248,6 +255,27 @@ pub fn message_fields_full(message: &Message) -> Vec<(String, String)> {
                     fields.push(f("qv", c.lines().collect::<Vec<_>>().join("; ")));
                 }
                 PacketData::Request(op) => fields.push(f("request", op.to_string())),
+                PacketData::ClientRequest(r) => {
+                    fields.push(f("sessionId", r.origin.session.to_string()));
+                    fields.push(f("cxid", r.origin.cxid.to_string()));
+                    fields.push(f("request", r.op.to_string()));
+                }
+                PacketData::Sessions(list) => {
+                    for (session, timeout) in list {
+                        fields.push(f("touched session", format!("{session} ({timeout} ms)")));
+                    }
+                }
+                PacketData::Revalidate {
+                    session,
+                    timeout_ms,
+                } => {
+                    fields.push(f("sessionId", session.to_string()));
+                    fields.push(f("timeout", timeout_ms.to_string()));
+                }
+                PacketData::Revalidated { session, valid } => {
+                    fields.push(f("sessionId", session.to_string()));
+                    fields.push(f("valid", valid.to_string()));
+                }
             }
             fields
         }

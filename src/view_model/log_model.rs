@@ -293,7 +293,7 @@ pub fn kinds_of(event: &LogEvent, log: &[LogEntry]) -> LogKinds {
         | Fsync { .. }
         | TakeSnapshot { .. }
         | TruncateLog { .. } => LogKinds::of(&[LogKind::Disk]),
-        ClientWrite { .. } => LogKinds::of(&[LogKind::Broadcast]),
+        ClientWrite { .. } | Client { .. } => LogKinds::of(&[LogKind::Broadcast]),
     }
 }
 

@@ -94,6 +94,7 @@ pub fn event(e: &LogEvent) -> String {
             op,
             taken: false,
         } => format!("client → {sid}: {op} refused (not serving)"),
+        Client { client, sid, event } => crate::client::client_event(*client, *sid, event),
     }
 }
 

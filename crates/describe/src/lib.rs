@@ -10,11 +10,13 @@
 //! The app and the CLI both print with these functions, so a screen and a terminal agree.
 //! Names are ZooKeeper's Java names, so a reader can open the source beside the screen.
 
+mod client;
 mod event;
 mod narrate;
 mod reason;
 mod thread;
 
+pub use client::{client_event, client_sentence, op_name};
 pub use event::{break_cause, connect_failure, drop_cause, event, mark, user_action};
 pub use narrate::{moment, narrate, why, why_sync_of_send, Narration, Why, LOOKBACK};
 pub use reason::{leading_started, note, reason, startup_error, sync_mode, sync_reason};

@@ -336,6 +336,9 @@ fn sentence(log: &[LogEntry], i: usize) -> Option<(String, Vec<Sid>)> {
                 format!("a client sent {op} to server {sid}, which is not serving: refused")
             },
         ),
+        Client { client, sid, event } => {
+            crate::client::client_sentence(*client, *sid, event).map(|t| (t, vec![*sid]))
+        }
         Delay { .. } => Some((crate::event(e), vec![])),
         Connect { .. }
         | Accept { .. }

@@ -138,6 +138,20 @@ pub fn leading_started(took_ms: Option<u64>) -> String {
 /// A notable line of server `sid`'s log.
 pub fn note(sid: Sid, n: &Note) -> String {
     match n {
+        Note::SessionExpiring {
+            session,
+            timeout_ms,
+        } => format!(
+            "Expiring session {session}, timeout of {timeout_ms}ms exceeded (a closeSession txn follows)"
+        ),
+        Note::SessionRevalidated {
+            session,
+            valid: true,
+        } => format!("Session {session} is valid: revalidated"),
+        Note::SessionRevalidated {
+            session,
+            valid: false,
+        } => format!("Session {session} is not valid: it expired"),
         Note::LeadingStarted => leading_started(None),
         Note::LeaderShutdown(r) => format!("Shutting down: {}", reason(r)),
         Note::LearnerShutdown(ShutdownReason::ConnectionClosed) => {

@@ -100,3 +100,30 @@ fn test_reasons_in_zookeepers_words() {
         "Timeout while waiting for epoch from quorum"
     );
 }
+
+/// Issue 12: the client lines name the client, its session and the server.
+#[test]
+fn test_client_words() {
+    use sim::clients::ClientEvent;
+    use zab::sessions::{ClientId, SessionId};
+    let session = SessionId(0x0200_0000_2198_0000);
+    let created = ClientEvent::Connected {
+        session,
+        timeout_ms: 10_000,
+        reconnected: false,
+    };
+    assert_eq!(
+        crate::client_event(ClientId(1), zab::Sid(2), &created),
+        "client 1's session 0x200000021980000 created on server 2 (timeout 10000 ms)"
+    );
+    let lost = ClientEvent::ConnectionLoss { lost: None };
+    assert!(crate::client_event(ClientId(1), zab::Sid(2), &lost).contains("CONNECTIONLOSS"));
+    let expiring = zab::reason::Note::SessionExpiring {
+        session,
+        timeout_ms: 6_000,
+    };
+    assert_eq!(
+        crate::note(zab::Sid(3), &expiring),
+        "Expiring session 0x200000021980000, timeout of 6000ms exceeded (a closeSession txn follows)"
+    );
+}

@@ -6,6 +6,7 @@
 //! A `§` in a comment names a section of `docs/protocol.md`.
 
 pub mod checker;
+pub mod clients;
 pub mod event_queue;
 pub mod golden;
 pub mod jvm_timing;

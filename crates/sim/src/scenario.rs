@@ -3,6 +3,7 @@
 //! established"), resolved when they fire, so the same seed and scenario always give the same
 //! event log — in the CLI, the tests and the browser.
 
+use crate::clients::{ClientOp, ClientSpec};
 use crate::network::Direction;
 use crate::testkit::established_leader;
 use crate::{SimOptions, Simulation, StartPlan};
@@ -41,6 +42,11 @@ pub enum Action {
         direction: Direction,
     },
     Heal,
+    /// A client connects to the target (its `server` is replaced by the target's sid).
+    AddClient {
+        at: Target,
+        spec: ClientSpec,
+    },
 }
 
 /// When a step fires: at a time, or some time after a condition first holds.
@@ -136,6 +142,7 @@ pub enum Scenario {
     LeaderCutFromMinority,
     LeaderCutFromMajority,
     OneWayPartition,
+    ClientFailover,
 }
 
 fn write(at: Target, path: &str, data: &str) -> Action {
@@ -163,7 +170,7 @@ fn step(when: When, action: Action) -> Step {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::FreshStart,
         Scenario::ObserversToo,
         Scenario::NoQuorum,
@@ -174,6 +181,7 @@ impl Scenario {
         Scenario::LeaderCutFromMinority,
         Scenario::LeaderCutFromMajority,
         Scenario::OneWayPartition,
+        Scenario::ClientFailover,
     ];
 
     pub fn name(self) -> &'static str {
@@ -188,6 +196,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "leader-cut-from-minority",
             Scenario::LeaderCutFromMajority => "leader-cut-from-majority",
             Scenario::OneWayPartition => "one-way-partition",
+            Scenario::ClientFailover => "client-failover",
         }
     }
 
@@ -208,6 +217,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "The leader loses one follower",
             Scenario::LeaderCutFromMajority => "The leader loses its majority",
             Scenario::OneWayPartition => "A one-way partition",
+            Scenario::ClientFailover => "What a client sees during a leader election",
         }
     }
 
@@ -217,7 +227,7 @@ impl Scenario {
         Some(match self {
             Scenario::FreshStart | Scenario::ObserversToo => KeyMoment::Established,
             Scenario::NoQuorum => KeyMoment::TimedOut,
-            Scenario::LeaderCrash => KeyMoment::ElectedAfterCrash,
+            Scenario::LeaderCrash | Scenario::ClientFailover => KeyMoment::ElectedAfterCrash,
             Scenario::FollowerBehindDiff => KeyMoment::SyncAfterRestart(SyncMode::Diff),
             Scenario::UncommittedTrunc => KeyMoment::SyncAfterRestart(SyncMode::Trunc),
             Scenario::FarBehindSnap => KeyMoment::SyncAfterRestart(SyncMode::Snap),
@@ -239,6 +249,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "The leader loses one of four followers: it keeps its quorum; the cut-off follower looks for a leader until the network heals.",
             Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
             Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
+            Scenario::ClientFailover => "Two clients of the leader each create an ephemeral znode; the leader crashes. Client 1 sees connection loss, reconnects to a surviving server within its session timeout (a follower asks the new leader by REVALIDATE) and keeps its session and /client-1. Client 2 never comes back: the new leader expires its session, and a closeSession txn deletes /client-2.",
         }
     }
 
@@ -334,6 +345,32 @@ impl Scenario {
                     },
                 ),
                 step(AfterEstablished(15_000), Action::Heal),
+            ],
+            Scenario::ClientFailover => vec![
+                step(
+                    AfterEstablished(500),
+                    Action::AddClient {
+                        at: Leader,
+                        spec: ClientSpec {
+                            timeout_ms: 10_000,
+                            ops: vec![ClientOp::ephemeral("/client-1", "alive")],
+                            ..ClientSpec::at(Sid(0))
+                        },
+                    },
+                ),
+                step(
+                    AfterEstablished(700),
+                    Action::AddClient {
+                        at: Leader,
+                        spec: ClientSpec {
+                            timeout_ms: 6_000,
+                            ops: vec![ClientOp::ephemeral("/client-2", "alive")],
+                            reconnect: false,
+                            ..ClientSpec::at(Sid(0))
+                        },
+                    },
+                ),
+                step(AfterEstablished(2_000), Action::Crash(Leader)),
             ],
         }
     }

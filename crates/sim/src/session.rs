@@ -59,6 +59,10 @@ pub struct RunSpec {
     pub actions: Vec<(u64, UserAction)>,
     /// The ZooKeeper release the servers follow (§12 of docs/protocol.md).
     pub zk: ZkVersion,
+    /// Clients added at a time, each connecting to a server and holding a session with an
+    /// ephemeral `/client-N` (§13; `zabsim run --client SID@MS`). Not carried by trace files
+    /// or links yet.
+    pub clients: Vec<(Time, Sid)>,
 }
 
 impl RunSpec {
@@ -70,6 +74,7 @@ impl RunSpec {
             scenario: None,
             actions: Vec::new(),
             zk: ZkVersion::default(),
+            clients: Vec::new(),
         }
     }
 
@@ -82,6 +87,7 @@ impl RunSpec {
             scenario: Some(scenario),
             actions: Vec::new(),
             zk: ZkVersion::default(),
+            clients: Vec::new(),
         }
     }
 
@@ -93,14 +99,28 @@ impl RunSpec {
 
     /// A fresh simulation at step 0.
     pub fn build(&self) -> Result<Simulation, ConfigError> {
-        match self.scenario {
-            Some(s) => Ok(s.build_with(self.seed, self.zk)),
+        let mut sim = match self.scenario {
+            Some(s) => s.build_with(self.seed, self.zk),
             None => {
                 let mut options = SimOptions::new(self.seed, self.voters, self.observers)?;
                 options.config.zk = self.zk;
-                Simulation::new(options)
+                Simulation::new(options)?
             }
+        };
+        for (i, (at, sid)) in self.clients.iter().enumerate() {
+            let n = i + 1 + sim.clients().count();
+            sim.add_client_at(
+                *at,
+                crate::clients::ClientSpec {
+                    ops: vec![crate::clients::ClientOp::ephemeral(
+                        &format!("/client-{n}"),
+                        "alive",
+                    )],
+                    ..crate::clients::ClientSpec::at(*sid)
+                },
+            );
         }
+        Ok(sim)
     }
 
     /// What can be checked without running: the seed, the scenario's shape, and each action's

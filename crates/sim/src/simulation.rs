@@ -8,10 +8,12 @@
 //!                                       └──▶ event log (LogEntry)
 //! ```
 
+mod client_world;
 mod effects;
 mod faults;
 mod wire;
 
+use crate::clients::{Client, ToServer};
 use crate::event_queue::EventQueue;
 use crate::jvm_timing::JvmTiming;
 use crate::network::{ConnState, Connection, Direction, Network};
@@ -23,6 +25,7 @@ use zab::config::{ConfigError, QuorumConfig};
 use zab::message::Message;
 use zab::output::{Channel, ConnId, Effect, EpochFile, Outbox, Timer, Work};
 use zab::peer::{DurableState, QuorumPeer, ThreadView};
+use zab::sessions::{ClientId, ClientReply};
 use zab::zk_database::{Txn, TxnOp};
 use zab::{Sid, Time, Zxid};
 
@@ -134,6 +137,29 @@ enum Event {
         sid: Sid,
         op: TxnOp,
     },
+    /// A client's message reaches its server (§13).
+    ClientArrive {
+        client: ClientId,
+        sid: Sid,
+        attempt: u64,
+        msg: ToServer,
+    },
+    /// A server's answer reaches a client.
+    ClientReceive {
+        client: ClientId,
+        sid: Sid,
+        attempt: u64,
+        reply: ClientReply,
+    },
+    /// A client is added (`add_client_at`).
+    ClientAdd {
+        spec: Box<crate::clients::ClientSpec>,
+    },
+    /// A client's ping or reconnect timer.
+    ClientTimer {
+        client: ClientId,
+        token: u64,
+    },
 }
 
 /// A server's disk: what survives a crash (`durable`) and what an fsync has not covered yet.
@@ -188,6 +214,8 @@ pub struct Simulation {
     /// How many events `step` has run.
     steps: u64,
     script: Script,
+    /// The clients, when a run has any (§13).
+    clients: BTreeMap<ClientId, Client>,
 }
 
 impl Simulation {
@@ -208,6 +236,7 @@ impl Simulation {
             outbox: Outbox::new(),
             steps: 0,
             script: Script::default(),
+            clients: BTreeMap::new(),
             options,
         };
         let sids: Vec<Sid> = sim.options.config.servers.keys().copied().collect();
@@ -467,6 +496,22 @@ impl Simulation {
                     taken,
                 });
             }
+            Event::ClientArrive {
+                client,
+                sid,
+                attempt,
+                msg,
+            } => self.client_arrive(client, sid, attempt, msg),
+            Event::ClientReceive {
+                client,
+                sid,
+                attempt,
+                reply,
+            } => self.client_receive(client, sid, attempt, reply),
+            Event::ClientTimer { client, token } => self.client_timer(client, token),
+            Event::ClientAdd { spec } => {
+                self.add_client(*spec);
+            }
         }
     }
 
@@ -521,6 +566,9 @@ impl Simulation {
             .collect();
         for conn in conns {
             self.close_side(conn, sid);
+        }
+        if !self.clients.is_empty() {
+            self.clients_lose(sid);
         }
     }
 

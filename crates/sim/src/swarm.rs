@@ -22,6 +22,9 @@ pub struct SweepConfig {
     /// The ZooKeeper release every server of the sweep follows.
     pub zk: ZkVersion,
     pub bugs: BugSwitches,
+    /// Add clients with sessions and ephemerals (issue 12). Off by default, so the seeds of
+    /// existing sweeps derive the same plans as before.
+    pub clients: bool,
 }
 
 /// One fault of a seed's schedule.
@@ -46,6 +49,9 @@ pub enum Fault {
         at: Sid,
         op: TxnOp,
     },
+    /// A client connects to the server (§13): it holds a session and creates ephemerals;
+    /// some close their session, some never reconnect after a loss.
+    AddClient(crate::clients::ClientSpec),
 }
 
 /// Everything a seed derives.
@@ -64,7 +70,7 @@ impl fmt::Display for SeedPlan {
         let faults = self
             .schedule
             .iter()
-            .filter(|(_, x)| !matches!(x, Fault::Write { .. }))
+            .filter(|(_, x)| !matches!(x, Fault::Write { .. } | Fault::AddClient(_)))
             .count();
         write!(
             f,
@@ -159,6 +165,26 @@ pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
             },
         ));
     }
+    if cfg.clients {
+        // Drawn after everything else: the rest of the plan is the same as without clients.
+        for c in 0..d(1, 4) {
+            let at = Time(d(0, SAFETY_MS / 2));
+            let mut ops = vec![crate::clients::ClientOp::ephemeral(&format!("/e{c}"), "x")];
+            for i in 0..d(0, 3) {
+                ops.push(crate::clients::ClientOp::create(&format!("/c{c}-{i}"), "y"));
+            }
+            if d(0, 2) == 0 {
+                ops.push(crate::clients::ClientOp::Close);
+            }
+            let spec = crate::clients::ClientSpec {
+                server: sids[d(0, n - 1) as usize],
+                timeout_ms: d(4_000, 15_000),
+                ops,
+                reconnect: d(0, 3) != 0,
+            };
+            schedule.push((at, Fault::AddClient(spec)));
+        }
+    }
     schedule.sort_by_key(|(t, _)| *t);
     SeedPlan {
         seed,
@@ -216,6 +242,9 @@ fn apply(sim: &mut Simulation, fault: &Fault) {
             }
         }
         Fault::Write { at, op } => sim.client_write(*at, op.clone()),
+        Fault::AddClient(spec) => {
+            sim.add_client(spec.clone());
+        }
     }
 }
 
@@ -322,6 +351,9 @@ pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
     }
     if cfg.bugs.epoch_files_out_of_order {
         bugs += " --bug epoch-files-out-of-order";
+    }
+    if cfg.clients {
+        bugs += " --clients";
     }
     format!(
         "cargo run --profile native -p zabsim -- sweep --seeds {seed}..{}{bugs}",

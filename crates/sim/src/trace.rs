@@ -2,6 +2,7 @@
 //! `notifyAll`, in order, with send → delivery links. It is the product's spine: the views,
 //! the timeline and the trace file are all read from it.
 
+use crate::clients::ClientEvent;
 use crate::network::Direction;
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -10,6 +11,7 @@ use zab::output::{Channel, ConnId, EpochFile, Timer};
 use zab::packet::QuorumPacket;
 use zab::peer::{Monitor, ServerState, StartupError, ThreadId, ThreadView, Waiter};
 use zab::reason::{Note, ShutdownReason};
+use zab::sessions::ClientId;
 use zab::zk_database::TxnOp;
 use zab::{Epoch, Sid, Time, Zxid};
 
@@ -200,6 +202,12 @@ pub enum LogEvent {
         op: Box<TxnOp>,
         taken: bool,
     },
+    /// A client's connect, request, reply, connection loss or expiry, at server `sid` (§13).
+    Client {
+        client: ClientId,
+        sid: Sid,
+        event: Box<ClientEvent>,
+    },
 }
 
 impl LogEvent {
@@ -252,6 +260,7 @@ impl LogEvent {
             | TakeSnapshot { sid, .. }
             | TruncateLog { sid, .. }
             | ClientWrite { sid, .. }
+            | Client { sid, .. }
             | Deliver { to: sid, .. } => vec![*sid],
             Connect { from, to, .. }
             | Accept { from, to, .. }

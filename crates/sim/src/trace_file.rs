@@ -200,6 +200,7 @@ fn header_spec(header: &TraceHeader) -> Result<RunSpec, TraceError> {
         scenario,
         actions,
         zk: header.zk,
+        clients: Vec::new(),
     })
 }
 

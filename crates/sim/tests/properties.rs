@@ -205,7 +205,7 @@ proptest! {
         let history: Vec<Zxid> = zxids.iter().copied().map(Zxid).collect();
         let snapshot = Snapshot {
             zxid: Zxid(7),
-            tree: DataTree { nodes: nodes.clone().into_iter().collect() },
+            tree: DataTree { nodes: nodes.clone().into_iter().collect(), ..DataTree::default() },
             history: History::from(history.clone()),
         };
         let mirror = StdSnapshot { zxid: Zxid(7), tree: StdTree { nodes: nodes.clone() }, history };
@@ -215,7 +215,7 @@ proptest! {
         let txns: Vec<Txn> = nodes
             .into_iter()
             .zip(zxids)
-            .map(|((path, data), z)| Txn { zxid: Zxid(z), op: TxnOp::SetData { path, data } })
+            .map(|((path, data), z)| Txn { zxid: Zxid(z), op: TxnOp::SetData { path, data }, origin: None })
             .collect();
         let log = TxnLog::from(txns.clone());
         let json = serde_json::to_string(&log).expect("serializes");

@@ -150,3 +150,57 @@ fn test_every_scenario_reaches_what_its_caption_says() {
         );
     }
 }
+
+/// client-failover: client 1 loses the crashed leader, reconnects to a follower of the new
+/// leader and keeps its session and ephemeral; client 2 never returns, and the new leader's
+/// closeSession txn deletes its ephemeral (issue 12).
+#[test]
+fn test_client_failover_keeps_one_session_and_expires_the_other() {
+    use sim::clients::{ClientEvent, ClientState};
+    use zab::zk_database::TxnOp;
+    for seed in 0..8 {
+        let sim = run(Scenario::ClientFailover, seed, 40_000);
+        let leader = established_leader(&sim).expect("a new leader");
+        let c1 = sim.clients().find(|c| c.id.0 == 1).expect("client 1");
+        let c2 = sim.clients().find(|c| c.id.0 == 2).expect("client 2");
+        assert_eq!(c1.state, ClientState::Connected, "seed {seed}");
+        assert_eq!(c2.state, ClientState::GaveUp, "seed {seed}");
+        let old_leader = sim
+            .log()
+            .iter()
+            .find_map(|e| match e.event {
+                LogEvent::Crashed { sid } => Some(sid),
+                _ => None,
+            })
+            .expect("the leader crashed");
+        assert_ne!(c1.server, old_leader, "seed {seed}: client 1 moved");
+        let saw = |id: u32, f: &dyn Fn(&ClientEvent) -> bool| {
+            sim.log().iter().any(|e| match &e.event {
+                LogEvent::Client { client, event, .. } => client.0 == id && f(event),
+                _ => false,
+            })
+        };
+        assert!(saw(1, &|e| matches!(e, ClientEvent::ConnectionLoss { .. })));
+        assert!(saw(1, &|e| matches!(
+            e,
+            ClientEvent::Connected {
+                reconnected: true,
+                ..
+            }
+        )));
+        let db = sim.peer(leader).expect("up").database();
+        let (s1, s2) = (c1.session.expect("s1"), c2.session.expect("s2"));
+        assert!(db.tree.sessions.contains_key(&s1), "seed {seed}");
+        assert!(db.tree.nodes.contains_key("/client-1"), "seed {seed}");
+        assert!(!db.tree.sessions.contains_key(&s2), "seed {seed}");
+        assert!(!db.tree.nodes.contains_key("/client-2"), "seed {seed}");
+        assert!(
+            db.committed_log().iter().any(|t| t.op
+                == TxnOp::CloseSession {
+                    session: s2,
+                    ephemerals: vec!["/client-2".into()]
+                }),
+            "seed {seed}"
+        );
+    }
+}

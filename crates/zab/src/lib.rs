@@ -29,6 +29,7 @@ pub mod packet;
 pub mod peer;
 pub mod quorum;
 pub mod reason;
+pub mod sessions;
 pub mod zk_database;
 pub mod zk_version;
 

@@ -10,6 +10,7 @@ use crate::ids::{Epoch, Sid, Time, Zxid};
 use crate::message::Message;
 use crate::peer::{Monitor, Waiter};
 use crate::reason::{Note, ShutdownReason};
+use crate::sessions::{ClientId, ClientReply};
 use crate::zk_database::{Snapshot, Txn};
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,8 @@ pub enum Timer {
     LearnerHandler(ConnId),
     /// The learner's socket read timeout, or its sleep between connect tries.
     Learner,
+    /// The leader's `SessionTracker` thread: the next expiry bucket is due (§13).
+    SessionTracker,
 }
 
 /// The two epoch files in the snapshot dir.
@@ -112,6 +115,11 @@ pub enum Effect {
     /// answers with `on_work_done(work)` when it ends.
     Work {
         work: Work,
+    },
+    /// Write to a client's connection (§13): a ConnectResponse, a reply, or the close.
+    ClientReply {
+        client: ClientId,
+        reply: ClientReply,
     },
 }
 

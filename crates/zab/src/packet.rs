@@ -1,6 +1,7 @@
 //! `QuorumPacket`, the learner ↔ leader wire record (zookeeper.jute), with typed data.
 
 use crate::ids::{Epoch, Sid, Zxid};
+use crate::sessions::{ClientRequest, SessionId};
 use crate::zk_database::{Snapshot, Txn, TxnOp};
 use core::fmt;
 use serde::{Deserialize, Serialize};
@@ -99,6 +100,21 @@ pub enum PacketData {
     Config(String),
     /// REQUEST: a client write forwarded by a learner.
     Request(Box<TxnOp>),
+    /// REQUEST: a session's request forwarded by a learner, with its session and cxid (§13).
+    ClientRequest(Box<ClientRequest>),
+    /// A learner's PING reply: the sessions its clients touched since the last one, with
+    /// their timeouts (`LearnerSessionTracker.snapshot()`). Only when there are some.
+    Sessions(Vec<(SessionId, u64)>),
+    /// REVALIDATE from a learner: a reconnecting client's session and timeout.
+    Revalidate {
+        session: SessionId,
+        timeout_ms: u64,
+    },
+    /// REVALIDATE from the leader: whether the session is still live.
+    Revalidated {
+        session: SessionId,
+        valid: bool,
+    },
 }
 
 /// Mirrors the jute record `QuorumPacket { int type; long zxid; buffer data; ... }`.
@@ -138,6 +154,23 @@ impl QuorumPacket {
                 format!("{head} qv=({servers} servers, version 0)")
             }
             PacketData::Request(op) => format!("{head} {op}"),
+            PacketData::ClientRequest(r) => {
+                format!(
+                    "{head} session={} cxid={} {}",
+                    r.origin.session, r.origin.cxid, r.op
+                )
+            }
+            PacketData::Sessions(s) => {
+                let list: Vec<String> = s.iter().map(|(id, t)| format!("{id}:{t}")).collect();
+                format!("{head} touched={}", list.join(","))
+            }
+            PacketData::Revalidate {
+                session,
+                timeout_ms,
+            } => format!("{head} session={session} timeout={timeout_ms}"),
+            PacketData::Revalidated { session, valid } => {
+                format!("{head} session={session} valid={valid}")
+            }
         }
     }
 

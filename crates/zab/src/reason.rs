@@ -7,6 +7,7 @@ use crate::ids::{Epoch, Sid, Zxid};
 use crate::leader::{SyncMode, SyncReason};
 use crate::output::ConnId;
 use crate::packet::PacketType;
+use crate::sessions::SessionId;
 use crate::zk_database::TxnOp;
 use serde::{Deserialize, Serialize};
 
@@ -137,4 +138,10 @@ pub enum Note {
     DropSmallerSidConnection { sid: Sid },
     /// QuorumCnxManager: a connection from a server claiming this server's own id.
     OwnIdConnection { sid: Sid },
+    /// `ZooKeeperServer.expire`: "Expiring session 0x…, timeout of …ms exceeded" (the
+    /// leader's SessionTracker; a closeSession txn follows).
+    SessionExpiring { session: SessionId, timeout_ms: u64 },
+    /// The leader answered a REVALIDATE (`checkIfValidGlobalSession`), or revalidated a
+    /// reconnecting client of its own.
+    SessionRevalidated { session: SessionId, valid: bool },
 }

@@ -21,5 +21,6 @@ pub fn txn(epoch: i64, counter: u32) -> Txn {
     Txn {
         zxid: z(epoch, counter),
         op: op(&format!("/n{epoch}_{counter}")),
+        origin: None,
     }
 }

@@ -10,6 +10,7 @@
 //! serialize exactly as the std collections did, so traces and golden hashes are unchanged.
 
 use crate::ids::Zxid;
+use crate::sessions::{Origin, SessionId};
 use core::fmt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -17,11 +18,37 @@ use std::sync::Arc;
 /// `ZKDatabase.commitLogCount` (500; smaller values are raised to 500).
 pub const COMMIT_LOG_COUNT: usize = 500;
 
-/// A client write. Only `create` and `setData` are modelled; values are short strings.
+/// A client write. Only `create` and `setData` are modelled, with the session txns
+/// (docs/protocol.md §13); values are short strings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TxnOp {
-    Create { path: String, data: String },
-    SetData { path: String, data: String },
+    Create {
+        path: String,
+        data: String,
+    },
+    SetData {
+        path: String,
+        data: String,
+    },
+    /// `OpCode.createSession` (`CreateSessionTxn { int timeOut }`).
+    CreateSession {
+        session: SessionId,
+        timeout_ms: u64,
+    },
+    /// `OpCode.closeSession`, from the client or from the leader's expirer
+    /// (`ZooKeeperServer.expire` → `close`). `CloseSessionTxn { paths2Delete }`: the
+    /// ephemerals `PrepRequestProcessor` found for the session, which `DataTree.killSession`
+    /// deletes.
+    CloseSession {
+        session: SessionId,
+        ephemerals: Vec<String>,
+    },
+    /// `create` with `CreateMode.EPHEMERAL`: the znode's `ephemeralOwner` is the session.
+    CreateEphemeral {
+        path: String,
+        data: String,
+        owner: SessionId,
+    },
 }
 
 impl fmt::Display for TxnOp {
@@ -29,6 +56,21 @@ impl fmt::Display for TxnOp {
         match self {
             TxnOp::Create { path, data } => write!(f, "create {path} \"{data}\""),
             TxnOp::SetData { path, data } => write!(f, "setData {path} \"{data}\""),
+            TxnOp::CreateSession {
+                session,
+                timeout_ms,
+            } => write!(f, "createSession {session} timeout={timeout_ms}ms"),
+            TxnOp::CloseSession {
+                session,
+                ephemerals,
+            } if ephemerals.is_empty() => write!(f, "closeSession {session}"),
+            TxnOp::CloseSession {
+                session,
+                ephemerals,
+            } => write!(f, "closeSession {session} deletes {}", ephemerals.join(" ")),
+            TxnOp::CreateEphemeral { path, data, owner } => {
+                write!(f, "create -e {path} \"{data}\" owner={owner}")
+            }
         }
     }
 }
@@ -37,8 +79,17 @@ impl TxnOp {
     /// The approximate size in bytes of its log record (TxnHeader + record), used only to
     /// weigh a txn-log sync against a snapshot (`snapshotSizeFactor`).
     pub fn approx_bytes(&self) -> u64 {
-        let (TxnOp::Create { path, data } | TxnOp::SetData { path, data }) = self;
-        40 + path.len() as u64 + data.len() as u64
+        match self {
+            TxnOp::Create { path, data }
+            | TxnOp::SetData { path, data }
+            | TxnOp::CreateEphemeral { path, data, .. } => {
+                40 + path.len() as u64 + data.len() as u64
+            }
+            TxnOp::CreateSession { .. } => 44,
+            TxnOp::CloseSession { ephemerals, .. } => {
+                44 + ephemerals.iter().map(|p| p.len() as u64 + 4).sum::<u64>()
+            }
+        }
     }
 }
 
@@ -47,6 +98,10 @@ impl TxnOp {
 pub struct Txn {
     pub zxid: Zxid,
     pub op: TxnOp,
+    /// The TxnHeader's `clientId` and `cxid`, for a request of a session's client (absent
+    /// for the session-less writes, so their traces are as before sessions were modelled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 /// A sequence of txns in log order: the txn log (in memory and on the world's disk) and the
@@ -241,6 +296,14 @@ impl FromIterator<Zxid> for History {
 pub struct DataTree {
     /// Persistent (see the module doc); iterates in path order like the `BTreeMap` it replaced.
     pub nodes: imbl::OrdMap<String, String>,
+    /// `DataTree.ephemerals` turned round: each ephemeral znode's `ephemeralOwner`. Empty
+    /// (and then absent from a serialized snapshot) in runs without sessions.
+    #[serde(default, skip_serializing_if = "imbl::OrdMap::is_empty")]
+    pub ephemeral_owner: imbl::OrdMap<String, SessionId>,
+    /// `ZKDatabase.sessionsWithTimeouts`: the live sessions and their timeouts (ms), as the
+    /// createSession/closeSession txns left them (in a snapshot too).
+    #[serde(default, skip_serializing_if = "imbl::OrdMap::is_empty")]
+    pub sessions: imbl::OrdMap<SessionId, u64>,
 }
 
 impl DataTree {
@@ -256,7 +319,46 @@ impl DataTree {
                     v.clone_from(data);
                 }
             }
+            TxnOp::CreateSession {
+                session,
+                timeout_ms,
+            } => {
+                self.sessions.insert(*session, *timeout_ms);
+            }
+            TxnOp::CloseSession {
+                session,
+                ephemerals,
+            } => self.kill_session(*session, ephemerals),
+            TxnOp::CreateEphemeral { path, data, owner } => {
+                // Simplification: ZooKeeper's PrepRequestProcessor refuses an ephemeral of a
+                // closed session (an error txn); here it is applied as a no-op.
+                if self.sessions.contains_key(owner) && !self.nodes.contains_key(path) {
+                    self.nodes.insert(path.clone(), data.clone());
+                    self.ephemeral_owner.insert(path.clone(), *owner);
+                }
+            }
         }
+    }
+
+    /// `DataTree.killSession(session, zxid, paths2Delete)`: the session is gone, and so is
+    /// each of its ephemerals the closeSession txn names.
+    fn kill_session(&mut self, session: SessionId, paths: &[String]) {
+        self.sessions.remove(&session);
+        for p in paths {
+            if self.ephemeral_owner.get(p) == Some(&session) {
+                self.ephemeral_owner.remove(p);
+                self.nodes.remove(p);
+            }
+        }
+    }
+
+    /// `getEphemerals(session)`: what PrepRequestProcessor puts in a closeSession txn.
+    pub fn ephemerals_of(&self, session: SessionId) -> Vec<String> {
+        self.ephemeral_owner
+            .iter()
+            .filter(|(_, o)| **o == session)
+            .map(|(p, _)| p.clone())
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -454,6 +556,7 @@ mod tests {
                 path: format!("/n{counter}"),
                 data: format!("v{counter}"),
             },
+            origin: None,
         }
     }
 

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
-//!            [--trace F]
-//! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...]
+//!            [--trace F] [--client SID@MS]...
+//! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...] [--clients]
 //! zabsim bench
 //! ```
 
@@ -67,6 +67,11 @@ mod cli {
             /// Also print election notifications, deliveries, timers and PINGs.
             #[arg(long)]
             verbose: bool,
+            /// Add a client of server SID at MS ms (repeatable): it creates a session and an
+            /// ephemeral /client-N, pings, and reconnects to the next server on connection
+            /// loss (e.g. --client 1@3000).
+            #[arg(long, value_parser = parse_client)]
+            client: Vec<(u64, i64)>,
         },
         /// Run a range of seeds with faults and every invariant checker.
         Sweep {
@@ -82,6 +87,9 @@ mod cli {
             /// Switch a historical ZooKeeper bug back on.
             #[arg(long, value_enum)]
             bug: Vec<Bug>,
+            /// Add clients with sessions and ephemeral znodes to every seed.
+            #[arg(long)]
+            clients: bool,
         },
         /// Simulated events per second and 5-voter startups per second, one core.
         Bench {
@@ -115,6 +123,18 @@ mod cli {
         )
     }
 
+    /// `--client SID@MS`: (MS, SID).
+    fn parse_client(s: &str) -> Result<(u64, i64), String> {
+        let (sid, at) = s.split_once('@').unwrap_or((s, "0"));
+        let sid: i64 = sid
+            .parse()
+            .map_err(|_| format!("{sid:?} is not a server id"))?;
+        let at: u64 = at
+            .parse()
+            .map_err(|_| format!("{at:?} is not a time in ms"))?;
+        Ok((at, sid))
+    }
+
     fn parse_range(s: &str) -> Result<(u64, u64), String> {
         let (a, b) = s.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
         let a: u64 = a.parse().map_err(|_| format!("{a:?} is not a number"))?;
@@ -143,15 +163,17 @@ mod cli {
                 until_ms,
                 trace,
                 verbose,
+                client,
             } => run(
-                seed, voters, observers, scenario, zk, until_ms, trace, verbose,
+                seed, voters, observers, scenario, zk, until_ms, trace, verbose, &client,
             ),
             Command::Sweep {
                 seeds,
                 no_faults,
                 zk,
                 bug,
-            } => sweep(seeds, no_faults, zk, &bug),
+                clients,
+            } => sweep(seeds, no_faults, zk, &bug, clients),
             Command::Bench { seconds } => bench(seconds),
         }
     }
@@ -192,8 +214,9 @@ mod cli {
         until_ms: u64,
         trace: Option<std::path::PathBuf>,
         verbose: bool,
+        clients: &[(u64, i64)],
     ) -> ExitCode {
-        let spec = match scenario {
+        let mut spec = match scenario {
             Some(name) => match Scenario::by_name(&name) {
                 Some(s) => RunSpec::with_scenario(seed, s),
                 None => {
@@ -207,6 +230,18 @@ mod cli {
             None => RunSpec::new(seed, voters, observers),
         }
         .with_zk(zk);
+        spec.clients = clients
+            .iter()
+            .map(|(at, sid)| (Time(*at), zab::Sid(*sid)))
+            .collect();
+        if let Some((_, sid)) = spec
+            .clients
+            .iter()
+            .find(|(_, s)| !(1..=i64::from(spec.voters + spec.observers)).contains(&s.0))
+        {
+            eprintln!("error: --client names server {sid}, which is not in the ensemble");
+            return ExitCode::from(2);
+        }
         eprintln!("ZooKeeper {} ({})", zk.name(), zk.releases());
         let mut session = match Session::new(spec) {
             Ok(s) => s,
@@ -237,11 +272,18 @@ mod cli {
         ExitCode::SUCCESS
     }
 
-    fn sweep((a, b): (u64, u64), no_faults: bool, zk: Option<ZkVersion>, bugs: &[Bug]) -> ExitCode {
+    fn sweep(
+        (a, b): (u64, u64),
+        no_faults: bool,
+        zk: Option<ZkVersion>,
+        bugs: &[Bug],
+        clients: bool,
+    ) -> ExitCode {
         let mut cfg = SweepConfig {
             no_faults,
             zk: zk.unwrap_or_default(),
             bugs: BugSwitches::default(),
+            clients,
         };
         for bug in bugs {
             match bug {

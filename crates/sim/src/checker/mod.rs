@@ -7,6 +7,7 @@
 mod agreement;
 mod committed_durable;
 mod delivery_order;
+mod ephemeral_owner;
 mod epoch_monotonic;
 mod integrity;
 mod leader_completeness;
@@ -132,7 +133,11 @@ impl Checker {
                     agreement::commit(
                         &mut self.committed,
                         sid,
-                        &zab::zk_database::Txn { zxid: *zxid, op },
+                        &zab::zk_database::Txn {
+                            zxid: *zxid,
+                            op,
+                            origin: None,
+                        },
                     )?;
                 }
                 self.leader_committed.insert(sid, leader.last_committed);
@@ -161,6 +166,7 @@ impl Checker {
         if let Some(last) = window.back() {
             self.checked_upto.insert(sid, last.zxid);
         }
+        ephemeral_owner::check(sid, &peer.database().tree)?;
         Ok(())
     }
 }

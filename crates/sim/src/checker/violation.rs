@@ -36,6 +36,12 @@ pub enum InvariantViolation {
     EpochRegression { sid: Sid, detail: String },
     /// A server delivered out of zxid order, or skipped a txn within an epoch.
     DeliveryOrder { sid: Sid, prev: Zxid, next: Zxid },
+    /// An ephemeral znode outlived its session (§13.2).
+    EphemeralWithoutSession {
+        sid: Sid,
+        path: String,
+        session: i64,
+    },
 }
 
 impl InvariantViolation {
@@ -51,6 +57,7 @@ impl InvariantViolation {
             InvariantViolation::CommittedNotOnQuorum { .. } => "committed-durable",
             InvariantViolation::EpochRegression { .. } => "epoch-monotonic",
             InvariantViolation::DeliveryOrder { .. } => "delivery-order",
+            InvariantViolation::EphemeralWithoutSession { .. } => "ephemeral-owner-live",
         }
     }
 }
@@ -107,6 +114,10 @@ impl fmt::Display for InvariantViolation {
                 "server {sid} delivered {} after {}",
                 next.short(),
                 prev.short()
+            ),
+            EphemeralWithoutSession { sid, path, session } => write!(
+                f,
+                "server {sid} keeps ephemeral {path} of closed session 0x{session:x}"
             ),
         }
     }

@@ -117,6 +117,7 @@ impl Simulation {
                     slot.timers.remove(&timer);
                 }
             }
+            Effect::ClientReply { client, reply } => self.server_replies(sid, client, reply),
             Effect::NotifyAll { monitor, woke } => {
                 self.push_log(LogEvent::NotifyAll {
                     sid,

@@ -46,6 +46,14 @@ impl Simulation {
                 }
             }
             Action::Heal => self.heal(),
+            Action::AddClient { at, spec } => {
+                for server in scenario::resolve(self, at) {
+                    self.add_client(crate::clients::ClientSpec {
+                        server,
+                        ..spec.clone()
+                    });
+                }
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::PeerCore;
 use crate::quorum::SyncedLearnerTracker;
 use crate::reason::{Note, ShutdownReason};
+use crate::sessions::Origin;
 use crate::zk_database::{Txn, TxnOp};
 
 impl Leader {
@@ -16,6 +17,18 @@ impl Leader {
         &mut self,
         core: &mut PeerCore,
         op: TxnOp,
+        now: Time,
+        out: &mut Outbox,
+    ) -> RoleStep {
+        self.propose_from(core, op, None, now, out)
+    }
+
+    /// `propose` for a request with its TxnHeader's session and cxid (§13).
+    pub fn propose_from(
+        &mut self,
+        core: &mut PeerCore,
+        op: TxnOp,
+        origin: Option<Origin>,
         now: Time,
         out: &mut Outbox,
     ) -> RoleStep {
@@ -28,7 +41,7 @@ impl Leader {
         if zxid.counter() == u32::MAX {
             return RoleStep::Shutdown(ShutdownReason::ZxidRollover);
         }
-        let txn = Txn { zxid, op };
+        let txn = Txn { zxid, op, origin };
         self.last_proposed = zxid;
         self.outstanding_proposals.insert(
             zxid,
@@ -119,7 +132,9 @@ impl Leader {
         // CommitProcessor → FinalRequestProcessor: applied and added to the committedLog.
         // (Simplification: ZooKeeper's toBeApplied queue is always empty here, since the
         // leader applies a txn in the same step as it commits it.)
-        core.zk_db.apply_committed(p.txn);
+        let txn = p.txn;
+        core.zk_db.apply_committed(txn.clone());
+        self.after_apply(core, &txn, out);
         true
     }
 }

@@ -131,7 +131,8 @@ fn test_proposal_from_a_learner_request_is_tracked_by_its_sync_limit_check() {
         sent_to(&out, 1),
         vec![proposal(&Txn {
             zxid: z(1, 1),
-            op: op("/a")
+            op: op("/a"),
+            origin: None,
         })]
     );
     let tracked = |fx: &Fx, sid| {
@@ -161,6 +162,7 @@ fn test_propose_ack_commit_and_inform() {
     let a = Txn {
         zxid: z(1, 1),
         op: op("/a"),
+        origin: None,
     };
     let out = fx.propose("/a", 2000);
     assert_eq!(

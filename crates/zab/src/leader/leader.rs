@@ -7,6 +7,7 @@ use crate::packet::{PacketData, PacketType, QuorumPacket};
 use crate::peer::{Monitor, PeerCore, Waiter, ZabState};
 use crate::quorum::SyncedLearnerTracker;
 use crate::reason::{Note, ShutdownReason};
+use crate::sessions::SessionTracker;
 use crate::zk_database::Txn;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,6 +69,10 @@ pub struct Leader {
     pub(crate) forwarding_followers: BTreeSet<ConnId>,
     pub(crate) observing_learners: BTreeSet<ConnId>,
     pub(crate) handlers: BTreeMap<ConnId, LearnerHandler>,
+    /// `SessionTrackerImpl`, created by `zk.startup()` (§13).
+    pub sessions: Option<SessionTracker>,
+    /// Where the SessionTracker's timer is set, if it is.
+    pub(crate) session_timer: Option<Time>,
 }
 
 impl Leader {
@@ -102,6 +107,8 @@ impl Leader {
             forwarding_followers: BTreeSet::new(),
             observing_learners: BTreeSet::new(),
             handlers: BTreeMap::new(),
+            sessions: None,
+            session_timer: None,
         };
         out.push(Effect::Note(Note::LeadingStarted));
         let deadline = now.plus_ms(core.init_limit_ms());
@@ -131,6 +138,14 @@ impl Leader {
 
     pub fn is_running(&self) -> bool {
         self.zk_running
+    }
+
+    /// Whether any session is tracked (runs without clients never have one).
+    pub fn sessions_in_use(&self) -> bool {
+        self.sessions
+            .as_ref()
+            .is_some_and(|t| !t.sessions.is_empty())
+            || self.session_timer.is_some()
     }
 
     /// A quorum has ACKed NEWLEADER: the leader's initial history is committed (§3.5), even
@@ -418,6 +433,14 @@ impl Leader {
     /// the handlers blocked in `startForwarding`. Then BROADCAST and the ping loop.
     fn zk_started(&mut self, core: &mut PeerCore, now: Time, out: &mut Outbox) -> RoleStep {
         self.zk_running = true;
+        // `startup()` → `createSessionTracker`: the database's sessions, tracked afresh.
+        self.sessions = Some(SessionTracker::new(
+            core.myid,
+            core.config.tick_time_ms,
+            now,
+            &core.zk_db,
+        ));
+        self.arm_session_timer(out);
         let woke = self.waiters(
             Caller::Lead,
             |p| matches!(p, HandlerPhase::WaitForStartup),
@@ -676,6 +699,11 @@ impl Leader {
             self.shutdown_handler(&h, out);
         }
         out.push(Effect::CancelTimer { timer: Timer::Lead });
+        if self.session_timer.take().is_some() {
+            out.push(Effect::CancelTimer {
+                timer: Timer::SessionTracker,
+            });
+        }
     }
 }
 

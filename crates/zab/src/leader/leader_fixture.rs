@@ -55,6 +55,7 @@ pub(super) fn leader_core(
         zk_db: db,
         unsynced: Vec::new(),
         fsync_in_flight: None,
+        clients: Default::default(),
     }
 }
 

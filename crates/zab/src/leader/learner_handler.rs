@@ -501,7 +501,20 @@ impl LearnerHandler {
                 self.update_ack(p.zxid);
                 leader.process_ack(core, sid, p.zxid, out);
             }
-            PacketType::Ping => {}
+            PacketType::Ping => leader.on_ping_sessions(&p.data, now, out),
+            PacketType::Revalidate => leader.on_revalidate(self.conn, &p.data, now, out),
+            PacketType::Request if matches!(p.data, PacketData::ClientRequest(_)) => {
+                if let PacketData::ClientRequest(req) = p.data {
+                    if let RoleStep::Shutdown(reason) = leader.prep_request(core, *req, now, out) {
+                        return HandlerStep::LeaderShutdown(reason);
+                    }
+                    if leader.forwarding_followers.contains(&self.conn) {
+                        if let Some(m) = self.sync_limit_check.as_mut() {
+                            m.insert(leader.last_proposed, now);
+                        }
+                    }
+                }
+            }
             PacketType::Request => {
                 if let PacketData::Request(op) = p.data {
                     let op = *op;

@@ -3,6 +3,7 @@
 mod broadcast;
 #[allow(clippy::module_inception)]
 mod leader;
+mod leader_sessions;
 mod leader_view;
 mod learner_handler;
 mod state_summary;
@@ -20,6 +21,7 @@ mod learner_handler_test;
 use crate::reason::ShutdownReason;
 
 pub use leader::{LeadPhase, Leader, Proposal};
+pub(crate) use leader_sessions::finish_session_init;
 pub use learner_handler::{HandlerPhase, LearnerHandler, WAIT_FOR_STARTUP_POLL_MS};
 pub use state_summary::StateSummary;
 pub use sync_follower::{

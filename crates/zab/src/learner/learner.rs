@@ -6,6 +6,7 @@ use crate::output::{Channel, ConnId, Effect, Outbox, Timer};
 use crate::packet::{LearnerInfo, PacketData, PacketType, QuorumPacket, PROTOCOL_VERSION};
 use crate::peer::{PeerCore, ZabState};
 use crate::reason::{Note, ShutdownReason};
+use crate::sessions::{ClientRequest, SessionId};
 use crate::zk_database::{Txn, TxnOp};
 use crate::zk_version::ZkVersion;
 use std::collections::{BTreeSet, VecDeque};
@@ -500,6 +501,10 @@ impl Learner {
         core.update_election_vote(self.new_epoch);
         core.zab_state = ZabState::Broadcast;
         self.phase = LearnerPhase::Broadcast;
+        // The learner's ZooKeeperServer starts serving: `LearnerSessionTracker` is created,
+        // with `initializeNextSessionId(myid)` (§13).
+        core.clients.next_session_id =
+            Some(crate::sessions::initialize_next_session_id(core.myid, now));
         self.set_read_timeout(now, core.sync_limit_ms(), out);
         match self.learner_type {
             LearnerType::Participant => {
@@ -550,7 +555,9 @@ impl Learner {
             }
             Some(t) if t.zxid == zxid => {
                 let t = self.pending_txns.pop_front().expect("front exists");
+                let (origin, op) = (t.origin, t.op.clone());
                 core.zk_db.apply_committed(t);
+                core.clients.on_applied(origin, &op, zxid, out);
                 RoleStep::Continue
             }
             Some(first) => {
@@ -574,7 +581,31 @@ impl Learner {
         out: &mut Outbox,
     ) -> RoleStep {
         match (self.learner_type, p.ty) {
-            (_, PacketType::Ping) => self.send(out, QuorumPacket::bare(PacketType::Ping, p.zxid)),
+            (_, PacketType::Ping) => {
+                // `Learner.ping`: the reply carries the sessions touched since the last one
+                // (none in runs without clients, so the PING stays bare).
+                let touched = std::mem::take(&mut core.clients.touch_table);
+                let data = if touched.is_empty() {
+                    PacketData::None
+                } else {
+                    PacketData::Sessions(touched.into_iter().collect())
+                };
+                self.send(out, QuorumPacket::new(PacketType::Ping, p.zxid, data));
+            }
+            (_, PacketType::Revalidate) => {
+                // `Learner.revalidate` → `finishSessionInit(cnxn, valid)`.
+                if let PacketData::Revalidated { session, valid } = p.data {
+                    match core.clients.by_session(session) {
+                        Some(client) => {
+                            let timeout_ms = core.clients.cnxns[&client].timeout_ms;
+                            crate::leader::finish_session_init(
+                                core, client, session, timeout_ms, valid, out,
+                            );
+                        }
+                        None => out.push(Effect::Note(Note::IgnoredInBroadcast { ty: p.ty })),
+                    }
+                }
+            }
             (LearnerType::Participant, PacketType::Proposal) => {
                 if let PacketData::Txn(txn) = p.data {
                     let txn = *txn;
@@ -595,7 +626,9 @@ impl Learner {
                 if let PacketData::Txn(txn) = p.data {
                     let txn = *txn;
                     core.append(txn.clone(), out);
+                    let (origin, op, zxid) = (txn.origin, txn.op.clone(), txn.zxid);
                     core.zk_db.apply_committed(txn);
+                    core.clients.on_applied(origin, &op, zxid, out);
                     core.request_fsync(out);
                 }
             }
@@ -634,6 +667,51 @@ impl Learner {
                 PacketType::Request,
                 Zxid::NONE,
                 PacketData::Request(Box::new(op)),
+            ),
+        );
+        true
+    }
+
+    /// A session's request at this learner: `touch`, then forwarded as REQUEST with its
+    /// session and cxid (`FollowerRequestProcessor`).
+    pub fn session_request(
+        &self,
+        core: &mut PeerCore,
+        req: ClientRequest,
+        timeout_ms: u64,
+        out: &mut Outbox,
+    ) -> bool {
+        if self.phase != LearnerPhase::Broadcast {
+            return false;
+        }
+        core.clients
+            .touch_table
+            .insert(req.origin.session, timeout_ms);
+        self.send(
+            out,
+            QuorumPacket::new(
+                PacketType::Request,
+                Zxid::NONE,
+                PacketData::ClientRequest(Box::new(req)),
+            ),
+        );
+        true
+    }
+
+    /// A client reconnects here with its session: `validateSession` asks the leader.
+    pub fn revalidate(&self, session: SessionId, timeout_ms: u64, out: &mut Outbox) -> bool {
+        if self.phase != LearnerPhase::Broadcast {
+            return false;
+        }
+        self.send(
+            out,
+            QuorumPacket::new(
+                PacketType::Revalidate,
+                Zxid::NONE,
+                PacketData::Revalidate {
+                    session,
+                    timeout_ms,
+                },
             ),
         );
         true

@@ -50,6 +50,7 @@ fn learner_core(myid: i64, epochs: (i64, i64), zk_db: ZkDatabase) -> PeerCore {
         zk_db,
         unsynced: Vec::new(),
         fsync_in_flight: None,
+        clients: Default::default(),
     }
 }
 
@@ -568,6 +569,7 @@ fn test_enforce_continuous_proposal_table() {
         let t = Txn {
             zxid: *next,
             op: txn(1, 9).op,
+            origin: None,
         };
         let (step, _) = lx.recv_step(proposal(&t), 22);
         assert_eq!(step == RoleStep::Continue, *ok, "{why}: {step:?}");

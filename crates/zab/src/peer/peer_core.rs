@@ -4,6 +4,7 @@ use crate::ids::{Epoch, Sid, Zxid};
 use crate::output::{Effect, EpochFile, Outbox};
 use crate::peer::ZabState;
 use crate::quorum::QuorumMaj;
+use crate::sessions::ServerClients;
 use crate::zk_database::{Txn, ZkDatabase};
 
 /// The parts of `QuorumPeer` its roles (Leader, Learner) read and write: identity, config, the
@@ -23,6 +24,8 @@ pub struct PeerCore {
     pub unsynced: Vec<Zxid>,
     /// The txns the fsync in progress covers (`SyncRequestProcessor` waits for it).
     pub fsync_in_flight: Option<Vec<Zxid>>,
+    /// The client connections and the learner's session bookkeeping (§13).
+    pub clients: ServerClients,
 }
 
 impl PeerCore {

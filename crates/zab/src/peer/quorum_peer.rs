@@ -9,6 +9,9 @@ use crate::message::Message;
 use crate::output::{Channel, ConnId, Effect, Outbox, Timer, Work};
 use crate::peer::{PeerCore, ServerState, ThreadId, ThreadPhase, ThreadView, ZabState};
 use crate::reason::Note;
+use crate::sessions::{
+    ClientCnxn, ClientId, ClientReply, ClientRequest, Origin, ServerClients, SessionId,
+};
 use crate::zk_database::{Snapshot, TxnLog, TxnOp, ZkDatabase};
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +110,7 @@ impl QuorumPeer {
                 zk_db,
                 unsynced: Vec::new(),
                 fsync_in_flight: None,
+                clients: ServerClients::default(),
             },
             state: ServerState::Looking,
             qcm: QuorumCnxManager::new(myid),
@@ -261,6 +265,9 @@ impl QuorumPeer {
                 leader.on_handler_timer(&mut self.core, conn, now, out)
             }
             (Timer::Learner, Role::Learning(l)) => l.on_timer(&self.core, now, out),
+            (Timer::SessionTracker, Role::Leading(leader)) => {
+                leader.on_session_timer(&mut self.core, now, out)
+            }
             _ => RoleStep::Continue,
         };
         self.after(step, now, out);
@@ -307,6 +314,136 @@ impl QuorumPeer {
         };
         self.after(step, now, out);
         true
+    }
+
+    // ---- Clients (§13) -----------------------------------------------------------------
+
+    /// A client's ConnectRequest: a new session (`session` None) or a reconnect. Answered
+    /// with `Effect::ClientReply`: at once when refused (not serving) or revalidated by the
+    /// leader itself, after the createSession commits, or after the leader's REVALIDATE.
+    pub fn on_client_connect(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        session: Option<SessionId>,
+        timeout_ms: u64,
+        out: &mut Outbox,
+    ) {
+        let refused = |out: &mut Outbox| {
+            out.push(Effect::ClientReply {
+                client,
+                reply: ClientReply::Closed,
+            })
+        };
+        let step = match &mut self.role {
+            Role::Leading(leader) => {
+                leader.client_connect(&mut self.core, client, session, timeout_ms, now, out)
+            }
+            Role::Learning(l) if l.phase == crate::learner::LearnerPhase::Broadcast => {
+                let core = &mut self.core;
+                match session {
+                    None => {
+                        let session = core.clients.next_learner_session(core.myid, now);
+                        core.clients.cnxns.insert(
+                            client,
+                            ClientCnxn {
+                                session,
+                                timeout_ms,
+                                connected: false,
+                            },
+                        );
+                        let req = ClientRequest {
+                            origin: Origin { session, cxid: 0 },
+                            op: TxnOp::CreateSession {
+                                session,
+                                timeout_ms,
+                            },
+                        };
+                        l.session_request(core, req, timeout_ms, out);
+                    }
+                    Some(session) => {
+                        core.clients.cnxns.insert(
+                            client,
+                            ClientCnxn {
+                                session,
+                                timeout_ms,
+                                connected: false,
+                            },
+                        );
+                        l.revalidate(session, timeout_ms, out);
+                    }
+                }
+                RoleStep::Continue
+            }
+            _ => {
+                refused(out);
+                RoleStep::Continue
+            }
+        };
+        self.after(step, now, out);
+    }
+
+    /// A request of a connected client (a write, or its closeSession): touched, then
+    /// proposed here (leading) or forwarded (learning). The reply follows the commit.
+    pub fn on_session_request(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        cxid: u32,
+        op: TxnOp,
+        out: &mut Outbox,
+    ) {
+        let Some(c) = self.core.clients.cnxns.get(&client).filter(|c| c.connected) else {
+            out.push(Effect::ClientReply {
+                client,
+                reply: ClientReply::Closed,
+            });
+            return;
+        };
+        let (session, timeout_ms) = (c.session, c.timeout_ms);
+        let req = ClientRequest {
+            origin: Origin { session, cxid },
+            op,
+        };
+        let step = match &mut self.role {
+            Role::Leading(leader) if leader.is_running() => {
+                leader.touch_session(session, now, out);
+                leader.prep_request(&mut self.core, req, now, out)
+            }
+            Role::Learning(l) => {
+                if !l.session_request(&mut self.core, req, timeout_ms, out) {
+                    out.push(Effect::ClientReply {
+                        client,
+                        reply: ClientReply::Closed,
+                    });
+                }
+                RoleStep::Continue
+            }
+            _ => RoleStep::Continue,
+        };
+        self.after(step, now, out);
+    }
+
+    /// A client's ping: `touch` (the leader's tracker, or the learner's touch table).
+    pub fn on_client_ping(&mut self, now: Time, client: ClientId, out: &mut Outbox) {
+        let Some(c) = self.core.clients.cnxns.get(&client).filter(|c| c.connected) else {
+            return;
+        };
+        let (session, timeout_ms) = (c.session, c.timeout_ms);
+        match &mut self.role {
+            Role::Leading(leader) => {
+                leader.touch_session(session, now, out);
+            }
+            Role::Learning(_) => {
+                self.core.clients.touch_table.insert(session, timeout_ms);
+            }
+            Role::Looking => {}
+        }
+    }
+
+    /// The client connections this server holds, for the views.
+    pub fn clients(&self) -> &ServerClients {
+        &self.core.clients
     }
 
     fn receive_notification(&mut self, now: Time, n: Notification, out: &mut Outbox) {
@@ -358,6 +495,8 @@ impl QuorumPeer {
         let RoleStep::Shutdown(reason) = step else {
             return;
         };
+        // The ZooKeeperServer stops serving: every client connection closes (§13).
+        self.core.clients.close_all(out);
         match std::mem::replace(&mut self.role, Role::Looking) {
             Role::Leading(mut leader) => {
                 out.push(Effect::Note(Note::LeaderShutdown(reason)));
