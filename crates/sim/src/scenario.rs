@@ -22,6 +22,8 @@ pub enum Target {
     Follower(u32),
     /// Every crashed server.
     Crashed,
+    /// Every paused server.
+    Paused,
 }
 
 /// What a step does.
@@ -29,6 +31,10 @@ pub enum Target {
 pub enum Action {
     Crash(Target),
     Restart(Target),
+    /// Stop the target's process (SIGSTOP, or a long GC pause; §11.5).
+    Pause(Target),
+    /// Let it go on.
+    Resume(Target),
     Write {
         at: Target,
         op: TxnOp,
@@ -136,7 +142,13 @@ pub enum Scenario {
     LeaderCutFromMinority,
     LeaderCutFromMajority,
     OneWayPartition,
+    LeaderPaused,
 }
+
+/// How long `leader-paused` stops the leader: 2.5 × syncLimit × tickTime of the sample config
+/// (5 × 2 000 ms), long enough for the followers' read timeouts to expire and a new leader to
+/// be established before the old one wakes.
+pub const LEADER_PAUSE_MS: u64 = 25_000;
 
 fn write(at: Target, path: &str, data: &str) -> Action {
     Action::Write {
@@ -163,7 +175,7 @@ fn step(when: When, action: Action) -> Step {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::FreshStart,
         Scenario::ObserversToo,
         Scenario::NoQuorum,
@@ -174,6 +186,7 @@ impl Scenario {
         Scenario::LeaderCutFromMinority,
         Scenario::LeaderCutFromMajority,
         Scenario::OneWayPartition,
+        Scenario::LeaderPaused,
     ];
 
     pub fn name(self) -> &'static str {
@@ -188,6 +201,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "leader-cut-from-minority",
             Scenario::LeaderCutFromMajority => "leader-cut-from-majority",
             Scenario::OneWayPartition => "one-way-partition",
+            Scenario::LeaderPaused => "leader-paused",
         }
     }
 
@@ -208,6 +222,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "The leader loses one follower",
             Scenario::LeaderCutFromMajority => "The leader loses its majority",
             Scenario::OneWayPartition => "A one-way partition",
+            Scenario::LeaderPaused => "Leader paused longer than syncLimit",
         }
     }
 
@@ -222,6 +237,7 @@ impl Scenario {
             Scenario::UncommittedTrunc => KeyMoment::SyncAfterRestart(SyncMode::Trunc),
             Scenario::FarBehindSnap => KeyMoment::SyncAfterRestart(SyncMode::Snap),
             Scenario::LeaderCutFromMajority => KeyMoment::LostQuorum,
+            Scenario::LeaderPaused => KeyMoment::DeposedAfterPause,
             Scenario::LeaderCutFromMinority | Scenario::OneWayPartition => return None,
         })
     }
@@ -239,6 +255,7 @@ impl Scenario {
             Scenario::LeaderCutFromMinority => "The leader loses one of four followers: it keeps its quorum; the cut-off follower looks for a leader until the network heals.",
             Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
             Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
+            Scenario::LeaderPaused => "The leader stops for 25 s (a GC pause, SIGSTOP), 2.5 × syncLimit × tickTime: the followers' reads time out, they elect a leader in epoch 2; the old leader wakes still LEADING, its overdue timers fire, it finds too few followers synced, goes LOOKING and rejoins as a follower.",
         }
     }
 
@@ -335,6 +352,14 @@ impl Scenario {
                 ),
                 step(AfterEstablished(15_000), Action::Heal),
             ],
+            Scenario::LeaderPaused => vec![
+                step(AfterEstablished(1_000), write(Leader, "/a", "1")),
+                step(AfterEstablished(2_000), Action::Pause(Leader)),
+                step(
+                    AfterEstablished(2_000 + LEADER_PAUSE_MS),
+                    Action::Resume(Paused),
+                ),
+            ],
         }
     }
 
@@ -384,6 +409,7 @@ pub(crate) fn resolve(sim: &Simulation, target: Target) -> Vec<Sid> {
             .into_iter()
             .collect(),
         Target::Crashed => sim.sids().filter(|s| sim.peer(*s).is_none()).collect(),
+        Target::Paused => sim.sids().filter(|s| sim.is_paused(*s)).collect(),
     }
 }
 
@@ -400,6 +426,8 @@ pub enum KeyMoment {
     SyncAfterRestart(SyncMode),
     /// A leader loses its quorum.
     LostQuorum,
+    /// A leader that was paused wakes and finds it lost its quorum meanwhile.
+    DeposedAfterPause,
 }
 
 impl KeyMoment {
@@ -416,6 +444,9 @@ impl KeyMoment {
             KeyMoment::SyncAfterRestart(SyncMode::Snap) => "the restarted server is synced by SNAP",
             KeyMoment::SyncAfterRestart(SyncMode::None) => "the restarted server is synced",
             KeyMoment::LostQuorum => "the leader lost its quorum",
+            KeyMoment::DeposedAfterPause => {
+                "the paused leader woke, found too few followers synced, and stepped down"
+            }
         }
     }
 }
@@ -428,6 +459,8 @@ pub struct KeyMomentFinder {
     crashed: std::collections::BTreeSet<Sid>,
     leaders: std::collections::BTreeSet<Sid>,
     leader_crashed: bool,
+    /// Servers that have resumed from a pause.
+    resumed: std::collections::BTreeSet<Sid>,
 }
 
 impl KeyMomentFinder {
@@ -438,6 +471,7 @@ impl KeyMomentFinder {
             crashed: Default::default(),
             leaders: Default::default(),
             leader_crashed: false,
+            resumed: Default::default(),
         }
     }
 
@@ -448,11 +482,17 @@ impl KeyMomentFinder {
     /// Whether `e` is the key moment (true at most once per moment; the caller keeps the first).
     pub fn scan(&mut self, e: &crate::trace::LogEntry) -> bool {
         use crate::moments::Moment;
-        if let crate::trace::LogEvent::Crashed { sid } = &e.event {
-            self.crashed.insert(*sid);
-            if self.leaders.contains(sid) {
-                self.leader_crashed = true;
+        match &e.event {
+            crate::trace::LogEvent::Crashed { sid } => {
+                self.crashed.insert(*sid);
+                if self.leaders.contains(sid) {
+                    self.leader_crashed = true;
+                }
             }
+            crate::trace::LogEvent::Resumed { sid, .. } => {
+                self.resumed.insert(*sid);
+            }
+            _ => {}
         }
         let Some(m) = self.scanner.scan(e) else {
             return false;
@@ -466,6 +506,9 @@ impl KeyMomentFinder {
             (Moment::Established { .. }, KeyMoment::Established) => true,
             (Moment::WaitTimedOut { .. }, KeyMoment::TimedOut) => true,
             (Moment::LostQuorum { .. }, KeyMoment::LostQuorum) => true,
+            (Moment::LostQuorum { leader }, KeyMoment::DeposedAfterPause) => {
+                self.resumed.contains(leader)
+            }
             (Moment::SyncChosen { learner, mode, .. }, KeyMoment::SyncAfterRestart(want)) => {
                 *mode == want && self.crashed.contains(learner)
             }
@@ -506,6 +549,7 @@ mod key_moment_tests {
             KeyMoment::ElectedAfterCrash,
             KeyMoment::LostQuorum,
             KeyMoment::TimedOut,
+            KeyMoment::DeposedAfterPause,
         ] {
             let mut f = KeyMomentFinder::new(key);
             assert!(!sim.log().iter().any(|e| f.scan(e)), "{key:?}");

@@ -2,7 +2,7 @@
 //! exports and imports.
 //!
 //! Line 1 is a header that names the run:
-//! `{"zabscope_trace":3,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400,"zk":"3.9.4"}`.
+//! `{"zabscope_trace":4,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400,"zk":"3.9.4"}`.
 //! Every other line is one [`LogEntry`]: `{"index":0,"time":0,"kind":"peer_started","sid":1}`
 //! with the fields of its [`crate::LogEvent`] kind (snake_case). Times are simulated ms, zxids
 //! signed 64-bit integers as ZooKeeper's `long` (UPTODATE's −1 included).
@@ -27,7 +27,10 @@ pub use crate::session::MAX_TRACE_STEPS;
 /// 3: the header names the ZooKeeper version profile (`zk`), and the leader's `zk.startup()`
 /// takes time. Version 2 files still read (as the default profile), but their timing before
 /// the first UPTODATE cannot replay exactly.
-pub const TRACE_VERSION: u32 = 3;
+/// 4: a process can be paused (issue 12): `paused` and `resumed` entries, `s3` and `u3`
+/// actions. Version 3 files read and replay unchanged (they have neither); a version-3 build
+/// refuses a version-4 file by its number instead of at its first unknown entry or action.
+pub const TRACE_VERSION: u32 = 4;
 /// The oldest trace version this build reads.
 pub const OLDEST_TRACE_VERSION: u32 = 2;
 
@@ -243,7 +246,8 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
                 ));
             }
             if e != *replayed {
-                let older = if header.zabscope_trace < TRACE_VERSION {
+                // Only version 2 files replay differently (version 3 ones the same).
+                let older = if header.zabscope_trace < 3 {
                     format!(
                         " (the file is trace version {}, written by an older build whose \
                          leader started serving in no time)",
