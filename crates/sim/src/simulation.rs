@@ -333,6 +333,15 @@ impl Simulation {
             .flat_map(|p| p.held_messages())
     }
 
+    /// A server's pending timers and their deadlines, one per kind (while it is paused, the
+    /// overdue ones too: they fire at resume).
+    pub fn pending_timers(&self, sid: Sid) -> impl Iterator<Item = (Timer, Time)> + '_ {
+        self.slots
+            .get(&sid)
+            .into_iter()
+            .flat_map(|s| s.timers.iter().map(|(timer, (_, at))| (*timer, *at)))
+    }
+
     /// The running process of a server, or `None` while it is down.
     pub fn peer(&self, sid: Sid) -> Option<&QuorumPeer> {
         self.slots.get(&sid)?.peer.as_ref()

@@ -323,6 +323,41 @@ mod tests {
         assert_eq!(back.spec(), s.spec());
     }
 
+    /// Issue 12: a run with a pause writes and reads back; a file of the previous version
+    /// (which cannot hold a pause) still reads.
+    #[test]
+    fn test_a_paused_run_round_trips_and_version_3_still_reads() {
+        let mut spec = RunSpec::new(5, 3, 0);
+        spec.actions = vec![
+            (400, UserAction::Pause(Sid(2))),
+            (900, UserAction::Resume(Sid(2))),
+        ];
+        let mut s = Session::new(spec).expect("valid");
+        s.seek(1_500);
+        let text = write_trace(&s);
+        assert!(
+            text.contains("\"actions\":\"400:s2,900:u2\""),
+            "{text:.200}"
+        );
+        assert!(text.contains("\"kind\":\"paused\",\"sid\":2"));
+        assert!(text.contains("\"kind\":\"resumed\",\"sid\":2,\"paused_ms\":"));
+        let back = read_trace(&text).expect("reads back");
+        assert_eq!((back.trace_hash(), back.spec()), (s.trace_hash(), s.spec()));
+
+        let v3 = write_trace(&sample()).replacen(
+            &format!("\"zabscope_trace\":{TRACE_VERSION}"),
+            "\"zabscope_trace\":3",
+            1,
+        );
+        assert!(v3.starts_with("{\"zabscope_trace\":3,"));
+        assert_eq!(
+            read_trace(&v3).expect("version 3 reads").trace_hash(),
+            sample().trace_hash()
+        );
+        let future = v3.replacen("\"zabscope_trace\":3", "\"zabscope_trace\":5", 1);
+        assert_eq!(line1(&future), "trace version 5 (this build reads 2 to 4)");
+    }
+
     #[test]
     fn test_malformed_traces_name_the_line() {
         let text = write_trace(&sample());
