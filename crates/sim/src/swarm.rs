@@ -46,6 +46,10 @@ pub enum Fault {
         at: Sid,
         op: TxnOp,
     },
+    /// Stop a server's process (a GC pause, SIGSTOP; §11.5).
+    Pause(Sid),
+    /// Let it go on.
+    Resume(Sid),
 }
 
 /// Everything a seed derives.
@@ -82,6 +86,9 @@ impl fmt::Display for SeedPlan {
 
 /// The safety window and the liveness bounds.
 pub const SAFETY_MS: u64 = 40_000;
+/// The longest pause a seed draws: 3 × syncLimit × tickTime of the sample config, so pauses
+/// both shorter and longer than a follower's read timeout happen.
+pub const MAX_PAUSE_MS: u64 = 30_000;
 /// Three discovery timeouts (initLimit × tickTime each) plus election time.
 pub const LIVENESS_LEADER_MS: u64 = 75_000;
 pub const LIVENESS_WRITE_MS: u64 = 10_000;
@@ -159,6 +166,17 @@ pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
             },
         ));
     }
+    // Pauses are drawn after everything else, so the crashes, partitions and writes a seed
+    // derived before pauses existed are unchanged. Each pause ends: its resume is scheduled
+    // (and the liveness phase resumes whatever is still paused).
+    let pauses = if cfg.no_faults { 0 } else { d(0, 2) };
+    for _ in 0..pauses {
+        let at = Time(d(0, SAFETY_MS));
+        let a = sids[d(0, n - 1) as usize];
+        schedule.push((at, Fault::Pause(a)));
+        schedule.push((Time(at.0 + d(200, MAX_PAUSE_MS)), Fault::Resume(a)));
+    }
+    // Stable: faults drawn at the same time keep their order.
     schedule.sort_by_key(|(t, _)| *t);
     SeedPlan {
         seed,
@@ -216,6 +234,8 @@ fn apply(sim: &mut Simulation, fault: &Fault) {
             }
         }
         Fault::Write { at, op } => sim.client_write(*at, op.clone()),
+        Fault::Pause(s) => sim.pause(*s),
+        Fault::Resume(s) => sim.resume(*s),
     }
 }
 
@@ -263,9 +283,11 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
             apply(&mut sim, fault);
         }
         checked_until(&mut sim, &mut checker, Time(plan.safety_ms), |_| false)?;
-        // Liveness: heal, restart everyone, then a leader and a fresh write everywhere.
+        // Liveness: heal, resume and restart everyone, then a leader and a fresh write
+        // everywhere.
         sim.heal();
         for sid in sim.sids().collect::<Vec<_>>() {
+            sim.resume(sid);
             sim.restart(sid);
         }
         let bound = Time(sim.now().0 + LIVENESS_LEADER_MS);
