@@ -49,6 +49,36 @@ fn test_sweep_safety_and_liveness_under_faults() {
     }
 }
 
+/// Issue 12: the fault mix pauses servers, and some paused leader wakes deposed (a seed's
+/// liveness then shows it rejoined).
+#[test]
+fn test_the_sweep_pauses_servers_and_deposes_paused_leaders() {
+    use sim::scenario::{KeyMoment, KeyMomentFinder};
+    use sim::swarm::{run_seed_keep, Fault};
+    let cfg = SweepConfig::default();
+    let (mut paused, mut deposed) = (0, 0);
+    for seed in 0..200 {
+        let (o, sim) = run_seed_keep(seed, &cfg);
+        assert!(o.ok(), "seed {seed}: {}", replay_command(seed, &cfg));
+        if o.plan
+            .schedule
+            .iter()
+            .any(|(_, f)| matches!(f, Fault::Pause(_)))
+        {
+            paused += 1;
+        }
+        let mut finder = KeyMomentFinder::new(KeyMoment::DeposedAfterPause);
+        if sim.log().iter().any(|e| finder.scan(e)) {
+            deposed += 1;
+        }
+    }
+    assert!(paused >= 100, "{paused} of 200 seeds pause a server");
+    assert!(
+        deposed >= 5,
+        "{deposed} of 200 seeds depose a paused leader"
+    );
+}
+
 /// Proof the checkers can fail: each historical bug, switched back on, is caught within
 /// 1 000 seeds and named by the right invariant.
 fn first_violation(bugs: BugSwitches) -> Option<(u64, &'static str)> {
