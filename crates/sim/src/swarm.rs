@@ -92,6 +92,8 @@ pub const MAX_PAUSE_MS: u64 = 30_000;
 /// Three discovery timeouts (initLimit × tickTime each) plus election time.
 pub const LIVENESS_LEADER_MS: u64 = 75_000;
 pub const LIVENESS_WRITE_MS: u64 = 10_000;
+/// How many times the liveness write is submitted, each at the leader established then.
+pub const MAX_LIVENESS_WRITES: usize = 3;
 
 pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
     let mut r = Streams::new(seed);
@@ -298,15 +300,13 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
                 "no established leader within {LIVENESS_LEADER_MS} ms of healing"
             )));
         }
-        let leader = established_leader(&sim).expect("just established");
+        let mut leader = established_leader(&sim).expect("just established");
         let path = format!("/liveness-{seed}");
-        sim.client_write(
-            leader,
-            TxnOp::Create {
-                path: path.clone(),
-                data: "ok".into(),
-            },
-        );
+        let op = TxnOp::Create {
+            path: path.clone(),
+            data: "ok".into(),
+        };
+        sim.client_write(leader, op.clone());
         let bound = Time(sim.now().0 + LIVENESS_WRITE_MS);
         let everywhere = |s: &Simulation| {
             s.sids().all(|sid| {
@@ -314,12 +314,28 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
                     .is_some_and(|p| p.database().tree.nodes.contains_key(&path))
             })
         };
-        if !checked_until(&mut sim, &mut checker, bound, everywhere)? {
-            return Ok(Some(format!(
-                "the fresh write was not applied everywhere within {LIVENESS_WRITE_MS} ms"
-            )));
+        // The write goes to the leader established at that moment, which may be about to
+        // step down (a leader resumed just before was deposed while it was paused; its next
+        // tick finds it out). Its client then sees the connection drop and writes again at the
+        // leader established next, as a ZooKeeper client retries after ConnectionLoss; the
+        // create is idempotent here. Within the same bound, at most a few times.
+        for _ in 0..MAX_LIVENESS_WRITES {
+            let moved_on = |s: &Simulation| established_leader(s).is_some_and(|l| l != leader);
+            let stopped = checked_until(&mut sim, &mut checker, bound, |s| {
+                everywhere(s) || moved_on(s)
+            })?;
+            if !stopped {
+                break;
+            }
+            if everywhere(&sim) {
+                return Ok(None);
+            }
+            leader = established_leader(&sim).expect("moved on to an established leader");
+            sim.client_write(leader, op.clone());
         }
-        Ok(None)
+        Ok(Some(format!(
+            "the fresh write was not applied everywhere within {LIVENESS_WRITE_MS} ms"
+        )))
     })();
     match result {
         Ok(l) => outcome.liveness_failure = l,
