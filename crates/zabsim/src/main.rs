@@ -131,7 +131,9 @@ mod cli {
         let sid: i64 = sid
             .parse()
             .map_err(|_| format!("{sid:?} is not a server id"))?;
-        let ms: u64 = ms.parse().map_err(|_| format!("{ms:?} is not a time in ms"))?;
+        let ms: u64 = ms
+            .parse()
+            .map_err(|_| format!("{ms:?} is not a time in ms"))?;
         Ok((Sid(sid), ms))
     }
 
