@@ -261,9 +261,11 @@ pub fn kinds_of(event: &LogEvent, log: &[LogEntry]) -> LogKinds {
         Channel::Quorum => LogKinds::of(&[LogKind::Sync]),
     };
     match event {
-        PeerStarted { .. } | StartupFailed { .. } | Crashed { .. } => {
-            LogKinds::of(&[LogKind::Faults])
-        }
+        PeerStarted { .. }
+        | StartupFailed { .. }
+        | Crashed { .. }
+        | Paused { .. }
+        | Resumed { .. } => LogKinds::of(&[LogKind::Faults]),
         Break { .. } | Drop { .. } | Delay { .. } | Partition { .. } | Heal => {
             LogKinds::of(&[LogKind::Faults])
         }

@@ -18,6 +18,11 @@ pub fn event(e: &LogEvent) -> String {
             format!("server {sid} failed to start: {}", startup_error(reason))
         }
         Crashed { sid } => format!("server {sid} crashed"),
+        Paused { sid } => format!("server {sid} paused (SIGSTOP or a GC pause): no thread runs"),
+        Resumed { sid, paused_ms } => format!(
+            "server {sid} resumed after {paused_ms} ms: overdue timers fire, then it reads what \
+             arrived"
+        ),
         Connect {
             channel, from, to, ..
         } => format!("{from} → {to} connect ({channel:?})"),
@@ -157,5 +162,7 @@ pub fn user_action(a: &UserAction) -> String {
             format!("delay message #{} by {extra_ms} ms", msg.0)
         }
         UserAction::Write(s) => format!("client write at {s}"),
+        UserAction::Pause(s) => format!("pause {s}"),
+        UserAction::Resume(s) => format!("resume {s}"),
     }
 }

@@ -99,6 +99,22 @@ fn sentence(log: &[LogEntry], i: usize) -> Option<(String, Vec<Sid>)> {
                  not fsynced is lost"
             ),
         ),
+        Paused { sid } => one(
+            *sid,
+            format!(
+                "server {sid} is paused (SIGSTOP, or a long GC pause): none of its threads or \
+                 timers run, but its connections stay up and its kernel buffers what arrives, \
+                 so its peers notice only when their read timeouts expire"
+            ),
+        ),
+        Resumed { sid, paused_ms } => one(
+            *sid,
+            format!(
+                "server {sid} resumed after {paused_ms} ms, still believing what it believed \
+                 when it stopped: its overdue timers fire first, then it reads what arrived \
+                 meanwhile"
+            ),
+        ),
         StateChange { sid, from, to } => one(*sid, state_change(log, i, *sid, *from, *to)),
         Thread { sid, view } => {
             let name = thread_name(view);

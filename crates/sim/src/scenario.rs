@@ -23,6 +23,8 @@ pub enum Target {
     Follower(u32),
     /// Every crashed server.
     Crashed,
+    /// Every paused server.
+    Paused,
 }
 
 /// What a step does.
@@ -30,6 +32,10 @@ pub enum Target {
 pub enum Action {
     Crash(Target),
     Restart(Target),
+    /// Stop the target's process (SIGSTOP, or a long GC pause; §11.5).
+    Pause(Target),
+    /// Let it go on.
+    Resume(Target),
     Write {
         at: Target,
         op: TxnOp,
@@ -143,7 +149,13 @@ pub enum Scenario {
     LeaderCutFromMajority,
     OneWayPartition,
     ClientFailover,
+    LeaderPaused,
 }
+
+/// How long `leader-paused` stops the leader: 2.5 × syncLimit × tickTime of the sample config
+/// (5 × 2 000 ms), long enough for the followers' read timeouts to expire and a new leader to
+/// be established before the old one wakes.
+pub const LEADER_PAUSE_MS: u64 = 25_000;
 
 fn write(at: Target, path: &str, data: &str) -> Action {
     Action::Write {
@@ -170,7 +182,7 @@ fn step(when: When, action: Action) -> Step {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::FreshStart,
         Scenario::ObserversToo,
         Scenario::NoQuorum,
@@ -182,6 +194,7 @@ impl Scenario {
         Scenario::LeaderCutFromMajority,
         Scenario::OneWayPartition,
         Scenario::ClientFailover,
+        Scenario::LeaderPaused,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +210,7 @@ impl Scenario {
             Scenario::LeaderCutFromMajority => "leader-cut-from-majority",
             Scenario::OneWayPartition => "one-way-partition",
             Scenario::ClientFailover => "client-failover",
+            Scenario::LeaderPaused => "leader-paused",
         }
     }
 
@@ -218,6 +232,7 @@ impl Scenario {
             Scenario::LeaderCutFromMajority => "The leader loses its majority",
             Scenario::OneWayPartition => "A one-way partition",
             Scenario::ClientFailover => "What a client sees during a leader election",
+            Scenario::LeaderPaused => "Leader paused longer than syncLimit",
         }
     }
 
@@ -232,6 +247,7 @@ impl Scenario {
             Scenario::UncommittedTrunc => KeyMoment::SyncAfterRestart(SyncMode::Trunc),
             Scenario::FarBehindSnap => KeyMoment::SyncAfterRestart(SyncMode::Snap),
             Scenario::LeaderCutFromMajority => KeyMoment::LostQuorum,
+            Scenario::LeaderPaused => KeyMoment::DeposedAfterPause,
             Scenario::LeaderCutFromMinority | Scenario::OneWayPartition => return None,
         })
     }
@@ -250,6 +266,7 @@ impl Scenario {
             Scenario::LeaderCutFromMajority => "The leader loses three of four followers: \"Not sufficient followers synced\", it steps down, the majority elects a leader with a higher epoch.",
             Scenario::OneWayPartition => "Packets from the leader to one follower are lost: the TCP connection breaks, the follower goes LOOKING and cannot reconnect until the link heals.",
             Scenario::ClientFailover => "Two clients of the leader each create an ephemeral znode; the leader crashes. Client 1 sees connection loss, reconnects to a surviving server within its session timeout (a follower asks the new leader by REVALIDATE) and keeps its session and /client-1. Client 2 never comes back: the new leader expires its session, and a closeSession txn deletes /client-2.",
+            Scenario::LeaderPaused => "The leader stops for 25 s (a GC pause, SIGSTOP), 2.5 × syncLimit × tickTime: the followers' reads time out, they elect a leader in epoch 2; the old leader wakes still LEADING, its overdue timers fire, it finds too few followers synced, goes LOOKING and rejoins as a follower.",
         }
     }
 
@@ -372,6 +389,14 @@ impl Scenario {
                 ),
                 step(AfterEstablished(2_000), Action::Crash(Leader)),
             ],
+            Scenario::LeaderPaused => vec![
+                step(AfterEstablished(1_000), write(Leader, "/a", "1")),
+                step(AfterEstablished(2_000), Action::Pause(Leader)),
+                step(
+                    AfterEstablished(2_000 + LEADER_PAUSE_MS),
+                    Action::Resume(Paused),
+                ),
+            ],
         }
     }
 
@@ -421,6 +446,7 @@ pub(crate) fn resolve(sim: &Simulation, target: Target) -> Vec<Sid> {
             .into_iter()
             .collect(),
         Target::Crashed => sim.sids().filter(|s| sim.peer(*s).is_none()).collect(),
+        Target::Paused => sim.sids().filter(|s| sim.is_paused(*s)).collect(),
     }
 }
 
@@ -437,6 +463,8 @@ pub enum KeyMoment {
     SyncAfterRestart(SyncMode),
     /// A leader loses its quorum.
     LostQuorum,
+    /// A leader that was paused wakes and finds it lost its quorum meanwhile.
+    DeposedAfterPause,
 }
 
 impl KeyMoment {
@@ -453,6 +481,9 @@ impl KeyMoment {
             KeyMoment::SyncAfterRestart(SyncMode::Snap) => "the restarted server is synced by SNAP",
             KeyMoment::SyncAfterRestart(SyncMode::None) => "the restarted server is synced",
             KeyMoment::LostQuorum => "the leader lost its quorum",
+            KeyMoment::DeposedAfterPause => {
+                "the paused leader woke, found too few followers synced, and stepped down"
+            }
         }
     }
 }
@@ -465,6 +496,8 @@ pub struct KeyMomentFinder {
     crashed: std::collections::BTreeSet<Sid>,
     leaders: std::collections::BTreeSet<Sid>,
     leader_crashed: bool,
+    /// Servers that have resumed from a pause.
+    resumed: std::collections::BTreeSet<Sid>,
 }
 
 impl KeyMomentFinder {
@@ -475,6 +508,7 @@ impl KeyMomentFinder {
             crashed: Default::default(),
             leaders: Default::default(),
             leader_crashed: false,
+            resumed: Default::default(),
         }
     }
 
@@ -485,11 +519,17 @@ impl KeyMomentFinder {
     /// Whether `e` is the key moment (true at most once per moment; the caller keeps the first).
     pub fn scan(&mut self, e: &crate::trace::LogEntry) -> bool {
         use crate::moments::Moment;
-        if let crate::trace::LogEvent::Crashed { sid } = &e.event {
-            self.crashed.insert(*sid);
-            if self.leaders.contains(sid) {
-                self.leader_crashed = true;
+        match &e.event {
+            crate::trace::LogEvent::Crashed { sid } => {
+                self.crashed.insert(*sid);
+                if self.leaders.contains(sid) {
+                    self.leader_crashed = true;
+                }
             }
+            crate::trace::LogEvent::Resumed { sid, .. } => {
+                self.resumed.insert(*sid);
+            }
+            _ => {}
         }
         let Some(m) = self.scanner.scan(e) else {
             return false;
@@ -503,6 +543,9 @@ impl KeyMomentFinder {
             (Moment::Established { .. }, KeyMoment::Established) => true,
             (Moment::WaitTimedOut { .. }, KeyMoment::TimedOut) => true,
             (Moment::LostQuorum { .. }, KeyMoment::LostQuorum) => true,
+            (Moment::LostQuorum { leader }, KeyMoment::DeposedAfterPause) => {
+                self.resumed.contains(leader)
+            }
             (Moment::SyncChosen { learner, mode, .. }, KeyMoment::SyncAfterRestart(want)) => {
                 *mode == want && self.crashed.contains(learner)
             }
@@ -543,6 +586,7 @@ mod key_moment_tests {
             KeyMoment::ElectedAfterCrash,
             KeyMoment::LostQuorum,
             KeyMoment::TimedOut,
+            KeyMoment::DeposedAfterPause,
         ] {
             let mut f = KeyMomentFinder::new(key);
             assert!(!sim.log().iter().any(|e| f.scan(e)), "{key:?}");

@@ -11,6 +11,7 @@
 mod client_world;
 mod effects;
 mod faults;
+mod pause;
 mod wire;
 
 use crate::clients::{Client, ToServer};
@@ -89,6 +90,14 @@ enum Event {
         sid: Sid,
     },
     Crash {
+        sid: Sid,
+    },
+    /// SIGSTOP, or a stop-the-world GC pause beginning (§11.5).
+    Pause {
+        sid: Sid,
+    },
+    /// SIGCONT, or the GC pause ending.
+    Resume {
         sid: Sid,
     },
     ConnectArrive {
@@ -187,9 +196,17 @@ struct Slot {
     peer: Option<QuorumPeer>,
     disk: Disk,
     incarnation: u64,
-    timers: BTreeMap<Timer, u64>,
+    /// The pending timer of each kind: its token (a timer event whose token is no longer
+    /// here is stale) and its deadline.
+    timers: BTreeMap<Timer, (u64, Time)>,
     /// The threads as last logged.
     threads: Vec<ThreadView>,
+    /// While the process is stopped (§11.5): since when, and what came due for it meanwhile.
+    /// Boxed: almost every slot of almost every run has none.
+    pause: Option<Box<pause::Pause>>,
+    /// `ServiceUtils.requestSystemExit` was called: the crash that ends the process is queued,
+    /// and nothing more of this incarnation runs before it (a resume stops draining).
+    exiting: bool,
 }
 
 /// The deterministic world one seed describes.
@@ -250,6 +267,8 @@ impl Simulation {
                     incarnation: 0,
                     timers: BTreeMap::new(),
                     threads: Vec::new(),
+                    pause: None,
+                    exiting: false,
                 },
             );
         }
@@ -321,6 +340,35 @@ impl Simulation {
     /// Whether the server runs, and if not, why.
     pub fn status(&self, sid: Sid) -> Option<ServerStatus> {
         self.slots.get(&sid).map(|s| s.status)
+    }
+
+    /// Since when the server's process has been stopped (§11.5), or `None` when it runs or
+    /// is down. A paused server's status is still `Running`: its process exists.
+    pub fn paused_since(&self, sid: Sid) -> Option<Time> {
+        self.slots.get(&sid)?.pause.as_ref().map(|p| p.since)
+    }
+
+    pub fn is_paused(&self, sid: Sid) -> bool {
+        self.paused_since(sid).is_some()
+    }
+
+    /// The messages that arrived at a paused server and wait in its socket buffers, unread,
+    /// in arrival order (they are no longer in flight).
+    pub fn held_messages(&self, sid: Sid) -> impl Iterator<Item = &InFlight> {
+        self.slots
+            .get(&sid)
+            .and_then(|s| s.pause.as_deref())
+            .into_iter()
+            .flat_map(|p| p.held_messages())
+    }
+
+    /// A server's pending timers and their deadlines, one per kind (while it is paused, the
+    /// overdue ones too: they fire at resume).
+    pub fn pending_timers(&self, sid: Sid) -> impl Iterator<Item = (Timer, Time)> + '_ {
+        self.slots
+            .get(&sid)
+            .into_iter()
+            .flat_map(|s| s.timers.iter().map(|(timer, (_, at))| (*timer, *at)))
     }
 
     /// The running process of a server, or `None` while it is down.
@@ -447,6 +495,8 @@ impl Simulation {
         match event {
             Event::Start { sid } => self.start(sid),
             Event::Crash { sid } => self.crash_now(sid),
+            Event::Pause { sid } => self.pause_now(sid),
+            Event::Resume { sid } => self.resume_now(sid),
             Event::ConnectArrive { conn } => self.connect_arrive(conn),
             Event::ConnectEstablished { conn } => self.connect_established(conn),
             Event::ConnectFailed { conn, reason } => self.connect_failed(conn, reason),
@@ -482,19 +532,17 @@ impl Simulation {
                     .slots
                     .get(&sid)
                     .is_some_and(|s| s.incarnation == incarnation);
-                if live {
+                if live && !self.overdue(sid, pause::Overdue::WorkDone { work }) {
                     self.input(sid, |p, now, out| p.on_work_done(now, work, out));
                 }
             }
             Event::ClientWrite { sid, op } => {
-                let logged = Box::new(op.clone());
-                let mut taken = false;
-                self.input(sid, |p, now, out| taken = p.on_client_request(now, op, out));
-                self.push_log(LogEvent::ClientWrite {
-                    sid,
-                    op: logged,
-                    taken,
-                });
+                // The request waits in the client connection's socket buffer of a paused
+                // server.
+                match self.slots.get_mut(&sid).and_then(|s| s.pause.as_mut()) {
+                    Some(p) => p.held.push(pause::Held::ClientWrite(op)),
+                    None => self.client_write_now(sid, op),
+                }
             }
             Event::ClientArrive {
                 client,
@@ -513,6 +561,17 @@ impl Simulation {
                 self.add_client(*spec);
             }
         }
+    }
+
+    fn client_write_now(&mut self, sid: Sid, op: TxnOp) {
+        let logged = Box::new(op.clone());
+        let mut taken = false;
+        self.input(sid, |p, now, out| taken = p.on_client_request(now, op, out));
+        self.push_log(LogEvent::ClientWrite {
+            sid,
+            op: logged,
+            taken,
+        });
     }
 
     fn start(&mut self, sid: Sid) {
@@ -537,6 +596,7 @@ impl Simulation {
                 slot.incarnation += 1;
                 slot.timers.clear();
                 slot.threads.clear();
+                slot.exiting = false;
                 self.push_log(LogEvent::PeerStarted { sid });
                 self.input(sid, |p, now, out| p.start(now, out));
             }
@@ -555,6 +615,9 @@ impl Simulation {
         slot.status = ServerStatus::Crashed;
         slot.timers.clear();
         slot.threads.clear();
+        // A stopped process can be killed: its backlog dies with it (SIGKILL needs no
+        // SIGCONT).
+        slot.pause = None;
         self.push_log(LogEvent::Crashed { sid });
         // The OS closes the dead process's sockets: the other ends read EOF after the data
         // already on the wire.
@@ -576,7 +639,21 @@ impl Simulation {
         let Some(slot) = self.slots.get_mut(&sid) else {
             return;
         };
-        if slot.incarnation != incarnation || slot.timers.get(&timer) != Some(&token) {
+        if slot.incarnation != incarnation || slot.timers.get(&timer).map(|t| t.0) != Some(token) {
+            return;
+        }
+        // A paused server's timer stays pending: it fires at resume (§11.5).
+        if slot.pause.is_none() {
+            self.fire_timer(sid, timer, token);
+        }
+    }
+
+    /// A timer whose token is still the current one for its kind fires.
+    fn fire_timer(&mut self, sid: Sid, timer: Timer, token: u64) {
+        let Some(slot) = self.slots.get_mut(&sid) else {
+            return;
+        };
+        if slot.timers.get(&timer).map(|t| t.0) != Some(token) {
             return;
         }
         slot.timers.remove(&timer);

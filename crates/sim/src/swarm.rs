@@ -52,6 +52,10 @@ pub enum Fault {
     /// A client connects to the server (§13): it holds a session and creates ephemerals;
     /// some close their session, some never reconnect after a loss.
     AddClient(crate::clients::ClientSpec),
+    /// Stop a server's process (a GC pause, SIGSTOP; §11.5).
+    Pause(Sid),
+    /// Let it go on.
+    Resume(Sid),
 }
 
 /// Everything a seed derives.
@@ -88,9 +92,14 @@ impl fmt::Display for SeedPlan {
 
 /// The safety window and the liveness bounds.
 pub const SAFETY_MS: u64 = 40_000;
+/// The longest pause a seed draws: 3 × syncLimit × tickTime of the sample config, so pauses
+/// both shorter and longer than a follower's read timeout happen.
+pub const MAX_PAUSE_MS: u64 = 30_000;
 /// Three discovery timeouts (initLimit × tickTime each) plus election time.
 pub const LIVENESS_LEADER_MS: u64 = 75_000;
 pub const LIVENESS_WRITE_MS: u64 = 10_000;
+/// How many times the liveness write is submitted, each at the leader established then.
+pub const MAX_LIVENESS_WRITES: usize = 3;
 
 pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
     let mut r = Streams::new(seed);
@@ -185,6 +194,17 @@ pub fn derive(seed: u64, cfg: &SweepConfig) -> SeedPlan {
             schedule.push((at, Fault::AddClient(spec)));
         }
     }
+    // Pauses are drawn after everything else, so the crashes, partitions and writes a seed
+    // derived before pauses existed are unchanged. Each pause ends: its resume is scheduled
+    // (and the liveness phase resumes whatever is still paused).
+    let pauses = if cfg.no_faults { 0 } else { d(0, 2) };
+    for _ in 0..pauses {
+        let at = Time(d(0, SAFETY_MS));
+        let a = sids[d(0, n - 1) as usize];
+        schedule.push((at, Fault::Pause(a)));
+        schedule.push((Time(at.0 + d(200, MAX_PAUSE_MS)), Fault::Resume(a)));
+    }
+    // Stable: faults drawn at the same time keep their order.
     schedule.sort_by_key(|(t, _)| *t);
     SeedPlan {
         seed,
@@ -245,6 +265,8 @@ fn apply(sim: &mut Simulation, fault: &Fault) {
         Fault::AddClient(spec) => {
             sim.add_client(spec.clone());
         }
+        Fault::Pause(s) => sim.pause(*s),
+        Fault::Resume(s) => sim.resume(*s),
     }
 }
 
@@ -292,9 +314,11 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
             apply(&mut sim, fault);
         }
         checked_until(&mut sim, &mut checker, Time(plan.safety_ms), |_| false)?;
-        // Liveness: heal, restart everyone, then a leader and a fresh write everywhere.
+        // Liveness: heal, resume and restart everyone, then a leader and a fresh write
+        // everywhere.
         sim.heal();
         for sid in sim.sids().collect::<Vec<_>>() {
+            sim.resume(sid);
             sim.restart(sid);
         }
         let bound = Time(sim.now().0 + LIVENESS_LEADER_MS);
@@ -305,15 +329,13 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
                 "no established leader within {LIVENESS_LEADER_MS} ms of healing"
             )));
         }
-        let leader = established_leader(&sim).expect("just established");
+        let mut leader = established_leader(&sim).expect("just established");
         let path = format!("/liveness-{seed}");
-        sim.client_write(
-            leader,
-            TxnOp::Create {
-                path: path.clone(),
-                data: "ok".into(),
-            },
-        );
+        let op = TxnOp::Create {
+            path: path.clone(),
+            data: "ok".into(),
+        };
+        sim.client_write(leader, op.clone());
         let bound = Time(sim.now().0 + LIVENESS_WRITE_MS);
         let everywhere = |s: &Simulation| {
             s.sids().all(|sid| {
@@ -321,12 +343,28 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
                     .is_some_and(|p| p.database().tree.nodes.contains_key(&path))
             })
         };
-        if !checked_until(&mut sim, &mut checker, bound, everywhere)? {
-            return Ok(Some(format!(
-                "the fresh write was not applied everywhere within {LIVENESS_WRITE_MS} ms"
-            )));
+        // The write goes to the leader established at that moment, which may be about to
+        // step down (a leader resumed just before was deposed while it was paused; its next
+        // tick finds it out). Its client then sees the connection drop and writes again at the
+        // leader established next, as a ZooKeeper client retries after ConnectionLoss; the
+        // create is idempotent here. Within the same bound, at most a few times.
+        for _ in 0..MAX_LIVENESS_WRITES {
+            let moved_on = |s: &Simulation| established_leader(s).is_some_and(|l| l != leader);
+            let stopped = checked_until(&mut sim, &mut checker, bound, |s| {
+                everywhere(s) || moved_on(s)
+            })?;
+            if !stopped {
+                break;
+            }
+            if everywhere(&sim) {
+                return Ok(None);
+            }
+            leader = established_leader(&sim).expect("moved on to an established leader");
+            sim.client_write(leader, op.clone());
         }
-        Ok(None)
+        Ok(Some(format!(
+            "the fresh write was not applied everywhere within {LIVENESS_WRITE_MS} ms"
+        )))
     })();
     match result {
         Ok(l) => outcome.liveness_failure = l,

@@ -79,6 +79,17 @@ pub enum LogEvent {
     Crashed {
         sid: Sid,
     },
+    /// The process stopped (SIGSTOP, or a stop-the-world GC pause): no thread of it runs
+    /// until it resumes, but its kernel still buffers what arrives (§11.5).
+    Paused {
+        sid: Sid,
+    },
+    /// The process goes on after `paused_ms`: its overdue timers fire, then it reads what
+    /// arrived meanwhile.
+    Resumed {
+        sid: Sid,
+        paused_ms: u64,
+    },
     Connect {
         conn: ConnId,
         channel: Channel,
@@ -245,6 +256,8 @@ impl LogEvent {
             PeerStarted { sid }
             | StartupFailed { sid, .. }
             | Crashed { sid }
+            | Paused { sid }
+            | Resumed { sid, .. }
             | Close { by: sid, .. }
             | Disconnected { sid, .. }
             | Timer { sid, .. }

@@ -2,7 +2,7 @@
 //! exports and imports.
 //!
 //! Line 1 is a header that names the run:
-//! `{"zabscope_trace":3,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400,"zk":"3.9.4"}`.
+//! `{"zabscope_trace":4,"seed":7,"voters":5,"observers":0,"scenario":null,"actions":"120:c3,400:r3","steps":2400,"zk":"3.9.4"}`.
 //! Every other line is one [`LogEntry`]: `{"index":0,"time":0,"kind":"peer_started","sid":1}`
 //! with the fields of its [`crate::LogEvent`] kind (snake_case). Times are simulated ms, zxids
 //! signed 64-bit integers as ZooKeeper's `long` (UPTODATE's −1 included).
@@ -27,7 +27,10 @@ pub use crate::session::MAX_TRACE_STEPS;
 /// 3: the header names the ZooKeeper version profile (`zk`), and the leader's `zk.startup()`
 /// takes time. Version 2 files still read (as the default profile), but their timing before
 /// the first UPTODATE cannot replay exactly.
-pub const TRACE_VERSION: u32 = 3;
+/// 4: a process can be paused (issue 12): `paused` and `resumed` entries, `s3` and `u3`
+/// actions. Version 3 files read and replay unchanged (they have neither); a version-3 build
+/// refuses a version-4 file by its number instead of at its first unknown entry or action.
+pub const TRACE_VERSION: u32 = 4;
 /// The oldest trace version this build reads.
 pub const OLDEST_TRACE_VERSION: u32 = 2;
 
@@ -244,7 +247,8 @@ pub fn read_trace(text: &str) -> Result<Session, TraceError> {
                 ));
             }
             if e != *replayed {
-                let older = if header.zabscope_trace < TRACE_VERSION {
+                // Only version 2 files replay differently (version 3 ones the same).
+                let older = if header.zabscope_trace < 3 {
                     format!(
                         " (the file is trace version {}, written by an older build whose \
                          leader started serving in no time)",
@@ -318,6 +322,41 @@ mod tests {
         let back = read_trace(&text).expect("reads back");
         assert_eq!(back.trace_hash(), s.trace_hash());
         assert_eq!(back.spec(), s.spec());
+    }
+
+    /// Issue 12: a run with a pause writes and reads back; a file of the previous version
+    /// (which cannot hold a pause) still reads.
+    #[test]
+    fn test_a_paused_run_round_trips_and_version_3_still_reads() {
+        let mut spec = RunSpec::new(5, 3, 0);
+        spec.actions = vec![
+            (400, UserAction::Pause(Sid(2))),
+            (900, UserAction::Resume(Sid(2))),
+        ];
+        let mut s = Session::new(spec).expect("valid");
+        s.seek(1_500);
+        let text = write_trace(&s);
+        assert!(
+            text.contains("\"actions\":\"400:s2,900:u2\""),
+            "{text:.200}"
+        );
+        assert!(text.contains("\"kind\":\"paused\",\"sid\":2"));
+        assert!(text.contains("\"kind\":\"resumed\",\"sid\":2,\"paused_ms\":"));
+        let back = read_trace(&text).expect("reads back");
+        assert_eq!((back.trace_hash(), back.spec()), (s.trace_hash(), s.spec()));
+
+        let v3 = write_trace(&sample()).replacen(
+            &format!("\"zabscope_trace\":{TRACE_VERSION}"),
+            "\"zabscope_trace\":3",
+            1,
+        );
+        assert!(v3.starts_with("{\"zabscope_trace\":3,"));
+        assert_eq!(
+            read_trace(&v3).expect("version 3 reads").trace_hash(),
+            sample().trace_hash()
+        );
+        let future = v3.replacen("\"zabscope_trace\":3", "\"zabscope_trace\":5", 1);
+        assert_eq!(line1(&future), "trace version 5 (this build reads 2 to 4)");
     }
 
     #[test]

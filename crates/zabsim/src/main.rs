@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
-//!            [--trace F] [--client SID@MS]...
+//!            [--pause SID@MS]... [--resume SID@MS]... [--trace F] [--client SID@MS]...
 //! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...] [--clients]
 //! zabsim bench
 //! ```
@@ -16,7 +16,7 @@ mod cli {
     use indicatif::{ProgressBar, ProgressStyle};
     use sim::checker::{Mark, Marks};
     use sim::scenario::Scenario;
-    use sim::session::{RunSpec, Session, MAX_SEED};
+    use sim::session::{RunSpec, Session, UserAction, MAX_SEED};
     use sim::swarm::{replay_command, run_seed, SweepConfig};
     use sim::trace::LogEvent;
     use sim::trace_file::write_trace;
@@ -27,8 +27,8 @@ mod cli {
     use zab::config::BugSwitches;
     use zab::peer::ThreadId;
     use zab::zk_version::UnknownZkVersion;
-    use zab::Time;
     use zab::ZkVersion;
+    use zab::{Sid, Time};
 
     #[derive(Parser)]
     #[command(
@@ -61,6 +61,14 @@ mod cli {
             zk: ZkVersion,
             #[arg(long, default_value_t = 5_000)]
             until_ms: u64,
+            /// Stop server SID's process at MS ms (SIGSTOP, a GC pause; docs/protocol.md
+            /// §11.5): after the last event at or before MS, where the trace records it.
+            /// Repeatable.
+            #[arg(long, value_name = "SID@MS", value_parser = parse_at)]
+            pause: Vec<(Sid, u64)>,
+            /// Let server SID's process go on at MS ms. Repeatable.
+            #[arg(long, value_name = "SID@MS", value_parser = parse_at)]
+            resume: Vec<(Sid, u64)>,
             /// Write the event log as JSON lines to this file.
             #[arg(long)]
             trace: Option<std::path::PathBuf>,
@@ -135,6 +143,20 @@ mod cli {
         Ok((at, sid))
     }
 
+    /// `--pause` / `--resume`: `SID@MS`, e.g. `3@3000`.
+    fn parse_at(s: &str) -> Result<(Sid, u64), String> {
+        let (sid, ms) = s
+            .split_once('@')
+            .ok_or_else(|| format!("expected SID@MS, e.g. 3@3000, not {s:?}"))?;
+        let sid: i64 = sid
+            .parse()
+            .map_err(|_| format!("{sid:?} is not a server id"))?;
+        let ms: u64 = ms
+            .parse()
+            .map_err(|_| format!("{ms:?} is not a time in ms"))?;
+        Ok((Sid(sid), ms))
+    }
+
     fn parse_range(s: &str) -> Result<(u64, u64), String> {
         let (a, b) = s.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
         let a: u64 = a.parse().map_err(|_| format!("{a:?} is not a number"))?;
@@ -161,12 +183,28 @@ mod cli {
                 scenario,
                 zk,
                 until_ms,
+                pause,
+                resume,
                 trace,
                 verbose,
                 client,
-            } => run(
-                seed, voters, observers, scenario, zk, until_ms, trace, verbose, &client,
-            ),
+            } => {
+                // In time order; at the same time, in the order given, pauses first.
+                let mut faults: Vec<(u64, UserAction)> = pause
+                    .into_iter()
+                    .map(|(sid, ms)| (ms, UserAction::Pause(sid)))
+                    .chain(
+                        resume
+                            .into_iter()
+                            .map(|(sid, ms)| (ms, UserAction::Resume(sid))),
+                    )
+                    .collect();
+                faults.sort_by_key(|(ms, _)| *ms);
+                run(
+                    seed, voters, observers, scenario, zk, until_ms, &faults, trace, verbose,
+                    &client,
+                )
+            }
             Command::Sweep {
                 seeds,
                 no_faults,
@@ -212,6 +250,7 @@ mod cli {
         scenario: Option<String>,
         zk: ZkVersion,
         until_ms: u64,
+        faults: &[(u64, UserAction)],
         trace: Option<std::path::PathBuf>,
         verbose: bool,
         clients: &[(u64, i64)],
@@ -250,6 +289,28 @@ mod cli {
                 return ExitCode::from(2);
             }
         };
+        // Each fault is applied where the run stands at its time, so the trace records it at
+        // that step (and replays it).
+        for (ms, action) in faults {
+            if *ms > until_ms {
+                eprintln!(
+                    "error: `{}` at {ms} ms comes after --until-ms {until_ms}",
+                    action.code()
+                );
+                return ExitCode::from(2);
+            }
+            session.run_until(Time(*ms));
+            if let Err(e) = session.act(action.clone()) {
+                eprintln!("error: at {ms} ms: {e}");
+                return ExitCode::from(2);
+            }
+            eprintln!(
+                "{} at step {} (t={} ms, the last event at or before {ms} ms)",
+                describe::user_action(action),
+                session.position(),
+                session.sim().now().0
+            );
+        }
         session.run_until(Time(until_ms));
         let mut stdout = std::io::stdout().lock();
         for e in session.log() {

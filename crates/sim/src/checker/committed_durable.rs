@@ -7,13 +7,28 @@ use std::collections::BTreeMap;
 use zab::zk_database::TxnOp;
 use zab::{Sid, Zxid};
 
-/// A TRUNC must not cut a committed txn.
+/// A TRUNC must not cut a txn that was committed when the leader sent it (`committed_then`,
+/// the committed txns past its truncation point at that moment; `None` when its send was not
+/// seen, and then every txn committed by now counts).
+///
+/// A txn committed between the send and the learner's truncation is no violation: the leader
+/// chose the TRUNC point from its maxCommittedLog while the txn was still outstanding, and
+/// `startForwarding` queued its PROPOSAL (and its COMMIT, once made) right behind the TRUNC, so
+/// the learner logs it again before NEWLEADER (§4.2, §4.4). Found by the pause sweep (issue
+/// 12): a follower whose ACK was lost with its connection rejoins the same leader, which then
+/// commits the txn on the others' ACKs before the TRUNC arrives. A learner that never got it
+/// back would skip it, which `delivery_order` catches.
 pub fn check_truncate(
     committed: &BTreeMap<Zxid, TxnOp>,
+    committed_then: Option<&[Zxid]>,
     sid: Sid,
     removed: &[Zxid],
 ) -> Result<(), InvariantViolation> {
-    match removed.iter().find(|z| committed.contains_key(z)) {
+    let was_committed = |z: &Zxid| match committed_then {
+        Some(then) => then.contains(z),
+        None => committed.contains_key(z),
+    };
+    match removed.iter().find(|z| was_committed(z)) {
         Some(z) => Err(InvariantViolation::CommittedTruncated { sid, zxid: *z }),
         None => Ok(()),
     }

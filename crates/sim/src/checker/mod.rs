@@ -21,6 +21,7 @@ pub use violation::InvariantViolation;
 use crate::trace::LogEvent;
 use crate::Simulation;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use zab::output::EpochFile;
 use zab::peer::{ServerState, ZabState};
 use zab::zk_database::TxnOp;
@@ -43,6 +44,9 @@ pub struct Checker {
     checked_upto: BTreeMap<Sid, Zxid>,
     /// Per leading server: the lastCommitted already folded into the ghost log.
     leader_committed: BTreeMap<Sid, Zxid>,
+    /// Per learner, of the last TRUNC sent to it: the committed txns past its truncation
+    /// point when it was sent (empty from a correct leader).
+    trunc_sent: BTreeMap<Sid, Vec<Zxid>>,
     pub marks: Marks,
 }
 
@@ -61,6 +65,7 @@ impl Checker {
         let from = self.next_index as usize;
         self.next_index = log.len() as u64;
         let mut touched: Vec<Sid> = Vec::new();
+        let mut truncs: Vec<(Sid, Zxid)> = Vec::new();
         for entry in &log[from.min(log.len())..] {
             self.marks.observe(sim, &entry.event);
             for sid in entry.event.peers() {
@@ -80,8 +85,21 @@ impl Checker {
                         leader_completeness::check(sim, &self.committed, *sid, *epoch)?;
                     }
                 }
+                LogEvent::Send(_) => {
+                    if let Some((_, to, p)) = entry.event.sent_packet() {
+                        if p.ty == zab::packet::PacketType::Trunc {
+                            truncs.push((to, p.zxid));
+                        }
+                    }
+                }
                 LogEvent::TruncateLog { sid, removed, .. } => {
-                    committed_durable::check_truncate(&self.committed, *sid, removed)?;
+                    let committed_then = self.trunc_sent.remove(sid);
+                    committed_durable::check_truncate(
+                        &self.committed,
+                        committed_then.as_deref(),
+                        *sid,
+                        removed,
+                    )?;
                 }
                 LogEvent::Crashed { .. } => {
                     committed_durable::check_somewhere(sim, &self.committed)?
@@ -96,6 +114,16 @@ impl Checker {
         }
         for sid in touched {
             self.check_server(sim, sid)?;
+        }
+        // After this event's commits are folded in, so a commit in the same step counts as
+        // before the send.
+        for (to, zxid) in truncs {
+            let past: Vec<Zxid> = self
+                .committed
+                .range((Bound::Excluded(zxid), Bound::Unbounded))
+                .map(|(z, _)| *z)
+                .collect();
+            self.trunc_sent.insert(to, past);
         }
         Ok(())
     }

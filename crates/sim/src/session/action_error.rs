@@ -23,6 +23,12 @@ pub enum ActionRefusal {
     NotRunning { sid: Sid, status: ServerStatus },
     /// Restarting a server that runs.
     AlreadyRunning { sid: Sid },
+    /// Restarting a paused server: its process still exists (resume or crash it first).
+    Paused { sid: Sid },
+    /// Pausing a server that is paused already.
+    AlreadyPaused { sid: Sid },
+    /// Resuming a server that is not paused (it runs, or it is down).
+    NotPaused { sid: Sid, status: ServerStatus },
     /// Every direction the partition would block is blocked already.
     AlreadyPartitioned {
         from: Sid,
@@ -58,15 +64,22 @@ impl fmt::Display for ActionRefusal {
                 write!(f, "extra_ms must be 1..={MAX_DELAY_MS}, not {extra_ms}")
             }
             ActionRefusal::NotRunning { sid, status } => {
-                let why = match status {
-                    ServerStatus::Crashed => "it is down already",
-                    ServerStatus::NotStarted => "it has not started yet",
-                    ServerStatus::StartupFailed => "it failed to start",
-                    ServerStatus::Running => "it runs",
-                };
-                write!(f, "server {sid} is not running ({why})")
+                write!(f, "server {sid} is not running ({})", status_words(*status))
             }
             ActionRefusal::AlreadyRunning { sid } => write!(f, "server {sid} is already running"),
+            ActionRefusal::Paused { sid } => write!(
+                f,
+                "server {sid} is paused, not down: its process still exists (resume it with \
+                 u{sid}, or crash it with c{sid} first)"
+            ),
+            ActionRefusal::AlreadyPaused { sid } => write!(f, "server {sid} is already paused"),
+            ActionRefusal::NotPaused {
+                sid,
+                status: ServerStatus::Running,
+            } => write!(f, "server {sid} is not paused (it runs)"),
+            ActionRefusal::NotPaused { sid, status } => {
+                write!(f, "server {sid} is not paused ({})", status_words(*status))
+            }
             ActionRefusal::AlreadyPartitioned {
                 from,
                 to,
@@ -91,6 +104,16 @@ impl fmt::Display for ActionRefusal {
                 write!(f, "the run has nothing left to happen after step {at}")
             }
         }
+    }
+}
+
+/// Why a server that is not running is not, in words.
+fn status_words(status: ServerStatus) -> &'static str {
+    match status {
+        ServerStatus::Crashed => "it is down already",
+        ServerStatus::NotStarted => "it has not started yet",
+        ServerStatus::StartupFailed => "it failed to start",
+        ServerStatus::Running => "it runs",
     }
 }
 

@@ -73,6 +73,8 @@ fn test_action_codes_round_trip() {
             extra_ms: 500,
         },
         UserAction::Write(Sid(2)),
+        UserAction::Pause(Sid(3)),
+        UserAction::Resume(Sid(3)),
     ];
     for a in all {
         assert_eq!(
@@ -82,9 +84,154 @@ fn test_action_codes_round_trip() {
             a.code()
         );
     }
-    for bad in ["", "x1", "c", "cq", "p1", "p1-", "hh", "l3", "l3+x", "d-1"] {
+    for bad in [
+        "", "x1", "c", "cq", "p1", "p1-", "hh", "l3", "l3+x", "d-1", "s", "sx", "u", "u1-2", "s3+1",
+    ] {
         assert_eq!(UserAction::parse(bad), None, "{bad:?}");
     }
+}
+
+/// Issue 12: the pause codes are new letters; every code links already carry means what it
+/// meant.
+#[test]
+fn test_pause_codes_are_s_and_u_and_old_codes_are_unchanged() {
+    assert_eq!(UserAction::Pause(Sid(3)).code(), "s3");
+    assert_eq!(UserAction::Resume(Sid(12)).code(), "u12");
+    assert_eq!(UserAction::parse("s3"), Some(UserAction::Pause(Sid(3))));
+    assert_eq!(UserAction::parse("u3"), Some(UserAction::Resume(Sid(3))));
+    let old = [
+        ("c3", UserAction::Crash(Sid(3))),
+        ("r3", UserAction::Restart(Sid(3))),
+        ("w3", UserAction::Write(Sid(3))),
+        (
+            "p1-2",
+            UserAction::Partition {
+                from: Sid(1),
+                to: Sid(2),
+                direction: Direction::Both,
+            },
+        ),
+        (
+            "o1-2",
+            UserAction::Partition {
+                from: Sid(1),
+                to: Sid(2),
+                direction: Direction::OneWay,
+            },
+        ),
+        ("h", UserAction::Heal),
+        (
+            "b1-2",
+            UserAction::Break {
+                a: Sid(1),
+                b: Sid(2),
+            },
+        ),
+        ("d17", UserAction::Drop(MsgId(17))),
+        (
+            "l17+500",
+            UserAction::Delay {
+                msg: MsgId(17),
+                extra_ms: 500,
+            },
+        ),
+    ];
+    for (code, action) in old {
+        assert_eq!(UserAction::parse(code).as_ref(), Some(&action), "{code}");
+        assert_eq!(action.code(), code);
+    }
+}
+
+#[test]
+fn test_pause_and_resume_refuse_what_would_change_nothing_or_contradict_the_run() {
+    let mut s = established();
+    let refused = |s: &mut Session, a: UserAction| {
+        let before = footprint(s);
+        let e = s.act(a.clone()).expect_err(&a.code());
+        assert_eq!(
+            footprint(s),
+            before,
+            "a refused {} changes nothing",
+            a.code()
+        );
+        (e.why.clone(), e.to_string())
+    };
+    let step = s.position();
+    assert_eq!(
+        refused(&mut s, UserAction::Resume(Sid(2))),
+        (
+            ActionRefusal::NotPaused {
+                sid: Sid(2),
+                status: ServerStatus::Running
+            },
+            format!("`u2` at step {step}: server 2 is not paused (it runs)")
+        )
+    );
+    s.act(UserAction::Pause(Sid(2))).expect("server 2 runs");
+    assert!(s.sim().is_paused(Sid(2)));
+    assert_eq!(s.sim().status(Sid(2)), Some(ServerStatus::Running));
+    assert_eq!(
+        refused(&mut s, UserAction::Pause(Sid(2))).0,
+        ActionRefusal::AlreadyPaused { sid: Sid(2) }
+    );
+    let (why, words) = refused(&mut s, UserAction::Restart(Sid(2)));
+    assert_eq!(why, ActionRefusal::Paused { sid: Sid(2) });
+    assert!(words.contains("server 2 is paused, not down"), "{words}");
+    // A paused server can be killed; the crash ends the pause.
+    s.act(UserAction::Crash(Sid(2)))
+        .expect("a paused server can be crashed");
+    assert!(!s.sim().is_paused(Sid(2)));
+    assert_eq!(s.sim().status(Sid(2)), Some(ServerStatus::Crashed));
+    assert_eq!(
+        refused(&mut s, UserAction::Pause(Sid(2))).0,
+        ActionRefusal::NotRunning {
+            sid: Sid(2),
+            status: ServerStatus::Crashed
+        }
+    );
+    assert_eq!(
+        refused(&mut s, UserAction::Resume(Sid(2))).1,
+        format!("`u2` at step {step}: server 2 is not paused (it is down already)")
+    );
+    assert!(refused(&mut s, UserAction::Pause(Sid(7)))
+        .1
+        .contains("names server 7"));
+    s.act(UserAction::Restart(Sid(2)))
+        .expect("server 2 is down");
+    // Before it starts, a server cannot be paused.
+    let mut fresh = Session::new(RunSpec::new(3, 3, 0)).expect("valid");
+    let e = fresh
+        .act(UserAction::Pause(Sid(1)))
+        .expect_err("not started");
+    assert_eq!(
+        e.why,
+        ActionRefusal::NotRunning {
+            sid: Sid(1),
+            status: ServerStatus::NotStarted
+        }
+    );
+}
+
+/// A pause and its resume are part of the spec: rewinding across them and replaying gives the
+/// same run, and so does a fresh session of the spec.
+#[test]
+fn test_a_paused_run_replays_from_its_spec() {
+    let mut s = established();
+    s.act(UserAction::Pause(Sid(1))).expect("runs");
+    s.run_until(Time(20_000));
+    s.act(UserAction::Resume(Sid(1))).expect("paused");
+    s.run_until(Time(40_000));
+    let (end, hash) = (s.position(), s.trace_hash());
+    s.seek(end / 2);
+    s.seek(end);
+    assert_eq!(s.trace_hash(), hash);
+    let mut replay = Session::new(s.spec().clone()).expect("valid");
+    replay.seek(end);
+    assert_eq!(replay.trace_hash(), hash);
+    assert!(replay
+        .log()
+        .iter()
+        .any(|e| matches!(e.event, crate::LogEvent::Resumed { sid: Sid(1), .. })));
 }
 
 /// A session of 3 voters standing where every server runs behind one leader.

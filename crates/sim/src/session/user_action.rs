@@ -36,11 +36,16 @@ pub enum UserAction {
     },
     /// A client write at a server: `create /w<step>` (or setData if it exists) = `v<step>`.
     Write(Sid),
+    /// Stop a server's process, as SIGSTOP or a long stop-the-world GC pause would (§11.5):
+    /// nothing of it runs, its kernel still buffers what arrives.
+    Pause(Sid),
+    /// Let a paused server go on (SIGCONT, or the GC pause ending).
+    Resume(Sid),
 }
 
 impl UserAction {
     /// The compact form used in links: `c3`, `r3`, `p1-2`, `o1-2`, `h`, `b1-2`, `d17`,
-    /// `l17+500`, `w3`.
+    /// `l17+500`, `w3`, `s3` (stop, as SIGSTOP), `u3` (unpause).
     pub fn code(&self) -> String {
         match self {
             UserAction::Crash(s) => format!("c{s}"),
@@ -60,6 +65,8 @@ impl UserAction {
             UserAction::Drop(m) => format!("d{}", m.0),
             UserAction::Delay { msg, extra_ms } => format!("l{}+{extra_ms}", msg.0),
             UserAction::Write(s) => format!("w{s}"),
+            UserAction::Pause(s) => format!("s{s}"),
+            UserAction::Resume(s) => format!("u{s}"),
         }
     }
 
@@ -73,6 +80,8 @@ impl UserAction {
             "c" => UserAction::Crash(Sid(rest.parse().ok()?)),
             "r" => UserAction::Restart(Sid(rest.parse().ok()?)),
             "w" => UserAction::Write(Sid(rest.parse().ok()?)),
+            "s" => UserAction::Pause(Sid(rest.parse().ok()?)),
+            "u" => UserAction::Resume(Sid(rest.parse().ok()?)),
             "p" | "o" => {
                 let (from, to) = pair(rest)?;
                 UserAction::Partition {
@@ -104,7 +113,11 @@ impl UserAction {
 
     pub(crate) fn sids(&self) -> Vec<Sid> {
         match self {
-            UserAction::Crash(s) | UserAction::Restart(s) | UserAction::Write(s) => vec![*s],
+            UserAction::Crash(s)
+            | UserAction::Restart(s)
+            | UserAction::Write(s)
+            | UserAction::Pause(s)
+            | UserAction::Resume(s) => vec![*s],
             UserAction::Partition { from, to, .. } => vec![*from, *to],
             UserAction::Break { a, b } => vec![*a, *b],
             _ => vec![],
@@ -141,15 +154,29 @@ impl UserAction {
             return Some(r);
         }
         let status = |sid: Sid| sim.status(sid).unwrap_or(ServerStatus::NotStarted);
+        let not_running = |sid: Sid| {
+            (status(sid) != ServerStatus::Running).then(|| ActionRefusal::NotRunning {
+                sid,
+                status: status(sid),
+            })
+        };
         match self {
-            UserAction::Crash(sid) => {
-                (status(*sid) != ServerStatus::Running).then(|| ActionRefusal::NotRunning {
-                    sid: *sid,
-                    status: status(*sid),
-                })
+            // A paused process can be killed (SIGKILL needs no SIGCONT).
+            UserAction::Crash(sid) => not_running(*sid),
+            // Its process still exists: there is nothing to start.
+            UserAction::Restart(sid) if sim.is_paused(*sid) => {
+                Some(ActionRefusal::Paused { sid: *sid })
             }
             UserAction::Restart(sid) => (status(*sid) == ServerStatus::Running)
                 .then_some(ActionRefusal::AlreadyRunning { sid: *sid }),
+            UserAction::Pause(sid) => not_running(*sid).or_else(|| {
+                sim.is_paused(*sid)
+                    .then_some(ActionRefusal::AlreadyPaused { sid: *sid })
+            }),
+            UserAction::Resume(sid) => (!sim.is_paused(*sid)).then(|| ActionRefusal::NotPaused {
+                sid: *sid,
+                status: status(*sid),
+            }),
             UserAction::Partition {
                 from,
                 to,
@@ -204,6 +231,8 @@ impl UserAction {
             }
             UserAction::Drop(m) => sim.drop_message(*m),
             UserAction::Delay { msg, extra_ms } => sim.delay_message(*msg, *extra_ms),
+            UserAction::Pause(s) => sim.pause(*s),
+            UserAction::Resume(s) => sim.resume(*s),
             UserAction::Write(s) => {
                 let path = format!("/w{step}");
                 sim.client_write(
@@ -240,6 +269,8 @@ impl fmt::Display for UserAction {
                 write!(f, "delay message #{} by {extra_ms} ms", msg.0)
             }
             UserAction::Write(s) => write!(f, "client write at {s}"),
+            UserAction::Pause(s) => write!(f, "pause {s}"),
+            UserAction::Resume(s) => write!(f, "resume {s}"),
         }
     }
 }

@@ -12,6 +12,10 @@ impl Simulation {
         let Some(peer) = slot.peer.as_mut() else {
             return;
         };
+        debug_assert!(
+            slot.pause.is_none(),
+            "server {sid} is paused: nothing of it runs"
+        );
         let before = peer.state();
         let mut out = std::mem::take(&mut self.outbox);
         f(peer, now, &mut out);
@@ -100,7 +104,7 @@ impl Simulation {
                     .slots
                     .get_mut(&sid)
                     .expect("effects come from a known server");
-                slot.timers.insert(timer, token);
+                slot.timers.insert(timer, (token, at));
                 let incarnation = slot.incarnation;
                 self.queue.push(
                     at.max(self.now),
@@ -203,6 +207,7 @@ impl Simulation {
                 );
             }
             Effect::Exit { reason } => {
+                self.slot_mut(sid).exiting = true;
                 self.push_log(LogEvent::Exit {
                     sid,
                     reason: Box::new(reason),
@@ -224,6 +229,14 @@ impl Simulation {
         if slot.incarnation != incarnation || slot.peer.is_none() {
             return;
         }
+        if !self.overdue(sid, super::pause::Overdue::DiskSynced { count }) {
+            self.disk_synced_now(sid, count);
+        }
+    }
+
+    /// The fsync's end, seen by the running server.
+    pub(super) fn disk_synced_now(&mut self, sid: Sid, count: u64) {
+        let slot = self.slot_mut(sid);
         let n = (count as usize).min(slot.disk.pending.len());
         let synced: Vec<Txn> = slot.disk.pending.drain(..n).collect();
         let upto = synced.last().map(|t| t.zxid);

@@ -45,6 +45,16 @@ impl Simulation {
                     }
                 }
             }
+            Action::Pause(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.pause(s);
+                }
+            }
+            Action::Resume(t) => {
+                for s in scenario::resolve(self, t) {
+                    self.resume(s);
+                }
+            }
             Action::Heal => self.heal(),
             Action::AddClient { at, spec } => {
                 for server in scenario::resolve(self, at) {
@@ -63,6 +73,16 @@ impl Simulation {
 
     pub fn restart_at(&mut self, at: Time, sid: Sid) {
         self.queue.push(at, Event::Start { sid });
+    }
+
+    /// Stop `sid`'s process at `at` (SIGSTOP, or a GC pause beginning; §11.5).
+    pub fn pause_at(&mut self, at: Time, sid: Sid) {
+        self.queue.push(at, Event::Pause { sid });
+    }
+
+    /// Let `sid`'s process go on at `at` (SIGCONT, or the GC pause ending).
+    pub fn resume_at(&mut self, at: Time, sid: Sid) {
+        self.queue.push(at, Event::Resume { sid });
     }
 
     pub fn partition_at(&mut self, at: Time, from: Sid, to: Sid, direction: Direction) {
@@ -138,6 +158,20 @@ impl Simulation {
     /// Start a crashed (or never started) server now, from its disk.
     pub fn restart(&mut self, sid: Sid) {
         self.start(sid);
+    }
+
+    /// Stop a running server's process now: no thread of it runs, none of its timers fires
+    /// and it reads nothing until [`Simulation::resume`]; its kernel still accepts
+    /// connections and buffers packets, and its connections stay up (§11.5). A server that is
+    /// down or already paused is left alone.
+    pub fn pause(&mut self, sid: Sid) {
+        self.pause_now(sid);
+    }
+
+    /// Let a paused server go on now: its overdue timers fire in deadline order, then it reads
+    /// what its kernel buffered, in arrival order. A server that is not paused is left alone.
+    pub fn resume(&mut self, sid: Sid) {
+        self.resume_now(sid);
     }
 
     /// Partition now: symmetric, or only `from` → `to` when `direction`.

@@ -1,5 +1,6 @@
 //! The network's events: connecting, accepting, delivering in order, closing and breaking.
 
+use super::pause::Held;
 use super::*;
 use crate::network::Direction;
 
@@ -60,13 +61,24 @@ impl Simulation {
             c.incarnations.1 = inc;
             c.last_delivery.1 = at;
         }
+        self.queue.push(at, Event::ConnectEstablished { conn });
+        // The kernel accepts for a paused server; its `accept()` returns at resume.
+        if self.hold(
+            to,
+            Held::Accepted {
+                conn,
+                channel,
+                from,
+            },
+        ) {
+            return;
+        }
         self.push_log(LogEvent::Accept {
             conn,
             channel,
             from,
             to,
         });
-        self.queue.push(at, Event::ConnectEstablished { conn });
         self.input(to, |p, now, out| p.on_accepted(now, conn, channel, out));
     }
 
@@ -87,6 +99,9 @@ impl Simulation {
             if c.state == ConnState::Accepted {
                 c.state = ConnState::Open;
             }
+        }
+        if self.hold(from, Held::Connected { conn, channel, to }) {
+            return;
         }
         self.push_log(LogEvent::Connected {
             conn,
@@ -109,6 +124,19 @@ impl Simulation {
         c.state = ConnState::Closed;
         let (from, to, channel, inc) = (c.initiator, c.acceptor, c.channel, c.incarnations.0);
         self.network.reap(conn);
+        if self.incarnation(from) == inc
+            && self.hold(
+                from,
+                Held::ConnectFailed {
+                    conn,
+                    channel,
+                    to,
+                    reason: Some(reason),
+                },
+            )
+        {
+            return;
+        }
         self.push_log(LogEvent::ConnectFailed {
             conn,
             channel,
@@ -136,16 +164,32 @@ impl Simulation {
         let Some(m) = self.in_flight.remove(&msg) else {
             return;
         };
+        if self.paused(m.to) && self.readable(&m) {
+            // In the socket buffer, read at resume.
+            self.hold(m.to, Held::Deliver(Box::new(m)));
+            return;
+        }
+        self.read_message(m);
+    }
+
+    /// Whether `m`'s receiver can still read it: its end of the connection is open, and it
+    /// is the process that connection belongs to.
+    fn readable(&self, m: &InFlight) -> bool {
         let to_inc = self.incarnation(m.to);
-        let ok = self.network.get(m.conn).is_some_and(|c| {
+        self.network.get(m.conn).is_some_and(|c| {
             let inc = if m.to == c.initiator {
                 c.incarnations.0
             } else {
                 c.incarnations.1
             };
             c.readable_by(m.to) && inc == to_inc
-        }) && self.is_up(m.to);
-        if !ok {
+        }) && self.is_up(m.to)
+    }
+
+    /// The receiver reads `m` (or it is lost, when its connection closed first).
+    pub(super) fn read_message(&mut self, m: InFlight) {
+        let msg = m.msg;
+        if !self.readable(&m) {
             self.push_log(LogEvent::Drop {
                 msg,
                 send_index: m.send_index,
@@ -180,6 +224,15 @@ impl Simulation {
             c.incarnations.1
         };
         let channel = c.channel;
+        if self.incarnation(to) == inc && self.paused(to) {
+            // Behind the data before it in the socket buffer: the connection stays
+            // half-closed until the server reads the EOF.
+            self.hold(to, Held::Fin { conn });
+            return;
+        }
+        let Some(c) = self.network.get_mut(conn) else {
+            return;
+        };
         c.state = ConnState::Closed;
         self.network.reap(conn);
         if self.incarnation(to) == inc && self.is_up(to) {
@@ -239,10 +292,22 @@ impl Simulation {
             if handshaking && sid == c.initiator && self.incarnation(sid) == inc {
                 let channel = c.channel;
                 let to = c.acceptor;
-                self.input(sid, |p, now, out| {
-                    p.on_connect_failed(now, channel, to, out)
-                });
+                let failed = Held::ConnectFailed {
+                    conn,
+                    channel,
+                    to,
+                    reason: None,
+                };
+                if !self.hold(sid, failed) {
+                    self.input(sid, |p, now, out| {
+                        p.on_connect_failed(now, channel, to, out)
+                    });
+                }
             } else if saw_open && self.incarnation(sid) == inc && self.is_up(sid) {
+                let channel = c.channel;
+                if self.hold(sid, Held::Reset { conn, channel }) {
+                    continue;
+                }
                 self.push_log(LogEvent::Disconnected { conn, sid });
                 let channel = c.channel;
                 self.input(sid, |p, now, out| {
