@@ -384,8 +384,11 @@ fn zk4646_spec(zk: zab::ZkVersion) -> RunSpec {
     spec.actions = codes
         .split(' ')
         .map(|c| {
-            let (step, code) = c.split_once(':').unwrap();
-            (step.parse().unwrap(), UserAction::parse(code).unwrap())
+            let (step, code) = c.split_once(':').expect("step:code");
+            (
+                step.parse().expect("a step"),
+                UserAction::parse(code).expect("an action code"),
+            )
         })
         .collect();
     spec
@@ -394,7 +397,7 @@ fn zk4646_spec(zk: zab::ZkVersion) -> RunSpec {
 // Issue 13: the checkers run live, at the frontier of exploration.
 #[test]
 fn test_live_checks_catch_zk4646_in_3_8_where_it_breaks() {
-    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_8)).unwrap();
+    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_8)).expect("the script runs");
     s.seek(700);
     let v = s
         .checks()
@@ -415,7 +418,7 @@ fn test_live_checks_catch_zk4646_in_3_8_where_it_breaks() {
 
 #[test]
 fn test_live_checks_find_nothing_when_the_fixed_version_runs_the_same_script() {
-    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_9_4)).unwrap();
+    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_9_4)).expect("the script runs");
     s.seek(3_000);
     assert_eq!(s.checks().violation(), None);
     assert_eq!(s.checks().checked(), s.explored());
@@ -423,12 +426,15 @@ fn test_live_checks_find_nothing_when_the_fixed_version_runs_the_same_script() {
 
 #[test]
 fn test_live_checks_follow_a_fork_and_its_undo() {
-    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_8)).unwrap();
+    let mut s = Session::new(zk4646_spec(zab::ZkVersion::V3_8)).expect("the script runs");
     s.seek(700);
     assert!(s.checks().violation().is_some());
     // Acting before the violation drops the future the checks had seen.
     s.seek(500);
-    assert!(s.act(UserAction::Crash(Sid(3))).unwrap(), "a fork");
+    assert!(
+        s.act(UserAction::Crash(Sid(3))).expect("server 3 runs"),
+        "a fork"
+    );
     assert_eq!(s.checks().checked(), 500);
     assert_eq!(s.checks().violation(), None);
     s.seek(520);
@@ -436,7 +442,7 @@ fn test_live_checks_follow_a_fork_and_its_undo() {
     // Whatever the fork and undo did, the checks agree with a fresh session of the spec
     // that is left: they are a function of the timeline, not of how it was reached.
     let fresh = |spec: &RunSpec| {
-        let mut f = Session::new(spec.clone()).unwrap();
+        let mut f = Session::new(spec.clone()).expect("the spec runs");
         f.seek(700);
         f.checks().violation().cloned()
     };
