@@ -15,9 +15,11 @@
 //! [`Session::act`] and, for the actions of a spec, by [`Session::new`].
 
 pub(crate) mod action_error;
+mod live_checks;
 mod user_action;
 
 pub use action_error::{ActionError, ActionRefusal, SessionError};
+pub use live_checks::{LiveChecks, Violation};
 use user_action::between;
 pub use user_action::{UserAction, MAX_DELAY_MS};
 
@@ -181,15 +183,25 @@ pub struct Session {
     sim: Simulation,
     /// Every entry ever produced on this timeline (possibly beyond the current position).
     log: Vec<LogEntry>,
-    /// (steps, state after that step's actions, with an empty log buffer), ascending; the
-    /// first is step 0.
-    checkpoints: Vec<(u64, Simulation)>,
+    /// The state after a step's actions, ascending; the first is step 0.
+    checkpoints: Vec<Checkpoint>,
     /// The steps between checkpoints: [`CHECKPOINT_EVERY`], doubled each time the run
     /// outgrows [`MAX_CHECKPOINTS`].
     spacing: u64,
     /// The furthest step this timeline has reached. Every action of the spec is at or before
     /// it, and was checked when the run reached it.
     explored: u64,
+    /// The safety checks, run at the frontier of exploration.
+    checks: LiveChecks,
+}
+
+/// A state a seek can replay from, with the live checks as they stood there.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    step: u64,
+    /// With an empty log buffer.
+    sim: Simulation,
+    checks: LiveChecks,
 }
 
 impl Session {
@@ -237,10 +249,13 @@ impl Session {
             checkpoints: Vec::new(),
             spacing: CHECKPOINT_EVERY,
             explored: 0,
+            checks: LiveChecks::default(),
         };
         session.apply_due_actions()?;
+        let n = session.log.len();
+        session.checks.here(&session.sim, &session.log[..n], 0);
         // After step 0's actions: a checkpoint is the state its replay continues from.
-        session.checkpoints.push((0, session.sim.clone()));
+        session.push_checkpoint(0);
         Ok(session)
     }
 
@@ -259,6 +274,11 @@ impl Session {
 
     pub fn explored(&self) -> u64 {
         self.explored
+    }
+
+    /// The live safety checks: how far they reached and the first violation, if any.
+    pub fn checks(&self) -> &LiveChecks {
+        &self.checks
     }
 
     /// The log up to the current position.
@@ -314,6 +334,7 @@ impl Session {
     /// when nothing is left to happen; an error when a due action is refused (only on ground
     /// not explored before: a replay meets the same state as the first run did).
     pub(crate) fn advance(&mut self) -> Result<bool, ActionError> {
+        let from = self.sim.log_len();
         if !self.sim.step() {
             return Ok(false);
         }
@@ -322,8 +343,11 @@ impl Session {
         if step > self.explored {
             self.explored = step;
         }
+        let to = (self.sim.log_len() as usize).min(self.log.len());
+        let entries = &self.log[(from as usize).min(to)..to];
+        self.checks.step(&self.sim, step, entries, from);
         if step.is_multiple_of(self.spacing)
-            && self.checkpoints.last().is_some_and(|(s, _)| *s < step)
+            && self.checkpoints.last().is_some_and(|c| c.step < step)
         {
             self.push_checkpoint(step);
         }
@@ -349,10 +373,10 @@ impl Session {
     pub fn seek(&mut self, steps: u64) {
         // The nearest checkpoint at or before the target, when it beats where we stand (going
         // back, or far ahead into explored ground).
-        let at = self.checkpoints.partition_point(|(s, _)| *s <= steps);
-        let (cp_steps, cp) = &self.checkpoints[at.saturating_sub(1)];
-        if steps < self.sim.steps() || *cp_steps > self.sim.steps() {
-            self.sim = cp.clone();
+        let at = self.checkpoints.partition_point(|c| c.step <= steps);
+        let cp = &self.checkpoints[at.saturating_sub(1)];
+        if steps < self.sim.steps() || cp.step > self.sim.steps() {
+            self.sim = cp.sim.clone();
         }
         while self.sim.steps() < steps {
             if !self.step() {
@@ -376,6 +400,8 @@ impl Session {
         }
         let forked = step < self.explored;
         if forked {
+            // The checks saw the future being dropped: take them back to this step first.
+            self.recheck_to_here();
             // The actions at this step were applied on the way here: they stay, before it.
             let keep = self.spec.actions.partition_point(|(s, _)| *s <= step);
             self.spec.actions.truncate(keep);
@@ -383,10 +409,14 @@ impl Session {
             self.explored = step;
         }
         // Later checkpoints are a dropped future; one at this step predates this action.
-        self.checkpoints.retain(|(s, _)| *s < step);
+        self.checkpoints.retain(|c| c.step < step);
         self.spec.actions.push((step, action.clone()));
+        let from = self.sim.log_len();
         action.apply(&mut self.sim, step);
         self.absorb_log();
+        let to = (self.sim.log_len() as usize).min(self.log.len());
+        self.checks
+            .here(&self.sim, &self.log[(from as usize).min(to)..to], from);
         if step.is_multiple_of(self.spacing) {
             self.push_checkpoint(step);
         }
@@ -411,20 +441,24 @@ impl Session {
         self.spec.actions.truncate(k - 1);
         // A checkpoint at `step` holds the state after that step's actions: keep only earlier
         // ones. Step 0's checkpoint is rebuilt when an action at step 0 goes.
-        self.checkpoints.retain(|(s, _)| *s < step);
+        self.checkpoints.retain(|c| c.step < step);
         if self.checkpoints.is_empty() {
             let mut sim = self.spec.build().expect("the spec built this session");
             self.log = sim.drain_log();
             self.sim = sim;
             self.explored = 0;
+            self.checks = LiveChecks::default();
             self.apply_due_actions()
                 .expect("the remaining actions were checked when first applied");
-            self.checkpoints.push((0, self.sim.clone()));
+            let n = self.log.len();
+            self.checks.here(&self.sim, &self.log[..n], 0);
+            self.push_checkpoint(0);
         } else {
-            let (cp_step, cp) = self.checkpoints.last().expect("checked non-empty").clone();
-            self.sim = cp;
+            let cp = self.checkpoints.last().expect("checked non-empty").clone();
+            self.sim = cp.sim;
+            self.checks = cp.checks;
             self.log.truncate(self.sim.log_len() as usize);
-            self.explored = cp_step;
+            self.explored = cp.step;
         }
         while self.sim.steps() < step {
             if !self.step() {
@@ -437,12 +471,40 @@ impl Session {
 
     /// Keep the state at `step`, thinning the checkpoints when there are too many.
     fn push_checkpoint(&mut self, step: u64) {
-        self.checkpoints.push((step, self.sim.clone()));
+        self.checkpoints.push(Checkpoint {
+            step,
+            sim: self.sim.clone(),
+            checks: self.checks.clone(),
+        });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             self.spacing *= 2;
             let spacing = self.spacing;
-            self.checkpoints.retain(|(s, _)| s.is_multiple_of(spacing));
+            self.checkpoints.retain(|c| c.step.is_multiple_of(spacing));
         }
+    }
+
+    /// Bring the live checks back to the position, when they have run ahead of it (they follow
+    /// exploration): restore the checks of the nearest checkpoint at or before it, and replay
+    /// from there checking each step again. Costs at most `spacing` events, as a seek does.
+    fn recheck_to_here(&mut self) {
+        let step = self.sim.steps();
+        if self.checks.checked() <= step {
+            return;
+        }
+        let at = self.checkpoints.partition_point(|c| c.step <= step);
+        let cp = self.checkpoints[at.saturating_sub(1)].clone();
+        self.sim = cp.sim;
+        self.checks = cp.checks;
+        while self.sim.steps() < step {
+            if !self.step() {
+                break;
+            }
+        }
+        debug_assert_eq!(
+            self.sim.steps(),
+            step,
+            "the replay reaches the position again"
+        );
     }
 
     /// How many checkpoints the session keeps, and their spacing in events.

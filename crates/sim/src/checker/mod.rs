@@ -18,7 +18,7 @@ mod violation;
 pub use marks::{Mark, Marks};
 pub use violation::InvariantViolation;
 
-use crate::trace::LogEvent;
+use crate::trace::{LogEntry, LogEvent};
 use crate::Simulation;
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -59,14 +59,25 @@ impl Checker {
         &self.committed
     }
 
-    /// Check everything that happened since the last call.
+    /// Check everything that happened since the last call (a simulation whose log is never
+    /// drained, as the swarm runs it).
     pub fn check(&mut self, sim: &Simulation) -> Result<(), InvariantViolation> {
         let log = sim.log();
         let from = self.next_index as usize;
         self.next_index = log.len() as u64;
+        self.check_entries(sim, &log[from.min(log.len())..])
+    }
+
+    /// Check `entries`, the log of what just happened in `sim` (one event and the actions
+    /// after it, as a [`Session`](crate::session::Session) steps), against the state it left.
+    pub fn check_entries(
+        &mut self,
+        sim: &Simulation,
+        entries: &[LogEntry],
+    ) -> Result<(), InvariantViolation> {
         let mut touched: Vec<Sid> = Vec::new();
         let mut truncs: Vec<(Sid, Zxid)> = Vec::new();
-        for entry in &log[from.min(log.len())..] {
+        for entry in entries {
             self.marks.observe(sim, &entry.event);
             for sid in entry.event.peers() {
                 if !touched.contains(&sid) {
