@@ -265,6 +265,9 @@ impl UiState {
         } else {
             None
         };
+        let pos_before = ticking
+            .then(|| self.session().map(|s| s.position()))
+            .flatten();
         match action {
             Action::Tick { dt_ms } => self.tick(dt_ms),
             Action::Step => self.step(),
@@ -314,6 +317,9 @@ impl UiState {
         }
         // Time travel: keep the timeline's index in step with whatever the action did.
         self.sync_travel();
+        if let Some(pos_before) = pos_before {
+            self.pause_at_violation(pos_before);
+        }
         if let Some(len_before) = len_before {
             self.pause_at_key_moment(len_before);
         }

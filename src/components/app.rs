@@ -15,6 +15,7 @@ use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
 use crate::components::message_panel::MessagePanel;
 use crate::components::narration::NarrationBar;
+use crate::components::checks_panel::ChecksPanel;
 use crate::components::stats_panel::StatsPanel;
 use crate::components::status_line::StatusLine;
 // Time travel, scenarios, links, embedding (issue 6).
@@ -178,6 +179,7 @@ pub fn App(props: &AppProps) -> Html {
     // The drawing is rebuilt only when what it shows changed: the simulation (version), the
     // display clock, the selections, the box. Other renders (a log filter, a diagram hover,
     // the help dialog) reuse it.
+    let checks = state.checks_model();
     let cluster = {
         let options = ClusterOptions {
             display_ms: state.display_ms,
@@ -195,6 +197,7 @@ pub fn App(props: &AppProps) -> Html {
             selected_msg: state.selected_msg,
             fresh_ms: fresh_window_ms(state.speed.factor()),
             highlight: state.tour_highlight(),
+            broken: checks.as_ref().map(|c| c.broken_servers()).unwrap_or_default(),
         };
         let deps = (
             state.version,
@@ -207,6 +210,7 @@ pub fn App(props: &AppProps) -> Html {
             options.fresh_ms.to_bits(),
             state.building.is_some(),
             options.highlight.clone(),
+            options.broken.clone(),
         );
         let state = state.clone();
         use_memo(deps, move |_| {
@@ -352,6 +356,9 @@ pub fn App(props: &AppProps) -> Html {
                     }
                     if let Some(detail) = message {
                         <MessagePanel key={detail.id.0} detail={detail.clone()} on_action={on_action.clone()} />
+                    }
+                    if let Some(model) = checks {
+                        <ChecksPanel {model} on_action={on_action.clone()} />
                     }
                     <Inspector model={inspector} on_action={on_action.clone()} />
                     <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} selected_msg={state.selected_msg} on_action={on_action.clone()} />

@@ -120,6 +120,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             selected_msg: state.selected_msg,
             fresh_ms: fresh_window_ms(state.speed.factor()),
             highlight: Default::default(),
+            broken: Vec::new(),
         },
     ));
     let position = session.as_ref().map_or(0, |s| s.position());

@@ -4,6 +4,7 @@ pub mod accept_flash;
 pub mod announcer;
 pub mod app;
 pub mod build_progress;
+pub mod checks_panel;
 pub mod cluster_view;
 pub mod connection_line;
 pub mod control_bar;

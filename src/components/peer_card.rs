@@ -52,6 +52,7 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
         format!("peer-card--{}", card.density.modifier()),
         card.selected.then_some("peer-card--selected"),
         card.highlighted.then_some("peer-card--highlighted"),
+        card.broken.then_some("peer-card--broken"),
         card.observer.then_some("peer-card--observer"),
     );
 

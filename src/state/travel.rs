@@ -106,6 +106,24 @@ impl UiState {
     /// While playing a scenario, stop at its key moment the first time play passes it (the
     /// tick that began with `len_before` log entries ran its entry): stand just after the
     /// moment's log entry, paused.
+    /// Play stops at a broken safety check the moment a tick crosses it (in a frame too: a
+    /// violation is what the run is about), standing at the event that broke it.
+    pub(super) fn pause_at_violation(&mut self, pos_before: u64) {
+        if !self.playing {
+            return;
+        }
+        let step = {
+            let Some(s) = self.session() else { return };
+            match s.checks().violation() {
+                Some(v) if pos_before < v.step && s.position() >= v.step => v.step,
+                _ => return,
+            }
+        };
+        self.playing = false;
+        self.travel(TravelAction::SeekTo(step));
+        self.sync_travel();
+    }
+
     pub(super) fn pause_at_key_moment(&mut self, len_before: u64) {
         if self.key_paused || !self.playing || !self.key_stops {
             return;
@@ -140,6 +158,17 @@ impl UiState {
             .rev()
             .find(|m| m.kind.is_moment() || matches!(m.kind, Crash | Restart | Partition | Heal))
             .map(|m| (m.index, m.label.clone()))
+    }
+
+    /// The safety checks panel: what the live checks found, seen from the position.
+    pub fn checks_model(&self) -> Option<crate::view_model::checks::ChecksModel> {
+        let s = self.session()?;
+        Some(crate::view_model::checks::ChecksModel::of(
+            s.checks(),
+            s.spec().zk,
+            s.position(),
+            self.playing,
+        ))
     }
 
     /// Where the scenario's key moment is, once reached: (its position, what it is).

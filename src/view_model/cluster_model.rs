@@ -160,6 +160,8 @@ pub struct ClusterOptions {
     pub fresh_ms: f64,
     /// What the guided tour points at.
     pub highlight: Highlight,
+    /// The servers a broken safety check names (outlined in red).
+    pub broken: Vec<Sid>,
 }
 
 /// What the guided tour points at: servers, and the messages in flight of some kinds.
@@ -183,6 +185,7 @@ impl ClusterOptions {
             selected_msg: None,
             fresh_ms: 60.0,
             highlight: Highlight::default(),
+            broken: Vec::new(),
         }
     }
 }
@@ -212,6 +215,7 @@ impl ClusterModel {
                 card.density = layout.density;
                 card.selected = o.selected == Some(*sid);
                 card.highlighted = o.highlight.sids.contains(sid);
+                card.broken = o.broken.contains(sid);
                 card.summary = card_summary(&card);
                 card
             })

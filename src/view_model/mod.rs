@@ -1,6 +1,7 @@
 //! View-model: plain Rust that turns a `Simulation` into what the components draw. No browser
 //! here, so all of it is tested natively (SG-20).
 
+pub mod checks;
 pub mod cluster_model;
 pub mod epoch_gauge;
 pub mod geometry;

@@ -219,6 +219,8 @@ pub struct CardModel {
     pub selected: bool,
     /// The guided tour points at this server.
     pub highlighted: bool,
+    /// A broken safety check names this server.
+    pub broken: bool,
     /// The whole card in one sentence, for screen readers and the tooltip.
     pub summary: String,
 }
@@ -322,6 +324,7 @@ pub(super) fn up_card(
         note: None,
         also_waiting,
         selected: false,
+        broken: false,
         highlighted: false,
         summary: String::new(),
     }
@@ -381,6 +384,7 @@ pub(super) fn down_card(sim: &Simulation, sid: Sid, look: Option<PeerLook>) -> C
         note: Some(note),
         also_waiting: 0,
         selected: false,
+        broken: false,
         highlighted: false,
         summary: String::new(),
     }
@@ -410,6 +414,9 @@ pub(super) fn card_summary(c: &CardModel) -> String {
     }
     if let Some(n) = &c.note {
         s += &format!(". {n}");
+    }
+    if c.broken {
+        s += ". A broken safety check names this server";
     }
     s
 }

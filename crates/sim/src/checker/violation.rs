@@ -62,6 +62,42 @@ impl InvariantViolation {
     }
 }
 
+impl InvariantViolation {
+    /// The servers it names, ascending (none when the property is about the ensemble).
+    pub fn servers(&self) -> Vec<Sid> {
+        use InvariantViolation::*;
+        let mut v = match self {
+            TwoLeadersInEpoch { first, second, .. } => vec![*first, *second],
+            Agreement { sid, .. }
+            | Integrity { sid, .. }
+            | LeaderIncomplete { sid, .. }
+            | CommittedTruncated { sid, .. }
+            | EpochRegression { sid, .. }
+            | DeliveryOrder { sid, .. } => vec![*sid],
+            CommittedLost { .. } => Vec::new(),
+            CommittedNotOnQuorum { durable_on, .. } => durable_on.clone(),
+        };
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The txns it names.
+    pub fn zxids(&self) -> Vec<Zxid> {
+        use InvariantViolation::*;
+        match self {
+            TwoLeadersInEpoch { .. } | EpochRegression { .. } => Vec::new(),
+            Agreement { zxid, .. }
+            | Integrity { zxid, .. }
+            | CommittedTruncated { zxid, .. }
+            | CommittedLost { zxid }
+            | CommittedNotOnQuorum { zxid, .. } => vec![*zxid],
+            LeaderIncomplete { missing, .. } => vec![*missing],
+            DeliveryOrder { prev, next, .. } => vec![*prev, *next],
+        }
+    }
+}
+
 impl fmt::Display for InvariantViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use InvariantViolation::*;
