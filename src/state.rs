@@ -360,6 +360,17 @@ impl UiState {
                 (Some(sid), Some(true)) => Action::Act(UserAction::Write(sid)),
                 _ => return,
             },
+            KeyCommand::PauseSelected => match (self.selected, selected_up) {
+                (Some(sid), Some(true)) => {
+                    let paused = self.sim().is_some_and(|s| s.is_paused(sid));
+                    Action::Act(if paused {
+                        UserAction::Resume(sid)
+                    } else {
+                        UserAction::Pause(sid)
+                    })
+                }
+                _ => return,
+            },
             KeyCommand::Undo => Action::Undo,
             KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
             KeyCommand::Escape if self.tour.is_some() => Action::Tour(TourAction::Close),

@@ -4,6 +4,7 @@
 use crate::browser;
 use crate::components::announcer::Announcer;
 use crate::components::build_progress::BuildProgress;
+use crate::components::checks_panel::ChecksPanel;
 use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
 use crate::components::epoch_gauge::EpochGaugeView;
@@ -15,7 +16,6 @@ use crate::components::inspector::Inspector;
 use crate::components::legend::Legend;
 use crate::components::message_panel::MessagePanel;
 use crate::components::narration::NarrationBar;
-use crate::components::checks_panel::ChecksPanel;
 use crate::components::stats_panel::StatsPanel;
 use crate::components::status_line::StatusLine;
 // Time travel, scenarios, links, embedding (issue 6).
@@ -197,7 +197,10 @@ pub fn App(props: &AppProps) -> Html {
             selected_msg: state.selected_msg,
             fresh_ms: fresh_window_ms(state.speed.factor()),
             highlight: state.tour_highlight(),
-            broken: checks.as_ref().map(|c| c.broken_servers()).unwrap_or_default(),
+            broken: checks
+                .as_ref()
+                .map(|c| c.broken_servers())
+                .unwrap_or_default(),
         };
         let deps = (
             state.version,

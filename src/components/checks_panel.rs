@@ -25,7 +25,11 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
             PROPERTIES.len(),
             m.zk.name()
         ),
-        Some(v) => format!("Safety check broken: {} (ZooKeeper {})", v.property.title, m.zk.name()),
+        Some(v) => format!(
+            "Safety check broken: {} (ZooKeeper {})",
+            v.property.title,
+            m.zk.name()
+        ),
     };
     let alert = m.violation.as_ref().map(|v| {
         let step = v.step;

@@ -35,6 +35,14 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let crash = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Crash(sid)));
     let restart = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Restart(sid)));
     let write = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Write(sid)));
+    let paused = m.paused.is_some();
+    let pause = on_action.reform(move |_: MouseEvent| {
+        Action::Act(if paused {
+            UserAction::Resume(sid)
+        } else {
+            UserAction::Pause(sid)
+        })
+    });
     let close = on_action.reform(|_: MouseEvent| Action::Select(None));
     let heal = on_action.reform(|_: MouseEvent| Action::Act(UserAction::Heal));
     let toggle_way = {
@@ -95,9 +103,18 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     title="Kill the process (c): memory and unsynced writes are lost, the disk stays">{ "Crash" }</button>
                 <button class={classes!("btn", "inspector__restart")} onclick={restart} disabled={m.up}
                     title="Start the process again from its disk (r)">{ "Restart" }</button>
+                <button class={classes!("btn", "inspector__pause", paused.then_some("btn--on"))} onclick={pause} disabled={!m.up}
+                    aria-pressed={paused.to_string()}
+                    title={if paused { "Let the process run again (p): its overdue timers fire in order, then it reads what its sockets buffered" } else { "Stop the process, as a long GC pause or SIGSTOP does (p): no thread, timer or fsync of it runs; the kernel still buffers its packets" }}>
+                    { if paused { "Resume" } else { "Pause" } }</button>
                 <button class={classes!("btn", "inspector__write")} onclick={write} disabled={!m.up}
                     title="A client creates a znode at this server (w)">{ "Client write" }</button>
             </div>
+            if let Some((since, held)) = m.paused {
+                <p class="inspector__paused" role="status">
+                    { format!("Process paused since {:.3} s: no thread, timer or fsync of it runs. {} packet{} wait unread in its socket buffers.", since as f64 / 1000.0, held, if held == 1 { "" } else { "s" }) }
+                </p>
+            }
             <div class="inspector__tools" role="group" aria-label="Partition">
                 <span class="inspector__tool-label">{ "partition" }</span>
                 <button class={classes!("btn", "btn--small", "inspector__way", (*one_way).then_some("btn--on"))}

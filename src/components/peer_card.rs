@@ -53,6 +53,7 @@ pub fn PeerCard(props: &PeerCardProps) -> Html {
         card.selected.then_some("peer-card--selected"),
         card.highlighted.then_some("peer-card--highlighted"),
         card.broken.then_some("peer-card--broken"),
+        card.paused.is_some().then_some("peer-card--paused"),
         card.observer.then_some("peer-card--observer"),
     );
 

@@ -314,3 +314,66 @@ fn test_holding_the_scrubber_changes_no_run() {
     assert!(!s.scrubbing);
     assert_eq!((now(&s), s.version), (at, version));
 }
+
+// Issue 13: play stops where a live safety check breaks, and the panel says which.
+#[test]
+fn test_play_stops_at_a_broken_safety_check_and_the_panel_names_it() {
+    let mut s = UiState::from_spec(sim::testkit::zk4646_window_spec(zab::ZkVersion::V3_8));
+    s.apply(Action::SetSpeed(Speed::MAX));
+    s.apply(Action::Play);
+    for _ in 0..2_000 {
+        if !s.playing {
+            break;
+        }
+        s.apply(Action::Tick { dt_ms: 16.0 });
+    }
+    assert!(!s.playing, "play stopped");
+    assert_eq!(s.session().expect("running").position(), 615);
+    let m = s.checks_model().expect("a run");
+    let v = m.violation.as_ref().expect("broken");
+    assert!(v.here && !v.ahead);
+    assert_eq!(v.property.name, "committed-durable");
+    assert!(v.sentence.contains("ZOOKEEPER-4646"), "{}", v.sentence);
+    assert!(!m.broken_servers().is_empty());
+    // Play goes on from there: it does not stop at the same violation again.
+    s.apply(Action::Play);
+    s.apply(Action::Tick { dt_ms: 16.0 });
+    assert!(s.playing);
+}
+
+#[test]
+fn test_the_fixed_release_plays_the_same_script_through() {
+    let mut s = UiState::from_spec(sim::testkit::zk4646_window_spec(zab::ZkVersion::V3_9_4));
+    s.apply(Action::SetSpeed(Speed::MAX));
+    s.apply(Action::Play);
+    for _ in 0..400 {
+        s.apply(Action::Tick { dt_ms: 16.0 });
+    }
+    assert!(s.playing);
+    assert!(s.session().expect("running").position() > 615);
+    assert_eq!(s.checks_model().expect("a run").violation, None);
+}
+
+// Issue 12: p pauses the selected server's process and resumes it.
+#[test]
+fn test_p_pauses_and_resumes_the_selected_server() {
+    let (mut s, leader) = elected();
+    s.apply(Action::Key(KeyCommand::PauseSelected));
+    assert!(recorded(&s).is_empty(), "nothing selected: p does nothing");
+    s.apply(Action::Select(Some(leader)));
+    s.apply(Action::Key(KeyCommand::PauseSelected));
+    assert!(s.sim().expect("running").is_paused(leader));
+    let inspector = crate::view_model::inspector_model::InspectorModel::build(
+        &s.sim().expect("running"),
+        leader,
+        s.display_ms,
+    )
+    .expect("a server");
+    assert!(inspector.paused.is_some());
+    s.apply(Action::Key(KeyCommand::PauseSelected));
+    assert!(!s.sim().expect("running").is_paused(leader));
+    assert_eq!(
+        recorded(&s),
+        vec![UserAction::Pause(leader), UserAction::Resume(leader)]
+    );
+}

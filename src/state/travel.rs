@@ -156,7 +156,10 @@ impl UiState {
         markers[..upto]
             .iter()
             .rev()
-            .find(|m| m.kind.is_moment() || matches!(m.kind, Crash | Restart | Partition | Heal))
+            .find(|m| {
+                m.kind.is_moment()
+                    || matches!(m.kind, Crash | Restart | Pause | Resume | Partition | Heal)
+            })
             .map(|m| (m.index, m.label.clone()))
     }
 

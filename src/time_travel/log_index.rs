@@ -118,6 +118,9 @@ pub struct BandStart {
 pub enum MarkerKind {
     Crash,
     Restart,
+    /// A process paused (GC, SIGSTOP) and resumed.
+    Pause,
+    Resume,
     Partition,
     Heal,
     Write,
@@ -136,6 +139,8 @@ impl MarkerKind {
         match self {
             MarkerKind::Crash => "crash",
             MarkerKind::Restart => "restart",
+            MarkerKind::Pause => "pause",
+            MarkerKind::Resume => "resume",
             MarkerKind::Partition => "partition",
             MarkerKind::Heal => "heal",
             MarkerKind::Write => "write",
@@ -154,6 +159,8 @@ impl MarkerKind {
         match self {
             MarkerKind::Crash => "✕",
             MarkerKind::Restart => "↻",
+            MarkerKind::Pause => "⏸",
+            MarkerKind::Resume => "▶",
             MarkerKind::Partition => "⫽",
             MarkerKind::Heal => "⚕",
             MarkerKind::Write => "✎",
@@ -174,6 +181,8 @@ impl MarkerKind {
             self,
             MarkerKind::Crash
                 | MarkerKind::Restart
+                | MarkerKind::Pause
+                | MarkerKind::Resume
                 | MarkerKind::Partition
                 | MarkerKind::Heal
                 | MarkerKind::Drop
@@ -343,6 +352,8 @@ impl LogIndex {
             }
             LogEvent::Partition { .. } => self.mark(e, MarkerKind::Partition),
             LogEvent::Heal => self.mark(e, MarkerKind::Heal),
+            LogEvent::Paused { .. } => self.mark(e, MarkerKind::Pause),
+            LogEvent::Resumed { .. } => self.mark(e, MarkerKind::Resume),
             LogEvent::ClientWrite { .. } => self.mark(e, MarkerKind::Write),
             _ => {}
         }

@@ -18,7 +18,7 @@ pub struct Property {
 }
 
 /// Every property the live checks cover, in the order the panel lists them.
-pub const PROPERTIES: [Property; 8] = [
+pub const PROPERTIES: [Property; 9] = [
     Property {
         name: "one-leader-per-epoch",
         title: "One leader per epoch",
@@ -66,6 +66,12 @@ pub const PROPERTIES: [Property; 8] = [
         title: "Delivery order",
         meaning: "each server delivers in zxid order, with no gap inside an epoch",
         source: "total order and local primary order, Zab paper §3; docs/protocol.md §8.3",
+    },
+    Property {
+        name: "ephemeral-owner-live",
+        title: "Ephemerals die with their session",
+        meaning: "no server keeps an ephemeral znode of a session that was closed or expired",
+        source: "DataTree.killSession; docs/protocol.md §13",
     },
 ];
 
@@ -192,6 +198,9 @@ pub fn sentence(v: &InvariantViolation, zk: ZkVersion) -> String {
         EpochRegression { sid, detail } => {
             format!("Server {sid}'s epoch files went wrong: {detail}.")
         }
+        EphemeralWithoutSession { sid, path, session } => format!(
+            "Server {sid} still has the ephemeral znode {path} of session 0x{session:x}, which was closed: its closeSession txn should have deleted it."
+        ),
         DeliveryOrder { sid, prev, next } => format!(
             "Server {sid} delivered {} right after {}: out of order, or with a gap inside an epoch.",
             txn(next),
@@ -236,7 +245,11 @@ mod tests {
             },
         ];
         for v in &all {
-            assert!(PROPERTIES.iter().any(|p| p.name == v.name()), "{}", v.name());
+            assert!(
+                PROPERTIES.iter().any(|p| p.name == v.name()),
+                "{}",
+                v.name()
+            );
         }
     }
 
@@ -247,7 +260,10 @@ mod tests {
             durable_on: vec![Sid(3)],
         };
         let s38 = sentence(&v, ZkVersion::V3_8);
-        assert!(s38.starts_with("Txn 1:4 (zxid 0x100000004) became committed while only server 3"), "{s38}");
+        assert!(
+            s38.starts_with("Txn 1:4 (zxid 0x100000004) became committed while only server 3"),
+            "{s38}"
+        );
         assert!(s38.contains("ZOOKEEPER-4646"));
         assert!(!sentence(&v, ZkVersion::V3_9_4).contains("4646"));
     }

@@ -216,6 +216,7 @@ impl ClusterModel {
                 card.selected = o.selected == Some(*sid);
                 card.highlighted = o.highlight.sids.contains(sid);
                 card.broken = o.broken.contains(sid);
+                card.paused = sim.is_paused(*sid).then(|| sim.held_messages(*sid).count());
                 card.summary = card_summary(&card);
                 card
             })

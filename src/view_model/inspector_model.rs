@@ -67,6 +67,9 @@ pub struct InspectorModel {
     /// The other servers (partition and break targets).
     pub others: Vec<Sid>,
     pub up: bool,
+    /// Its process is stopped (a GC pause, SIGSTOP; docs/protocol.md §11.5): since when (ms),
+    /// and how many packets wait unread in its socket buffers.
+    pub paused: Option<(u64, usize)>,
 }
 
 impl InspectorModel {
@@ -92,6 +95,9 @@ impl InspectorModel {
             partitions: partitions(sim, sid),
             others: sim.sids().filter(|s| *s != sid).collect(),
             up: false,
+            paused: sim
+                .paused_since(sid)
+                .map(|t| (t.0, sim.held_messages(sid).count())),
         };
         if let Some(disk) = sim.disk(sid) {
             let d = &disk.durable;

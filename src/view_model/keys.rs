@@ -30,6 +30,8 @@ pub enum KeyCommand {
     CrashSelected,
     RestartSelected,
     WriteSelected,
+    /// Pause the selected server's process, or let it run again.
+    PauseSelected,
     /// Take back the last fault (stand just before it).
     Undo,
     /// Close the help, else the tour, else the message detail, else the selection.
@@ -51,6 +53,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("c", "crash the selected server"),
     ("r", "restart the selected server"),
     ("w", "client write at the selected server"),
+    (
+        "p",
+        "pause / resume the selected server's process (a GC pause, SIGSTOP)",
+    ),
     ("u", "undo the last fault (stand just before it)"),
     ("Esc", "close help, the tour, message, or selection"),
     ("?", "show or hide this help"),
@@ -91,6 +97,7 @@ pub fn command_for(key: &str, shift: bool, modified: bool, editing: bool) -> Opt
         "c" | "C" => KeyCommand::CrashSelected,
         "r" | "R" => KeyCommand::RestartSelected,
         "w" | "W" => KeyCommand::WriteSelected,
+        "p" | "P" => KeyCommand::PauseSelected,
         "u" | "U" => KeyCommand::Undo,
         "Escape" | "Esc" => KeyCommand::Escape,
         "?" => KeyCommand::ToggleHelp,
@@ -126,6 +133,7 @@ mod tests {
             ("c", KeyCommand::CrashSelected),
             ("r", KeyCommand::RestartSelected),
             ("w", KeyCommand::WriteSelected),
+            ("p", KeyCommand::PauseSelected),
             ("Escape", KeyCommand::Escape),
             ("?", KeyCommand::ToggleHelp),
         ];
@@ -180,7 +188,7 @@ mod tests {
 
     #[test]
     fn test_the_help_table_lists_each_command_once() {
-        assert_eq!(BINDINGS.len(), 12);
+        assert_eq!(BINDINGS.len(), 13);
         for (keys, what) in BINDINGS {
             assert!(!keys.is_empty() && !what.is_empty());
         }

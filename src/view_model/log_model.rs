@@ -52,7 +52,11 @@ pub fn message_of(event: &LogEvent) -> Option<MsgId> {
 pub fn class_of(event: &LogEvent) -> &'static str {
     use LogEvent::*;
     match event {
-        PeerStarted { .. } | StartupFailed { .. } | Crashed { .. } => "lifecycle",
+        PeerStarted { .. }
+        | StartupFailed { .. }
+        | Crashed { .. }
+        | Paused { .. }
+        | Resumed { .. } => "lifecycle",
         Connect { .. } | Accept { .. } | Connected { .. } | ConnectFailed { .. } => "connect",
         Close { .. } | Disconnected { .. } | Break { .. } | Partition { .. } | Heal => "fault",
         Send(_) => "send",

@@ -221,6 +221,9 @@ pub struct CardModel {
     pub highlighted: bool,
     /// A broken safety check names this server.
     pub broken: bool,
+    /// Its process is stopped (a GC pause, SIGSTOP): the card's first line says so, and
+    /// how many packets wait in its socket buffers.
+    pub paused: Option<usize>,
     /// The whole card in one sentence, for screen readers and the tooltip.
     pub summary: String,
 }
@@ -325,6 +328,7 @@ pub(super) fn up_card(
         also_waiting,
         selected: false,
         broken: false,
+        paused: None,
         highlighted: false,
         summary: String::new(),
     }
@@ -385,6 +389,7 @@ pub(super) fn down_card(sim: &Simulation, sid: Sid, look: Option<PeerLook>) -> C
         also_waiting: 0,
         selected: false,
         broken: false,
+        paused: None,
         highlighted: false,
         summary: String::new(),
     }
@@ -414,6 +419,9 @@ pub(super) fn card_summary(c: &CardModel) -> String {
     }
     if let Some(n) = &c.note {
         s += &format!(". {n}");
+    }
+    if let Some(held) = c.paused {
+        s += &format!(". Its process is paused; {held} packets wait unread");
     }
     if c.broken {
         s += ". A broken safety check names this server";
@@ -448,6 +456,14 @@ impl CardModel {
         let mut out = Vec::new();
         let full = self.density == Density::Full;
         let medium = self.density == Density::Medium;
+        if let Some(held) = self.paused {
+            let long = format!("⏸ process paused · {held} held");
+            out.push(CardLine::Note(if fits(&long, room, CHAR_13) {
+                long
+            } else {
+                "⏸ paused".to_string()
+            }));
+        }
         if full {
             if let Some(z) = self.zab_state {
                 out.push(CardLine::ZabState(z));

@@ -73,7 +73,8 @@ impl InvariantViolation {
             | LeaderIncomplete { sid, .. }
             | CommittedTruncated { sid, .. }
             | EpochRegression { sid, .. }
-            | DeliveryOrder { sid, .. } => vec![*sid],
+            | DeliveryOrder { sid, .. }
+            | EphemeralWithoutSession { sid, .. } => vec![*sid],
             CommittedLost { .. } => Vec::new(),
             CommittedNotOnQuorum { durable_on, .. } => durable_on.clone(),
         };
@@ -86,7 +87,9 @@ impl InvariantViolation {
     pub fn zxids(&self) -> Vec<Zxid> {
         use InvariantViolation::*;
         match self {
-            TwoLeadersInEpoch { .. } | EpochRegression { .. } => Vec::new(),
+            TwoLeadersInEpoch { .. } | EpochRegression { .. } | EphemeralWithoutSession { .. } => {
+                Vec::new()
+            }
             Agreement { zxid, .. }
             | Integrity { zxid, .. }
             | CommittedTruncated { zxid, .. }

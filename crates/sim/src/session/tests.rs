@@ -522,24 +522,7 @@ fn test_undo_takes_back_the_last_fault_exactly() {
     }
 }
 
-/// A 3.8 run whose crashes and writes open ZOOKEEPER-4646's window (found by a random search
-/// over seeds and actions): a learner ACKs NEWLEADER before its sync txns are on disk, and
-/// the leader counts it.
-fn zk4646_spec(zk: zab::ZkVersion) -> RunSpec {
-    let codes = "21:c1 24:w3 92:r1 179:w1 273:c2 291:w1 327:w2 387:w3 539:w1 540:c1 579:r2";
-    let mut spec = RunSpec::new(641, 3, 0).with_zk(zk);
-    spec.actions = codes
-        .split(' ')
-        .map(|c| {
-            let (step, code) = c.split_once(':').expect("step:code");
-            (
-                step.parse().expect("a step"),
-                UserAction::parse(code).expect("an action code"),
-            )
-        })
-        .collect();
-    spec
-}
+use crate::testkit::zk4646_window_spec as zk4646_spec;
 
 // Issue 13: the checkers run live, at the frontier of exploration.
 #[test]
