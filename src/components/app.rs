@@ -343,6 +343,13 @@ pub fn App(props: &AppProps) -> Html {
                         <NarrationBar narration={(*narration).clone()} {key_moment} on_action={on_action.clone()} />
                         <FaultBar {partitions} {crashed} undo={state.undoable()} on_action={on_action.clone()} />
                         if state.tour.is_none() { <TourOffer full={state.tour_offer} on_action={on_action.clone()} /> }
+                        if let Some(v) = checks.as_ref().and_then(|c| c.violation.as_ref()).filter(|v| !v.ahead) {
+                            <p class="app__violation" role="alert">
+                                <span aria-hidden="true">{ "✗ " }</span>
+                                { format!("Safety check broken at event {}: {}. ", v.step, v.property.title) }
+                                <a href="#checks">{ "What went wrong" }</a>
+                            </p>
+                        }
                         if let Some(why) = &state.refused {
                             <p class="app__refused" role="alert">{ format!("Not done: {why}.") }</p>
                         }

@@ -38,7 +38,7 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
             .reform(move |_: MouseEvent| Action::Travel(TravelAction::SeekTo(step)));
         let when = format!("at {:.3} s (event {})", v.time_ms as f64 / 1000.0, v.step);
         html! {
-            <div class="checks__violation" role="alert">
+            <div class="checks__violation">
                 <p class="checks__what">
                     <strong>{ format!("{} broken {when}. ", v.property.title) }</strong>
                     { v.sentence.clone() }
@@ -66,7 +66,7 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
         }
     });
     html! {
-        <section class={classes!("checks", broken.is_some().then_some("checks--broken"))} aria-label="Safety checks">
+        <section id="checks" class={classes!("checks", broken.is_some().then_some("checks--broken"))} aria-label="Safety checks">
             { for alert }
             <details class="checks__details" open={broken.is_some()}>
                 <summary class="checks__summary">{ summary }</summary>

@@ -431,6 +431,42 @@ mod cli {
         }
         let secs = started.elapsed().as_secs_f64();
         println!("events/s: {:.0} ({events} events in {secs:.2} s, 5 voters, 120 s of simulated time each)", events as f64 / secs);
+        // The same runs with every safety checker after every event (the swarm's way), and as
+        // the app runs them: a Session (checkpoints, the master log, live checks).
+        let started = Instant::now();
+        let (mut checked, mut seed) = (0u64, 0u64);
+        while started.elapsed().as_secs() < seconds {
+            let mut sim =
+                Simulation::new(SimOptions::new(seed, 5, 0).expect("5 voters")).expect("valid");
+            let mut checker = sim::checker::Checker::new();
+            while sim.next_event_time().is_some_and(|t| t.0 <= 120_000) {
+                sim.step();
+                checker
+                    .check(&sim)
+                    .expect("no violation on the default release");
+            }
+            checked += sim.log().len() as u64;
+            seed += 1;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "events/s with every checker after every event: {:.0} ({checked} events in {secs:.2} s)",
+            checked as f64 / secs
+        );
+        let started = Instant::now();
+        let (mut in_session, mut seed) = (0u64, 0u64);
+        while started.elapsed().as_secs() < seconds {
+            let mut session = Session::new(RunSpec::new(seed, 5, 0)).expect("5 voters");
+            session.run_until(Time(120_000));
+            assert!(session.checks().violation().is_none());
+            in_session += session.log().len() as u64;
+            seed += 1;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "events/s in a Session (checkpoints, master log, live checks; what the app runs): {:.0} ({in_session} events in {secs:.2} s)",
+            in_session as f64 / secs
+        );
         // Full 5-voter startups: election → every learner UPTODATE.
         let started = Instant::now();
         let mut startups = 0u64;
