@@ -74,6 +74,11 @@ const STATES = [
   { name: 'stats', pos: 290, open: { click: '.stats__summary', until: '.stats[open] .stats__section' } },
   // The tour at chapter 7 (its pseudo-code beside the epoch wait); it stands where the chapter puts it.
   { name: 'tour', query: 'tour=7', ready: '.tour .tour__line' },
+  // A broken safety check (3.8's ZOOKEEPER-4646 window, docs/protocol.md §12): the alert above
+  // the drawing, the checks panel open, the servers outlined.
+  { name: 'violation', query: 'seed=641&voters=3&zk=3.8&f=21:c1,24:w3,92:r1,179:w1,273:c2,291:w1,327:w2,387:w3,539:w1,540:c1,579:r2&pos=615', ready: '.checks--broken .checks__what' },
+  // A paused leader (the leader-paused scenario, 7 s into its pause).
+  { name: 'paused', query: 'scenario=leader-paused&seed=1&t=9000', ready: '.peer-card--paused' },
   { name: 'embed', pos: 239, embed: true },
 ];
 

@@ -37,6 +37,11 @@ const MOMENTS = [
   { name: 'stats', query: 'seed=1&voters=5&pos=2000', click: '.stats__summary', scroll: '.stats' },
   // The timeline's moments (elected, quorum reached, sync chosen, established), as buttons.
   { name: 'timeline-stops', query: 'seed=1&scenario=leader-crash&pos=400', scroll: '.timeline__stops' },
+  // A live safety check broken: ZooKeeper 3.8 counts a NEWLEADER ACK sent before the sync
+  // txns were on disk (ZOOKEEPER-4646); play stopped at the event, the servers outlined.
+  { name: 'violation', query: 'seed=641&voters=3&zk=3.8&f=21:c1,24:w3,92:r1,179:w1,273:c2,291:w1,327:w2,387:w3,539:w1,540:c1,579:r2&pos=615' },
+  // The leader's process paused (SIGSTOP): its card dashed, its peers' read timeouts running.
+  { name: 'paused', query: 'seed=1&scenario=leader-paused&t=9000', click: '.peer-card[data-sid="3"]' },
 ];
 const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
 

@@ -159,7 +159,7 @@ impl MarkerKind {
         match self {
             MarkerKind::Crash => "✕",
             MarkerKind::Restart => "↻",
-            MarkerKind::Pause => "⏸",
+            MarkerKind::Pause => "‖",
             MarkerKind::Resume => "▶",
             MarkerKind::Partition => "⫽",
             MarkerKind::Heal => "⚕",

@@ -457,11 +457,11 @@ impl CardModel {
         let full = self.density == Density::Full;
         let medium = self.density == Density::Medium;
         if let Some(held) = self.paused {
-            let long = format!("⏸ process paused · {held} held");
+            let long = format!("process paused, {held} buffered");
             out.push(CardLine::Note(if fits(&long, room, CHAR_13) {
                 long
             } else {
-                "⏸ paused".to_string()
+                "process paused".to_string()
             }));
         }
         if full {

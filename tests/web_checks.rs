@@ -1,0 +1,99 @@
+//! The browser suite for the live safety checks (issue 13) and process pauses (issue 12): a
+//! link into ZooKeeper 3.8's ZOOKEEPER-4646 window shows the broken check above the drawing,
+//! in the checks panel and on the servers involved, and the same script under 3.9.4 shows
+//! nothing broken; Pause in a server's panel stops its process, marks its card and goes into
+//! the link. Nothing waits on wall time: each test mounts the app with an explicit query,
+//! clicks, awaits `yew::scheduler::flush()` and reads the DOM.
+//!
+//! Run from the repository root:
+//! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver . -- --test web_checks`
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+mod common;
+use common::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The script that opens ZOOKEEPER-4646's window under 3.8 (sim::testkit::zk4646_window_spec).
+fn script_link(zk: &str) -> String {
+    let spec = sim::testkit::zk4646_window_spec(zab::ZkVersion::V3_8);
+    format!(
+        "?seed={}&voters=3&zk={zk}&f={}&pos=615",
+        spec.seed,
+        sim::trace_file::encode_actions(&spec.actions)
+    )
+}
+
+/// Click an SVG element (a server's card): a bubbling click, as Yew listens at its root.
+async fn click_svg(root: &Element, selector: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("click", &init).expect("a click event");
+    find(root, selector)
+        .dispatch_event(&event)
+        .expect("dispatched");
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn test_a_link_into_the_4646_window_shows_the_broken_check_and_its_servers() {
+    let (root, app) = mount(&script_link("3.8")).await;
+    assert_eq!(
+        count(&root, ".app__violation"),
+        1,
+        "named above the drawing"
+    );
+    assert!(
+        text_of(&root, ".app__violation").contains("Committed means durable"),
+        "{}",
+        text_of(&root, ".app__violation")
+    );
+    let what = text_of(&root, ".checks__what");
+    assert!(
+        what.contains("ZOOKEEPER-4646") && what.contains("event 615"),
+        "{what}"
+    );
+    assert_eq!(
+        count(&root, ".checks__row--broken"),
+        1,
+        "one property broken"
+    );
+    assert!(
+        count(&root, ".peer-card--broken") >= 1,
+        "its servers outlined"
+    );
+    app.destroy();
+
+    let (fixed, app) = mount(&script_link("3.9.4")).await;
+    assert_eq!(count(&fixed, ".app__violation"), 0);
+    assert_eq!(count(&fixed, ".checks--broken"), 0);
+    assert_eq!(count(&fixed, ".peer-card--broken"), 0);
+    assert!(text_of(&fixed, ".checks__summary").contains("hold so far"));
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_pause_in_a_servers_panel_stops_it_marks_its_card_and_goes_into_the_link() {
+    let (root, app) = mount("?seed=1&voters=3&pos=400").await;
+    assert_eq!(count(&root, ".peer-card--paused"), 0);
+    click_svg(&root, ".peer-card[data-sid=\"2\"]").await;
+    click(&root, ".inspector__pause").await;
+    assert_eq!(
+        count(&root, ".peer-card--paused"),
+        1,
+        "server 2's card is marked"
+    );
+    assert!(text_of(&root, ".inspector__paused").contains("Process paused"));
+    assert_eq!(text_of(&root, ".inspector__pause").trim(), "Resume");
+    let link = find(&root, ".run-bar__permalink")
+        .get_attribute("href")
+        .unwrap_or_default();
+    assert!(link.contains("400:s2"), "{link}");
+    click(&root, ".inspector__pause").await;
+    assert_eq!(count(&root, ".peer-card--paused"), 0, "resumed");
+    app.destroy();
+}
