@@ -200,3 +200,37 @@ fn test_runs_without_clients_have_no_client_lines() {
         .iter()
         .any(|e| matches!(e.event, LogEvent::Client { .. })));
 }
+
+// A paused server's kernel buffers its clients' packets too (§11.5): a client that connects
+// while its follower is paused is answered only after the resume, and its session is created.
+#[test]
+fn test_a_client_of_a_paused_follower_is_answered_after_the_resume() {
+    for seed in 0..4 {
+        let (mut sim, leader) = established(seed);
+        let f = follower(&sim, leader);
+        let paused_at = sim.now().0;
+        sim.pause(f);
+        let id = sim.add_client(with_ops(f, 30_000, vec![ClientOp::create("/held", "x")]));
+        sim.run_until(Time(paused_at + 1_500));
+        let before = client_events(&sim, id);
+        assert!(
+            !before
+                .iter()
+                .any(|e| matches!(e, ClientEvent::Connected { .. })),
+            "seed {seed}: nothing answers while paused: {before:?}"
+        );
+        sim.resume(f);
+        sim.run_until(Time(paused_at + 4_000));
+        let after = client_events(&sim, id);
+        assert!(
+            after
+                .iter()
+                .any(|e| matches!(e, ClientEvent::Connected { .. })),
+            "seed {seed}: answered after the resume: {after:?}"
+        );
+        assert!(
+            after.iter().any(|e| matches!(e, ClientEvent::Reply { .. })),
+            "seed {seed}: its write completed: {after:?}"
+        );
+    }
+}

@@ -160,6 +160,16 @@ impl Simulation {
             }
             return;
         }
+        // A paused server's kernel still accepts the connection and buffers what arrives
+        // (§11.5); the process reads it at resume.
+        if let Some(p) = self.slots.get_mut(&sid).and_then(|s| s.pause.as_mut()) {
+            p.held.push(pause::Held::ClientArrive {
+                client,
+                attempt,
+                msg,
+            });
+            return;
+        }
         match msg {
             ToServer::Connect {
                 session,

@@ -85,6 +85,13 @@ pub(super) enum Held {
     Reset { conn: ConnId, channel: Channel },
     /// A client's request on its connection to the server's client port.
     ClientWrite(TxnOp),
+    /// A session client's connect, request or ping (§13), in its connection's socket
+    /// buffer; read at resume if that client is still on this connection.
+    ClientArrive {
+        client: zab::sessions::ClientId,
+        attempt: u64,
+        msg: crate::clients::ToServer,
+    },
 }
 
 impl Simulation {
@@ -218,6 +225,11 @@ impl Simulation {
                 });
             }
             Held::ClientWrite(op) => self.client_write_now(sid, op),
+            Held::ClientArrive {
+                client,
+                attempt,
+                msg,
+            } => self.client_arrive(client, sid, attempt, msg),
         }
     }
 
