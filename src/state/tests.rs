@@ -335,6 +335,14 @@ fn test_play_stops_at_a_broken_safety_check_and_the_panel_names_it() {
     assert_eq!(v.property.name, "committed-durable");
     assert!(v.sentence.contains("ZOOKEEPER-4646"), "{}", v.sentence);
     assert!(!m.broken_servers().is_empty());
+    let timeline = s.timeline_model().expect("a run");
+    let mark = timeline
+        .markers
+        .iter()
+        .find(|mk| mk.kind == crate::time_travel::log_index::MarkerKind::Violation)
+        .expect("the timeline marks it");
+    assert_eq!(mark.step, 615);
+    assert!(timeline.markers.windows(2).all(|w| w[0].step <= w[1].step));
     // Play goes on from there: it does not stop at the same violation again.
     s.apply(Action::Play);
     s.apply(Action::Tick { dt_ms: 16.0 });

@@ -267,14 +267,37 @@ impl UiState {
     pub fn timeline_model(&self) -> Option<TimelineModel> {
         let s = self.session()?;
         let cache = self.travel.cache.borrow();
-        Some(TimelineModel::build(
+        let mut model = TimelineModel::build(
             &cache.table,
             &cache.index,
             s.position(),
             s.explored(),
             &s.spec().actions,
             cache.fork,
-        ))
+        );
+        // The first broken safety check, among the moments in step order.
+        if let Some(v) = s.checks().violation().filter(|v| v.step <= s.explored()) {
+            let at = model.markers.partition_point(|m| m.step <= v.step);
+            let title = crate::view_model::checks::ChecksModel::of(
+                s.checks(),
+                s.spec().zk,
+                s.position(),
+                false,
+            )
+            .violation
+            .map_or("a safety check", |v| v.property.title);
+            model.markers.insert(
+                at,
+                crate::time_travel::timeline::MarkerView {
+                    step: v.step,
+                    kind: crate::time_travel::log_index::MarkerKind::Violation,
+                    label: format!("broken: {title}"),
+                    time_ms: v.time.0,
+                    key: false,
+                },
+            );
+        }
+        Some(model)
     }
 }
 

@@ -132,6 +132,8 @@ pub enum MarkerKind {
     Established,
     TimedOut,
     LostQuorum,
+    /// A live safety check broke here (not from the log: the session's checks).
+    Violation,
 }
 
 impl MarkerKind {
@@ -151,6 +153,7 @@ impl MarkerKind {
             MarkerKind::Established => "established",
             MarkerKind::TimedOut => "timed-out",
             MarkerKind::LostQuorum => "lost-quorum",
+            MarkerKind::Violation => "violation",
         }
     }
 
@@ -171,6 +174,7 @@ impl MarkerKind {
             MarkerKind::Established => "✓",
             MarkerKind::TimedOut => "⏱",
             MarkerKind::LostQuorum => "⚠",
+            MarkerKind::Violation => "✗",
         }
     }
 
@@ -199,6 +203,7 @@ impl MarkerKind {
                 | MarkerKind::Established
                 | MarkerKind::TimedOut
                 | MarkerKind::LostQuorum
+                | MarkerKind::Violation
         )
     }
 }
