@@ -371,6 +371,10 @@ impl UiState {
                 }
                 _ => return,
             },
+            KeyCommand::ConnectSelected => match self.selected {
+                Some(sid) => Action::Act(UserAction::Connect(sid)),
+                None => return,
+            },
             KeyCommand::Undo => Action::Undo,
             KeyCommand::Escape if self.help_open => Action::ShowHelp(false),
             KeyCommand::Escape if self.tour.is_some() => Action::Tour(TourAction::Close),

@@ -5,6 +5,7 @@ use crate::browser;
 use crate::components::announcer::Announcer;
 use crate::components::build_progress::BuildProgress;
 use crate::components::checks_panel::ChecksPanel;
+use crate::components::clients_panel::ClientsPanel;
 use crate::components::cluster_view::ClusterView;
 use crate::components::control_bar::ControlBar;
 use crate::components::epoch_gauge::EpochGaugeView;
@@ -251,6 +252,16 @@ pub fn App(props: &AppProps) -> Html {
             describe::narrate(session.log()).map(Rc::new)
         })
     };
+    // The session clients, when the run has any (issue 12).
+    let clients = {
+        let state = state.clone();
+        use_memo((state.version, state.building.is_some()), move |_| {
+            let sim = state.sim()?;
+            let session = state.session()?;
+            let rows = crate::view_model::clients::client_rows(&sim, session.log());
+            (!rows.is_empty()).then_some(rows)
+        })
+    };
     let announcement = {
         let state = state.clone();
         use_memo((state.version, state.building.is_some()), move |_| {
@@ -369,6 +380,9 @@ pub fn App(props: &AppProps) -> Html {
                     }
                     if let Some(model) = checks {
                         <ChecksPanel {model} on_action={on_action.clone()} />
+                    }
+                    if let Some(rows) = clients.as_ref().clone() {
+                        <ClientsPanel {rows} />
                     }
                     <Inspector model={inspector} on_action={on_action.clone()} />
                     <EventLog lines={log} {sids} filter={state.log_filter} kinds={state.log_kinds} selected_msg={state.selected_msg} on_action={on_action.clone()} />

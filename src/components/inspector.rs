@@ -35,6 +35,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let crash = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Crash(sid)));
     let restart = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Restart(sid)));
     let write = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Write(sid)));
+    let connect = on_action.reform(move |_: MouseEvent| Action::Act(UserAction::Connect(sid)));
     let paused = m.paused.is_some();
     let pause = on_action.reform(move |_: MouseEvent| {
         Action::Act(if paused {
@@ -109,6 +110,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     { if paused { "Resume" } else { "Pause" } }</button>
                 <button class={classes!("btn", "inspector__write")} onclick={write} disabled={!m.up}
                     title="A client creates a znode at this server (w)">{ "Client write" }</button>
+                <button class={classes!("btn", "inspector__connect")} onclick={connect}
+                    title="A session client connects here (k): it creates a session and an ephemeral znode, pings, and moves to another server if this one fails">{ "Connect client" }</button>
             </div>
             if let Some((since, held)) = m.paused {
                 <p class="inspector__paused" role="status">

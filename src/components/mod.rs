@@ -5,6 +5,7 @@ pub mod announcer;
 pub mod app;
 pub mod build_progress;
 pub mod checks_panel;
+pub mod clients_panel;
 pub mod cluster_view;
 pub mod connection_line;
 pub mod control_bar;

@@ -97,6 +97,7 @@ fn action(n: i64) -> impl Strategy<Value = UserAction> {
         sid().prop_map(UserAction::Crash),
         sid().prop_map(UserAction::Restart),
         sid().prop_map(UserAction::Write),
+        sid().prop_map(UserAction::Connect),
         (sid(), sid(), any::<bool>()).prop_map(|(from, to, one_way)| if from == to {
             UserAction::Heal
         } else {

@@ -32,6 +32,8 @@ pub enum KeyCommand {
     WriteSelected,
     /// Pause the selected server's process, or let it run again.
     PauseSelected,
+    /// A session client connects to the selected server.
+    ConnectSelected,
     /// Take back the last fault (stand just before it).
     Undo,
     /// Close the help, else the tour, else the message detail, else the selection.
@@ -57,6 +59,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "p",
         "pause / resume the selected server's process (a GC pause, SIGSTOP)",
     ),
+    ("k", "a session client connects to the selected server"),
     ("u", "undo the last fault (stand just before it)"),
     ("Esc", "close help, the tour, message, or selection"),
     ("?", "show or hide this help"),
@@ -98,6 +101,7 @@ pub fn command_for(key: &str, shift: bool, modified: bool, editing: bool) -> Opt
         "r" | "R" => KeyCommand::RestartSelected,
         "w" | "W" => KeyCommand::WriteSelected,
         "p" | "P" => KeyCommand::PauseSelected,
+        "k" | "K" => KeyCommand::ConnectSelected,
         "u" | "U" => KeyCommand::Undo,
         "Escape" | "Esc" => KeyCommand::Escape,
         "?" => KeyCommand::ToggleHelp,
@@ -134,6 +138,7 @@ mod tests {
             ("r", KeyCommand::RestartSelected),
             ("w", KeyCommand::WriteSelected),
             ("p", KeyCommand::PauseSelected),
+            ("k", KeyCommand::ConnectSelected),
             ("Escape", KeyCommand::Escape),
             ("?", KeyCommand::ToggleHelp),
         ];
@@ -188,7 +193,7 @@ mod tests {
 
     #[test]
     fn test_the_help_table_lists_each_command_once() {
-        assert_eq!(BINDINGS.len(), 13);
+        assert_eq!(BINDINGS.len(), 14);
         for (keys, what) in BINDINGS {
             assert!(!keys.is_empty() && !what.is_empty());
         }

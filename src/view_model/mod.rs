@@ -2,6 +2,7 @@
 //! here, so all of it is tested natively (SG-20).
 
 pub mod checks;
+pub mod clients;
 pub mod cluster_model;
 pub mod epoch_gauge;
 pub mod geometry;

@@ -162,6 +162,7 @@ pub fn user_action(a: &UserAction) -> String {
             format!("delay message #{} by {extra_ms} ms", msg.0)
         }
         UserAction::Write(s) => format!("client write at {s}"),
+        UserAction::Connect(s) => format!("a client connects to {s} (session, ephemeral znode)"),
         UserAction::Pause(s) => format!("pause {s}"),
         UserAction::Resume(s) => format!("resume {s}"),
     }

@@ -73,6 +73,7 @@ fn test_action_codes_round_trip() {
             extra_ms: 500,
         },
         UserAction::Write(Sid(2)),
+        UserAction::Connect(Sid(2)),
         UserAction::Pause(Sid(3)),
         UserAction::Resume(Sid(3)),
     ];

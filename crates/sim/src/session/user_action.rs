@@ -36,6 +36,10 @@ pub enum UserAction {
     },
     /// A client write at a server: `create /w<step>` (or setData if it exists) = `v<step>`.
     Write(Sid),
+    /// A session client connects to a server (§13): it creates a session and the ephemeral
+    /// `/client-N` (N its number), pings, and reconnects to the next server on connection
+    /// loss. Code `k3`.
+    Connect(Sid),
     /// Stop a server's process, as SIGSTOP or a long stop-the-world GC pause would (§11.5):
     /// nothing of it runs, its kernel still buffers what arrives.
     Pause(Sid),
@@ -45,7 +49,7 @@ pub enum UserAction {
 
 impl UserAction {
     /// The compact form used in links: `c3`, `r3`, `p1-2`, `o1-2`, `h`, `b1-2`, `d17`,
-    /// `l17+500`, `w3`, `s3` (stop, as SIGSTOP), `u3` (unpause).
+    /// `l17+500`, `w3`, `s3` (stop, as SIGSTOP), `u3` (unpause), `k3` (a session client connects).
     pub fn code(&self) -> String {
         match self {
             UserAction::Crash(s) => format!("c{s}"),
@@ -65,6 +69,7 @@ impl UserAction {
             UserAction::Drop(m) => format!("d{}", m.0),
             UserAction::Delay { msg, extra_ms } => format!("l{}+{extra_ms}", msg.0),
             UserAction::Write(s) => format!("w{s}"),
+            UserAction::Connect(s) => format!("k{s}"),
             UserAction::Pause(s) => format!("s{s}"),
             UserAction::Resume(s) => format!("u{s}"),
         }
@@ -80,6 +85,7 @@ impl UserAction {
             "c" => UserAction::Crash(Sid(rest.parse().ok()?)),
             "r" => UserAction::Restart(Sid(rest.parse().ok()?)),
             "w" => UserAction::Write(Sid(rest.parse().ok()?)),
+            "k" => UserAction::Connect(Sid(rest.parse().ok()?)),
             "s" => UserAction::Pause(Sid(rest.parse().ok()?)),
             "u" => UserAction::Resume(Sid(rest.parse().ok()?)),
             "p" | "o" => {
@@ -116,6 +122,7 @@ impl UserAction {
             UserAction::Crash(s)
             | UserAction::Restart(s)
             | UserAction::Write(s)
+            | UserAction::Connect(s)
             | UserAction::Pause(s)
             | UserAction::Resume(s) => vec![*s],
             UserAction::Partition { from, to, .. } => vec![*from, *to],
@@ -205,7 +212,8 @@ impl UserAction {
                 .in_flight()
                 .all(|m| m.msg != *msg)
                 .then_some(ActionRefusal::NotInFlight { msg: *msg }),
-            UserAction::Write(_) => None,
+            // Like a write: a client of a server that is down is refused and tries the next.
+            UserAction::Write(_) | UserAction::Connect(_) => None,
         }
     }
 
@@ -233,6 +241,16 @@ impl UserAction {
             UserAction::Delay { msg, extra_ms } => sim.delay_message(*msg, *extra_ms),
             UserAction::Pause(s) => sim.pause(*s),
             UserAction::Resume(s) => sim.resume(*s),
+            UserAction::Connect(s) => {
+                let n = sim.clients().count() + 1;
+                sim.add_client(crate::clients::ClientSpec {
+                    ops: vec![crate::clients::ClientOp::ephemeral(
+                        &format!("/client-{n}"),
+                        "alive",
+                    )],
+                    ..crate::clients::ClientSpec::at(*s)
+                });
+            }
             UserAction::Write(s) => {
                 let path = format!("/w{step}");
                 sim.client_write(
@@ -269,6 +287,7 @@ impl fmt::Display for UserAction {
                 write!(f, "delay message #{} by {extra_ms} ms", msg.0)
             }
             UserAction::Write(s) => write!(f, "client write at {s}"),
+            UserAction::Connect(s) => write!(f, "a client connects to {s}"),
             UserAction::Pause(s) => write!(f, "pause {s}"),
             UserAction::Resume(s) => write!(f, "resume {s}"),
         }
