@@ -79,6 +79,8 @@ const STATES = [
   { name: 'violation', query: 'seed=641&voters=3&zk=3.8&f=21:c1,24:w3,92:r1,179:w1,273:c2,291:w1,327:w2,387:w3,539:w1,540:c1,579:r2&pos=615', ready: '.checks--broken .checks__what' },
   // A paused leader (the leader-paused scenario, 7 s into its pause).
   { name: 'paused', query: 'scenario=leader-paused&seed=1&t=9000', ready: '.peer-card--paused' },
+  // Session clients: one reconnected after its leader crashed, one that never comes back.
+  { name: 'clients', query: 'scenario=client-failover&seed=1&t=4500', ready: '.clients__row' },
   { name: 'embed', pos: 239, embed: true },
 ];
 

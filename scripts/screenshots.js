@@ -42,6 +42,8 @@ const MOMENTS = [
   { name: 'violation', query: 'seed=641&voters=3&zk=3.8&f=21:c1,24:w3,92:r1,179:w1,273:c2,291:w1,327:w2,387:w3,539:w1,540:c1,579:r2&pos=615' },
   // The leader's process paused (SIGSTOP): its card dashed, its peers' read timeouts running.
   { name: 'paused', query: 'seed=1&scenario=leader-paused&t=9000', click: '.peer-card[data-sid="3"]' },
+  // Session clients after the leader crashed: client 1 reconnected, client 2 lost for good.
+  { name: 'clients', query: 'seed=1&scenario=client-failover&t=4500', scroll: '.clients' },
 ];
 const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
 

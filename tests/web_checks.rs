@@ -2,7 +2,7 @@
 //! link into ZooKeeper 3.8's ZOOKEEPER-4646 window shows the broken check above the drawing,
 //! in the checks panel and on the servers involved, and the same script under 3.9.4 shows
 //! nothing broken; Pause in a server's panel stops its process, marks its card and goes into
-//! the link. Nothing waits on wall time: each test mounts the app with an explicit query,
+//! the link; Connect client lists a session client and goes into the link. Nothing waits on wall time: each test mounts the app with an explicit query,
 //! clicks, awaits `yew::scheduler::flush()` and reads the DOM.
 //!
 //! Run from the repository root:
@@ -95,5 +95,24 @@ async fn test_pause_in_a_servers_panel_stops_it_marks_its_card_and_goes_into_the
     assert!(link.contains("400:s2"), "{link}");
     click(&root, ".inspector__pause").await;
     assert_eq!(count(&root, ".peer-card--paused"), 0, "resumed");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn test_connect_client_lists_the_client_and_goes_into_the_link() {
+    let (root, app) = mount("?seed=1&voters=3&pos=400").await;
+    assert_eq!(count(&root, ".clients"), 0, "no clients, no panel");
+    click_svg(&root, ".peer-card[data-sid=\"2\"]").await;
+    click(&root, ".inspector__connect").await;
+    assert_eq!(count(&root, ".clients__row"), 1);
+    assert!(
+        text_of(&root, ".clients__head").contains("client 1 · server 2"),
+        "{}",
+        text_of(&root, ".clients__head")
+    );
+    let link = find(&root, ".run-bar__permalink")
+        .get_attribute("href")
+        .unwrap_or_default();
+    assert!(link.contains("400:k2"), "{link}");
     app.destroy();
 }
