@@ -2,8 +2,9 @@
 //! link into ZooKeeper 3.8's ZOOKEEPER-4646 window shows the broken check above the drawing,
 //! in the checks panel and on the servers involved, and the same script under 3.9.4 shows
 //! nothing broken; Pause in a server's panel stops its process, marks its card and goes into
-//! the link; Connect client lists a session client and goes into the link. Nothing waits on wall time: each test mounts the app with an explicit query,
-//! clicks, awaits `yew::scheduler::flush()` and reads the DOM.
+//! the link; Connect client lists a session client and goes into the link. Nothing waits on
+//! wall time: each test mounts the app with an explicit query, clicks, awaits
+//! `yew::scheduler::flush()` and reads the DOM.
 //!
 //! Run from the repository root:
 //! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver . -- --test web_checks`

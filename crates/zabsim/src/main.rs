@@ -189,7 +189,8 @@ mod cli {
                 verbose,
                 client,
             } => {
-                // In time order; at the same time, in the order given, pauses first.
+                // In time order; at the same time, in the order given: pauses, resumes, then
+                // clients. Each is a step-indexed action, so the trace records and replays it.
                 let mut faults: Vec<(u64, UserAction)> = pause
                     .into_iter()
                     .map(|(sid, ms)| (ms, UserAction::Pause(sid)))
@@ -198,11 +199,15 @@ mod cli {
                             .into_iter()
                             .map(|(sid, ms)| (ms, UserAction::Resume(sid))),
                     )
+                    .chain(
+                        client
+                            .into_iter()
+                            .map(|(ms, sid)| (ms, UserAction::Connect(Sid(sid)))),
+                    )
                     .collect();
                 faults.sort_by_key(|(ms, _)| *ms);
                 run(
                     seed, voters, observers, scenario, zk, until_ms, &faults, trace, verbose,
-                    &client,
                 )
             }
             Command::Sweep {
@@ -253,9 +258,8 @@ mod cli {
         faults: &[(u64, UserAction)],
         trace: Option<std::path::PathBuf>,
         verbose: bool,
-        clients: &[(u64, i64)],
     ) -> ExitCode {
-        let mut spec = match scenario {
+        let spec = match scenario {
             Some(name) => match Scenario::by_name(&name) {
                 Some(s) => RunSpec::with_scenario(seed, s),
                 None => {
@@ -269,18 +273,6 @@ mod cli {
             None => RunSpec::new(seed, voters, observers),
         }
         .with_zk(zk);
-        spec.clients = clients
-            .iter()
-            .map(|(at, sid)| (Time(*at), zab::Sid(*sid)))
-            .collect();
-        if let Some((_, sid)) = spec
-            .clients
-            .iter()
-            .find(|(_, s)| !(1..=i64::from(spec.voters + spec.observers)).contains(&s.0))
-        {
-            eprintln!("error: --client names server {sid}, which is not in the ensemble");
-            return ExitCode::from(2);
-        }
         eprintln!("ZooKeeper {} ({})", zk.name(), zk.releases());
         let mut session = match Session::new(spec) {
             Ok(s) => s,
