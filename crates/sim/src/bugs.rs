@@ -138,7 +138,8 @@ pub const BUGS: &[Bug] = &[
     // change in release-3.8.5 and release-3.9.2 (append + fsync, then the ACK).
     Bug {
         id: "ZOOKEEPER-4646",
-        title: "the NEWLEADER ACK overtakes the asynchronous log write, and a committed txn is lost",
+        title:
+            "the NEWLEADER ACK overtakes the asynchronous log write, and a committed txn is lost",
         caption: "A restarted learner ACKs NEWLEADER before its sync txns reach the disk; \
                   the leader counts that ACK toward a commit. Crashes then leave the \
                   committed txn on fewer disks than a quorum.",

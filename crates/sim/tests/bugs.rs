@@ -12,7 +12,10 @@ fn test_each_bug_breaks_its_check_under_the_affected_version() {
         while s.checks().violation().is_none() && s.position() < bug.step + 1 {
             assert!(s.step(), "{}: the run ended", bug.id);
         }
-        let v = s.checks().violation().unwrap_or_else(|| panic!("{}: no violation", bug.id));
+        let v = s
+            .checks()
+            .violation()
+            .unwrap_or_else(|| panic!("{}: no violation", bug.id));
         assert_eq!(
             (v.step, v.what.name()),
             (bug.step, bug.invariant),
