@@ -62,9 +62,14 @@ fn directed(args: &[String]) {
     let mut session = Session::new(spec.clone()).expect("spec");
     for code in args[6].split(' ') {
         // `!code`: do not wait for an established leader.
+        // `code@N`: exactly N steps after the previous action, without waiting.
         let (nowait, code) = match code.strip_prefix('!') {
             Some(c) => (true, c),
             None => (false, code),
+        };
+        let (nowait, code, gap) = match code.split_once('@') {
+            Some((c, n)) => (true, c, n.parse().expect("steps")),
+            None => (nowait, code, gap),
         };
         let since = session.position();
         while session.position() < since + gap

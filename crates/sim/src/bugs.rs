@@ -132,6 +132,28 @@ pub const BUGS: &[Bug] = &[
         voters: 3,
         actions: "90:w3 93:p3-1 96:p3-2 99:w3 102:c3 105:h 120:w1 123:r3",
     },
+    // docs/protocol.md §9.7. release-3.8.0-1 … release-3.8.4, release-3.9.0/3.9.1
+    // `Learner.syncWithLeader`, NEWLEADER case: `self.setCurrentEpoch(newEpoch)` comes first,
+    // before the buffered txns are logged. Closed by the ZOOKEEPER-4785 change in
+    // release-3.8.5 and release-3.9.2 (append + fsync, then currentEpoch).
+    Bug {
+        id: "ZOOKEEPER-4643",
+        title:
+            "currentEpoch reaches the disk before the sync txns, and a committed txn is truncated",
+        caption: "Server 1 misses a write that servers 2 and 3 commit; 3 crashes. While 2 \
+                  syncs 1, server 1 writes its new currentEpoch first and crashes before the \
+                  write is on its disk. Restarted with the higher epoch, it wins the next \
+                  election over server 3, which holds the write, and leads without it.",
+        url: "https://issues.apache.org/jira/browse/ZOOKEEPER-4643",
+        releases: "3.8.0–3.8.4, 3.9.0–3.9.1",
+        affected: Affected::Version(ZkVersion::V3_8),
+        fixed: ZkVersion::V3_9_2,
+        invariant: "leader-completeness",
+        step: 179,
+        seed: 1,
+        voters: 3,
+        actions: "90:w3 95:p3-1 100:w3 120:c3 125:h 137:c1 142:r3 147:r1 148:c2",
+    },
     // docs/protocol.md §9.6. release-3.8.0-1 … release-3.8.4, release-3.9.0/3.9.1
     // `Learner.syncWithLeader`, NEWLEADER case: the buffered proposals go to the
     // asynchronous `logRequest` and the ACK is written at once. Closed by ZOOKEEPER-4785's
