@@ -56,7 +56,7 @@ fn directed(args: &[String]) {
     let voters: u32 = args[4].parse().expect("voters");
     let seed: u64 = args[5].parse().expect("seed");
     let zk1154 = args.get(7).is_some_and(|x| x == "bug1154");
-    let gap: u64 = args.get(8).map_or(40, |s| s.parse().unwrap());
+    let gap: u64 = args.get(8).map_or(40, |s| s.parse().expect("a number"));
     let mut spec = RunSpec::new(seed, voters, 0).with_zk(buggy);
     spec.bugs.zk1154_diff_instead_of_trunc = zk1154;
     let mut session = Session::new(spec.clone()).expect("spec");
@@ -151,14 +151,14 @@ fn main() {
     let fixed: ZkVersion = args[2].parse().expect("version");
     let voters: u32 = args[3].parse().expect("voters");
     let (a, b) = args[4].split_once("..").expect("a..b");
-    let (a, b): (u64, u64) = (a.parse().unwrap(), b.parse().unwrap());
+    let (a, b): (u64, u64) = (a.parse().expect("a seed"), b.parse().expect("a seed"));
     let names: Vec<&str> = args[5].split(',').collect();
     let zk1154 = args.get(6).is_some_and(|x| x == "bug1154");
     let kinds = args
         .get(7)
         .map_or("ccrrrwwwwwwphb", |s| s.as_str())
         .to_string();
-    let max_steps: u64 = args.get(8).map_or(3000, |s| s.parse().unwrap());
+    let max_steps: u64 = args.get(8).map_or(3000, |s| s.parse().expect("a number"));
     let mut best: Option<(u64, String)> = None;
     for seed in a..b {
         let mut r = seed ^ 0xABCD;
