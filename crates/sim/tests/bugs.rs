@@ -51,3 +51,15 @@ fn test_ids_are_unique_and_found() {
     }
     assert!(sim::bugs::by_id("ZOOKEEPER-1").is_none());
 }
+
+/// ZOOKEEPER-4925 is 3.9.3's alone: 3.9.2 applied its sync txns through the committed path
+/// (docs/protocol.md §9.12), so the same script breaks nothing there.
+#[test]
+fn test_zk4925_script_is_clean_under_3_9_2() {
+    let bug = sim::bugs::by_id("ZOOKEEPER-4925").expect("registered");
+    let mut s = Session::new(bug.spec(true).with_zk(zab::ZkVersion::V3_9_2)).expect("accepted");
+    while s.position() < bug.step + 2_000 {
+        assert!(s.step());
+    }
+    assert_eq!(s.checks().violation().map(|v| v.what.to_string()), None);
+}
