@@ -118,6 +118,19 @@ fn directed(args: &[String]) {
         .map(|(s, a)| format!("{s}:{}", a.code()))
         .collect();
     println!("[{}]", codes.join(" "));
+    if std::env::var("PACKETS").is_ok() {
+        for e in session.full_log() {
+            if let Some((from, to, p)) = e.event.sent_packet() {
+                use zab::packet::PacketType as T;
+                if matches!(
+                    p.ty,
+                    T::Commit | T::NewLeader | T::Ack | T::Diff | T::Trunc | T::Proposal
+                ) {
+                    println!("  t={} {from}->{to} {} {}", e.time.0, p.ty, p.zxid.short());
+                }
+            }
+        }
+    }
     match session.checks().violation() {
         Some(v) => println!("step {} {} {}", v.step, v.what.name(), v.what),
         None => println!("no violation to {}", session.position()),

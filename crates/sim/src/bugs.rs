@@ -135,7 +135,9 @@ pub const BUGS: &[Bug] = &[
     // docs/protocol.md §9.7. release-3.8.0-1 … release-3.8.4, release-3.9.0/3.9.1
     // `Learner.syncWithLeader`, NEWLEADER case: `self.setCurrentEpoch(newEpoch)` comes first,
     // before the buffered txns are logged. Closed by the ZOOKEEPER-4785 change in
-    // release-3.8.5 and release-3.9.2 (append + fsync, then currentEpoch).
+    // release-3.8.5 and release-3.9.2 (append + fsync, then currentEpoch). In the script 3
+    // commits 1:2 with 2's ACK before 1's sync begins, so 1's early NEWLEADER ACK plays no
+    // part: the early currentEpoch alone loses the txn (what sets it apart from 4646).
     Bug {
         id: "ZOOKEEPER-4643",
         title:
