@@ -5,6 +5,7 @@
 //! One seed and one set of options fully determine a run, natively and in wasm, bit for bit.
 //! A `§` in a comment names a section of `docs/protocol.md`.
 
+pub mod bugs;
 pub mod checker;
 pub mod clients;
 pub mod event_queue;

@@ -416,8 +416,19 @@ impl Scenario {
 
     /// The scenario with its servers following another ZooKeeper release's rules.
     pub fn build_with(self, seed: u64, zk: ZkVersion) -> Simulation {
+        self.build_with_bugs(seed, zk, zab::config::BugSwitches::default())
+    }
+
+    /// [`Scenario::build_with`], with historical bugs switched back on.
+    pub fn build_with_bugs(
+        self,
+        seed: u64,
+        zk: ZkVersion,
+        bugs: zab::config::BugSwitches,
+    ) -> Simulation {
         let mut options = self.options(seed);
         options.config.zk = zk;
+        options.config.bugs = bugs;
         let mut sim = Simulation::new(options).expect("scenario options are valid");
         sim.set_script(Script::new(self.script()));
         sim

@@ -26,7 +26,7 @@ pub use user_action::{UserAction, MAX_DELAY_MS};
 use crate::scenario::Scenario;
 use crate::trace::LogEntry;
 use crate::{SimOptions, Simulation};
-use zab::config::ConfigError;
+use zab::config::{BugSwitches, ConfigError};
 use zab::output::Channel;
 use zab::{Sid, Time, ZkVersion};
 
@@ -65,6 +65,10 @@ pub struct RunSpec {
     /// ephemeral `/client-N` (§13; `zabsim run --client SID@MS`). Not carried by trace files
     /// or links yet.
     pub clients: Vec<(Time, Sid)>,
+    /// Historical bugs switched back on (`zab::config::BugSwitches`; all off by default). Not
+    /// carried by trace files or links: a run with a switch on is a native replay
+    /// (`sim::bugs`, `zabsim bugs run`), and every shared run has them off.
+    pub bugs: BugSwitches,
 }
 
 impl RunSpec {
@@ -77,6 +81,7 @@ impl RunSpec {
             actions: Vec::new(),
             zk: ZkVersion::default(),
             clients: Vec::new(),
+            bugs: BugSwitches::default(),
         }
     }
 
@@ -90,6 +95,7 @@ impl RunSpec {
             actions: Vec::new(),
             zk: ZkVersion::default(),
             clients: Vec::new(),
+            bugs: BugSwitches::default(),
         }
     }
 
@@ -102,10 +108,11 @@ impl RunSpec {
     /// A fresh simulation at step 0.
     pub fn build(&self) -> Result<Simulation, ConfigError> {
         let mut sim = match self.scenario {
-            Some(s) => s.build_with(self.seed, self.zk),
+            Some(s) => s.build_with_bugs(self.seed, self.zk, self.bugs),
             None => {
                 let mut options = SimOptions::new(self.seed, self.voters, self.observers)?;
                 options.config.zk = self.zk;
+                options.config.bugs = self.bugs;
                 Simulation::new(options)?
             }
         };

@@ -204,6 +204,7 @@ fn header_spec(header: &TraceHeader) -> Result<RunSpec, TraceError> {
         actions,
         zk: header.zk,
         clients: Vec::new(),
+        bugs: zab::config::BugSwitches::default(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
 //!            [--pause SID@MS]... [--resume SID@MS]... [--trace F] [--client SID@MS]...
 //! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...] [--clients]
+//! zabsim bugs [run ZOOKEEPER-NNNN [--fixed]]
 //! zabsim bench
 //! ```
 
@@ -99,10 +100,28 @@ mod cli {
             #[arg(long)]
             clients: bool,
         },
+        /// Real ZooKeeper bugs as deterministic replays: one line each (id, versions affected,
+        /// the check that fires); `bugs run ZOOKEEPER-NNNN [--fixed]` replays one.
+        Bugs {
+            #[command(subcommand)]
+            action: Option<BugsAction>,
+        },
         /// Simulated events per second and 5-voter startups per second, one core.
         Bench {
             #[arg(long, default_value_t = 3)]
             seconds: u64,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum BugsAction {
+        /// Replay one bug: exit 1 with the violation under the affected version, exit 0 when
+        /// the fixed version (`--fixed`) survives the same script.
+        Run {
+            /// ZOOKEEPER-NNNN (or NNNN).
+            id: String,
+            #[arg(long)]
+            fixed: bool,
         },
     }
 
@@ -217,7 +236,84 @@ mod cli {
                 bug,
                 clients,
             } => sweep(seeds, no_faults, zk, &bug, clients),
+            Command::Bugs { action: None } => {
+                list_bugs(&mut std::io::stdout());
+                ExitCode::SUCCESS
+            }
+            Command::Bugs {
+                action: Some(BugsAction::Run { id, fixed }),
+            } => run_bug(&id, fixed),
             Command::Bench { seconds } => bench(seconds),
+        }
+    }
+
+    fn list_bugs(out: &mut impl Write) {
+        for b in sim::bugs::BUGS {
+            let _ = writeln!(
+                out,
+                "{}  affected: {} ({})  fixed: {}  invariant: {}",
+                b.id,
+                b.affected_text(),
+                b.releases,
+                b.fixed,
+                b.invariant
+            );
+        }
+    }
+
+    /// `zabsim bugs run ID [--fixed]`: 1 when a check breaks, 0 when none does, 2 for an
+    /// unknown id.
+    fn run_bug(id: &str, fixed: bool) -> ExitCode {
+        let Some(bug) = sim::bugs::by_id(id) else {
+            eprintln!("{id:?} is not a registered bug; the registered ones:");
+            list_bugs(&mut std::io::stderr());
+            return ExitCode::from(2);
+        };
+        let spec = bug.spec(fixed);
+        let zk = spec.zk;
+        println!("{}: {}", bug.id, bug.title);
+        println!("{}", bug.caption);
+        println!(
+            "seed {}, {} voters, zk {}{}, actions {}",
+            bug.seed(),
+            bug.voters(),
+            zk,
+            if fixed { "" } else { " (affected)" },
+            bug.actions()
+        );
+        let mut session = match Session::new(spec) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("the script is refused: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let until = bug.step + 2_000;
+        while session.checks().violation().is_none() && session.position() < until {
+            if !session.step() {
+                break;
+            }
+        }
+        match session.checks().violation() {
+            Some(v) => {
+                println!(
+                    "violation at step {}, {} ms: {} — {}",
+                    v.step,
+                    v.time.0,
+                    v.what.name(),
+                    v.what
+                );
+                ExitCode::from(1)
+            }
+            None => {
+                println!(
+                    "{} survived: no check broke in {} steps ({})",
+                    zk,
+                    session.position(),
+                    bug.url
+                );
+                ExitCode::SUCCESS
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::InvariantViolation;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use zab::zk_database::{Txn, TxnOp};
 use zab::{Sid, Zxid};
 
@@ -45,5 +46,35 @@ pub fn check_delivered(
             zxid: t.zxid,
             detail: format!("delivered `{}`, which was never committed", t.op),
         }),
+    }
+}
+
+/// A server delivered `next` right after `prev`: no txn committed between the two may be
+/// missing from what it delivered (its history must be a prefix of the committed one, the
+/// Zab paper's agreement and prefix properties). ZOOKEEPER-4925's stale learner, DIFFed from
+/// a leader whose committedLog has a hole, skips committed txns this way.
+pub fn check_none_skipped(
+    committed: &BTreeMap<Zxid, TxnOp>,
+    sid: Sid,
+    prev: Zxid,
+    next: Zxid,
+) -> Result<(), InvariantViolation> {
+    if next <= prev {
+        return Ok(());
+    }
+    match committed
+        .range((Bound::Excluded(prev), Bound::Excluded(next)))
+        .next()
+    {
+        Some((zxid, op)) => Err(InvariantViolation::Agreement {
+            sid,
+            zxid: *zxid,
+            detail: format!(
+                "delivered {} after {} without the committed `{op}`",
+                next.short(),
+                prev.short()
+            ),
+        }),
+        None => Ok(()),
     }
 }

@@ -42,6 +42,9 @@ pub struct Checker {
     epochs: BTreeMap<Sid, (Option<Epoch>, Option<Epoch>)>,
     /// Per server: the last zxid of its committed log already checked while in BROADCAST.
     checked_upto: BTreeMap<Sid, Zxid>,
+    /// Per server: how much of its ghost history (every txn applied to its tree) was checked
+    /// in BROADCAST, as (length, last zxid), so the next check starts where this one ended.
+    checked_history: BTreeMap<Sid, (usize, Zxid)>,
     /// Per leading server: the lastCommitted already folded into the ghost log.
     leader_committed: BTreeMap<Sid, Zxid>,
     /// Per learner, of the last TRUNC sent to it: the committed txns past its truncation
@@ -118,6 +121,7 @@ impl Checker {
                 LogEvent::PeerStarted { sid } | LogEvent::StateChange { sid, .. } => {
                     // A new incarnation or role: its window is checked afresh in BROADCAST.
                     self.checked_upto.remove(sid);
+                    self.checked_history.remove(sid);
                     self.leader_committed.remove(sid);
                 }
                 _ => {}
@@ -191,21 +195,50 @@ impl Checker {
             .iter()
             .position(|t| t.zxid > upto)
             .unwrap_or(window.len());
-        let mut prev = if start > 0 {
-            window.get(start - 1)
-        } else {
-            None
-        };
+        // The committedLog is a cache for DIFFs, not what was delivered: 3.9.3's sync path
+        // applies txns without it (ZOOKEEPER-4925), so a hole there is no delivery out of
+        // order. Its txns carry their ops, which must be the committed ones.
         for t in window.iter().skip(start) {
-            delivery_order::check(sid, prev, t)?;
             integrity::check(&self.proposed, sid, t)?;
             agreement::check_delivered(&self.committed, sid, t)?;
-            prev = Some(t);
         }
         if let Some(last) = window.back() {
             self.checked_upto.insert(sid, last.zxid);
         }
+        // What was delivered is the history: every txn applied to the tree, in order.
+        let history = peer.database().history();
+        let from = match self.checked_history.get(&sid) {
+            Some(&(len, last)) if len > 0 && history.get(len - 1) == Some(&last) => len,
+            Some(&(_, last)) => partition_point(history, |z| *z <= last),
+            None => 0,
+        };
+        let mut prev = from.checked_sub(1).and_then(|i| history.get(i)).copied();
+        for z in history.iter().skip(from) {
+            if let Some(p) = prev {
+                agreement::check_none_skipped(&self.committed, sid, p, *z)?;
+                delivery_order::check(sid, p, *z)?;
+            }
+            prev = Some(*z);
+        }
+        if let Some(last) = history.last() {
+            self.checked_history.insert(sid, (history.len(), *last));
+        }
         ephemeral_owner::check(sid, &peer.database().tree)?;
         Ok(())
     }
+}
+
+/// The first index whose zxid fails `below` (the history is in zxid order wherever it was
+/// checked before).
+fn partition_point(history: &zab::zk_database::History, below: impl Fn(&Zxid) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, history.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if history.get(mid).is_some_and(&below) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }

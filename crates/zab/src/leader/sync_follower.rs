@@ -138,42 +138,46 @@ pub fn sync_follower(peer_last_zxid: Zxid, db: &ZkDatabase, force_snap_sync: boo
     sync_follower_with(peer_last_zxid, db, force_snap_sync, false)
 }
 
-/// `sync_follower`, optionally with ZOOKEEPER-1154's old rule: a peer ahead of the leader
-/// gets a plain DIFF of what the leader has, and keeps its extra txns.
+/// `sync_follower`, optionally with ZOOKEEPER-1154's old rule. `LearnerHandler.run` of
+/// release-3.3.3 (before the fix in 3.3.4/3.4.0) sent a DIFF of every committedLog proposal
+/// above the peer's zxid whenever `minCommittedLog <= peerLastZxid <= maxCommittedLog`,
+/// without asking whether the peer's zxid is one of them. Where that differs from today's
+/// rule (the zxid lies in the range but is not in the log: today a TRUNC to the proposal
+/// before it, or a SNAP across epochs) the switch takes the old path, and the peer keeps its
+/// extra txns. Everything else (TRUNC above the range, SNAP below it) was already the same.
 pub fn sync_follower_with(
     peer_last_zxid: Zxid,
     db: &ZkDatabase,
     force_snap_sync: bool,
     zk1154: bool,
 ) -> SyncPlan {
-    if zk1154 && !db.committed_log().iter().any(|t| t.zxid == peer_last_zxid) {
-        let (min, max) = db.committed_log_bounds();
-        if peer_last_zxid.counter() != 0
-            && peer_last_zxid > min
-            && peer_last_zxid > db.snapshot.zxid
+    let (min, max) = db.committed_log_bounds();
+    if zk1154
+        && !force_snap_sync
+        && !db.committed_log().is_empty()
+        && min <= peer_last_zxid
+        && peer_last_zxid <= max
+        && !db.committed_log().iter().any(|t| t.zxid == peer_last_zxid)
+    {
+        let mut packets = vec![QuorumPacket::bare(PacketType::Diff, max)];
+        for t in db
+            .committed_log()
+            .iter()
+            .filter(|t| t.zxid > peer_last_zxid)
         {
-            // The pre-fix rule: min ≤ peer ≤ max (or above it) means DIFF, and the txns
-            // after the peer's zxid follow — never a TRUNC.
-            let mut packets = vec![QuorumPacket::bare(PacketType::Diff, max)];
-            for t in db
-                .committed_log()
-                .iter()
-                .filter(|t| t.zxid > peer_last_zxid)
-            {
-                packets.push(QuorumPacket::new(
-                    PacketType::Proposal,
-                    t.zxid,
-                    PacketData::Txn(Box::new(t.clone())),
-                ));
-                packets.push(QuorumPacket::bare(PacketType::Commit, t.zxid));
-            }
-            return SyncPlan {
-                packets,
-                need_snap: false,
-                current_zxid: max.max(peer_last_zxid),
-                reason: SyncReason::Zk1154Diff,
-            };
+            packets.push(QuorumPacket::new(
+                PacketType::Proposal,
+                t.zxid,
+                PacketData::Txn(Box::new(t.clone())),
+            ));
+            packets.push(QuorumPacket::bare(PacketType::Commit, t.zxid));
         }
+        return SyncPlan {
+            packets,
+            need_snap: false,
+            current_zxid: max,
+            reason: SyncReason::Zk1154Diff,
+        };
     }
     let last_processed = db.last_processed_zxid();
     let (min_committed, max_committed) = db.committed_log_bounds();

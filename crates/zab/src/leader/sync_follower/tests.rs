@@ -326,3 +326,22 @@ fn test_diff_proposals_carry_the_committed_txns() {
         ]
     );
 }
+
+/// ZOOKEEPER-1154's switch takes release-3.3.3's path only where it differs from today's: a
+/// zxid inside the committedLog's range but not in it gets a plain DIFF; above the range it
+/// is still TRUNC, as 3.3.3's `LearnerHandler.run` did too.
+#[test]
+fn test_zk1154_switch_only_changes_a_zxid_inside_the_range_but_not_in_the_log() {
+    let d = db(&[(7, 1), (7, 2), (7, 3), (8, 1)]);
+    let old = sync_follower_with(z(7, 4), &d, false, true);
+    assert_eq!(render(&old), "DIFF 8:1, PROPOSAL 8:1, COMMIT 8:1");
+    assert_eq!(old.reason, SyncReason::Zk1154Diff);
+    let today = sync_follower_with(z(7, 4), &d, false, false);
+    assert_ne!(today.reason, SyncReason::Zk1154Diff);
+    let above = sync_follower_with(z(8, 2), &d, false, true);
+    assert_eq!(render(&above), render(&sync_follower(z(8, 2), &d, false)));
+    assert_eq!(
+        render(&sync_follower_with(z(7, 2), &d, false, true)),
+        render(&sync_follower(z(7, 2), &d, false))
+    );
+}
