@@ -80,6 +80,8 @@ const STATES = [
   // A paused leader (the leader-paused scenario, 7 s into its pause).
   { name: 'paused', query: 'scenario=leader-paused&seed=1&t=9000', ready: '.peer-card--paused' },
   // Session clients: one reconnected after its leader crashed, one that never comes back.
+  // A real bug's replay, picked in the run bar (its caption, the switch to the fixed release).
+  { name: 'bug', query: 'seed=1&voters=5&zk=3.9.3&f=265:w5,285:c1,305:w5,325:c4,345:w5,365:r4,411:c5,494:r1,594:w4&pos=608', ready: '.run-bar__bug-caption' },
   { name: 'clients', query: 'scenario=client-failover&seed=1&t=4500', ready: '.clients__row' },
   { name: 'embed', pos: 239, embed: true },
 ];

@@ -218,6 +218,25 @@ impl UiState {
         self.session().and_then(|s| s.spec().scenario)
     }
 
+    /// The real ZooKeeper bug this run replays (`sim::bugs`), and whether it runs on the fixed
+    /// release: the run's spec is that bug's script, as the bug picker opened it.
+    pub fn bug(&self) -> Option<(&'static sim::bugs::Bug, bool)> {
+        let s = self.session()?;
+        let spec = s.spec();
+        sim::bugs::BUGS
+            .iter()
+            .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
+            .find_map(|b| {
+                if *spec == b.spec(false) {
+                    Some((b, false))
+                } else if *spec == b.spec(true) {
+                    Some((b, true))
+                } else {
+                    None
+                }
+            })
+    }
+
     /// The ZooKeeper release the run's servers follow.
     pub fn zk(&self) -> zab::ZkVersion {
         self.session().map(|s| s.spec().zk).unwrap_or_default()

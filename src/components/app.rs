@@ -344,7 +344,7 @@ pub fn App(props: &AppProps) -> Html {
             <StatusLine clock={clock_label(state.display_ms)} seed={state.seed}
                 ensemble={ensemble_label(state.voters, state.observers)} {events} {in_flight}
                 playing={state.playing} finished={!can_step} />
-            <RunBar scenario={state.scenario()} zk={state.zk()} seed={state.seed} voters={state.voters}
+            <RunBar scenario={state.scenario()} bug={state.bug().map(|(b, fixed)| (b.id, fixed))} zk={state.zk()} seed={state.seed} voters={state.voters}
                 observers={state.observers} link={(*shown_link).clone()} {current_link} file_stem={file_stem.clone()}
                 {export_trace} on_action={on_action.clone()} />
             <main class="app__main">

@@ -5,6 +5,7 @@
 use crate::share;
 use crate::state::Action;
 use crate::time_travel::{SharedSession, TravelAction};
+use sim::bugs::{Affected, Bug, BUGS};
 use sim::scenario::Scenario;
 use sim::session::RunSpec;
 use sim::trace_file::read_trace;
@@ -17,6 +18,9 @@ use zab::ZkVersion;
 #[derive(Properties, PartialEq)]
 pub struct RunBarProps {
     pub scenario: Option<Scenario>,
+    /// The real ZooKeeper bug the run replays (its JIRA id), and whether on its fixed release.
+    #[prop_or_default]
+    pub bug: Option<(&'static str, bool)>,
     /// The ZooKeeper release the servers follow.
     pub zk: ZkVersion,
     pub seed: u64,
@@ -176,6 +180,41 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         })
     };
     let caption = scenario.map(|s| s.caption());
+    // A real bug, replayed: its script under the release that has it, or the fixed one.
+    let on_bug = props.on_action.reform(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let spec = match sim::bugs::by_id(&select.value()) {
+            Some(b) => b.spec(false),
+            None => RunSpec::new(seed, voters, observers).with_zk(zk),
+        };
+        Action::Travel(TravelAction::Start { spec, pos: None })
+    });
+    let bug: Option<(&'static Bug, bool)> = props
+        .bug
+        .and_then(|(id, fixed)| sim::bugs::by_id(id).map(|b| (b, fixed)));
+    let bug_line = bug.map(|(b, fixed)| {
+        let other = b.spec(!fixed);
+        let go = props.on_action.reform(move |_: MouseEvent| Action::Travel(TravelAction::Start {
+            spec: other.clone(),
+            pos: None,
+        }));
+        let affected = match b.affected {
+            Affected::Version(v) => v.name(),
+            Affected::Switch(_) => b.fixed.name(),
+        };
+        html! {
+            <p class="run-bar__caption run-bar__bug-caption">
+                <b class="run-bar__title">{ format!("{}: {}", b.id, b.title) }</b>{ ". " }
+                { b.caption }
+                { format!(" It breaks {} at event {} on ZooKeeper {affected} ({}). ", b.invariant, b.step, b.releases) }
+                <a href={b.url} target="_blank" rel="noopener">{ "The JIRA" }</a>{ " · " }
+                <button class="btn btn--small run-bar__bug-switch" onclick={go}>
+                    { if fixed { format!("Run it on ZooKeeper {affected} (broken)") } else { format!("Run it on ZooKeeper {} (fixed)", b.fixed.name()) } }
+                </button>
+                if fixed { { format!(" Now on {}, the fixed release: the same script breaks nothing.", b.fixed.name()) } }
+            </p>
+        }
+    });
 
     html! {
         <div class="run-bar">
@@ -185,6 +224,15 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                     <option value="" selected={scenario.is_none()}>{ "free run (no script)" }</option>
                     { for Scenario::ALL.iter().map(|s| html! {
                         <option value={s.name()} selected={*scenario == Some(*s)}>{ s.title() }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="run-bar__bug">
+                <span class="control-bar__label">{ "Real bug" }</span>
+                <select class="control-bar__select run-bar__bug-select" onchange={on_bug} aria-label="Replay a real ZooKeeper bug">
+                    <option value="" selected={bug.is_none()}>{ "none" }</option>
+                    { for BUGS.iter().filter(|b| matches!(b.affected, Affected::Version(_))).map(|b| html! {
+                        <option value={b.id} selected={bug.is_some_and(|(x, _)| x.id == b.id)}>{ format!("{}: {}", b.id, b.title) }</option>
                     }) }
                 </select>
             </label>
@@ -198,6 +246,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                     }) }
                 </select>
             </label>
+            if let Some(line) = bug_line { { line } } else {
             <p class="run-bar__caption">
                 if let Some(s) = scenario {
                     <b class="run-bar__title">{ s.title() }</b>{ ": " }
@@ -207,6 +256,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                     <span class="run-bar__key">{ format!(" Play stops at the key moment: {}.", k.what()) }</span>
                 }
             </p>
+            }
             <div class="run-bar__share" role="group" aria-label="Share">
                 <a class="run-bar__permalink" href={props.link.clone()} onclick={on_follow} onfocus={on_focus} onpointerenter={on_point} title="A link to exactly this view (run, faults, position)">{ "Link to this view" }</a>
                 <button class="btn run-bar__copy" onclick={on_copy} title="Copy the link to this view">{ "Copy link" }</button>

@@ -385,3 +385,29 @@ fn test_p_pauses_and_resumes_the_selected_server() {
         vec![UserAction::Pause(leader), UserAction::Resume(leader)]
     );
 }
+
+// Issue 13: a real bug's replay is recognised (the run bar names it and offers the other
+// release), and play stops at its registered step under the release that has it.
+#[test]
+fn test_each_version_bug_replay_is_recognised_and_stops_at_its_step() {
+    for b in sim::bugs::BUGS
+        .iter()
+        .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
+    {
+        let fixed = UiState::from_spec(b.spec(true));
+        assert_eq!(fixed.bug().map(|(x, f)| (x.id, f)), Some((b.id, true)));
+        let mut s = UiState::from_spec(b.spec(false));
+        assert_eq!(s.bug().map(|(x, f)| (x.id, f)), Some((b.id, false)));
+        s.apply(Action::SetSpeed(Speed::MAX));
+        s.apply(Action::Play);
+        for _ in 0..5_000 {
+            if !s.playing {
+                break;
+            }
+            s.apply(Action::Tick { dt_ms: 16.0 });
+        }
+        assert_eq!(s.session().expect("running").position(), b.step, "{}", b.id);
+        let v = s.checks_model().expect("a run").violation.expect("broken");
+        assert_eq!(v.property.name, b.invariant, "{}", b.id);
+    }
+}
