@@ -42,6 +42,9 @@ const MOMENTS = [
   { name: 'violation', query: 'seed=641&voters=3&zk=3.8&f=21:c1,24:w3,92:r1,179:w1,273:c2,291:w1,327:w2,387:w3,539:w1,540:c1,579:r2&pos=615' },
   // The leader's process paused (SIGSTOP): its card dashed, its peers' read timeouts running.
   { name: 'paused', query: 'seed=1&scenario=leader-paused&t=9000', click: '.peer-card[data-sid="3"]' },
+  // A real bug's replay (ZOOKEEPER-4925 under 3.9.3), stopped at its check: the run bar names
+  // the JIRA and offers the fixed release.
+  { name: 'bug-4925', query: 'seed=1&voters=5&zk=3.9.3&f=265:w5,285:c1,305:w5,325:c4,345:w5,365:r4,411:c5,494:r1,594:w4&pos=608' },
   // Session clients after the leader crashed: client 1 reconnected, client 2 lost for good.
   { name: 'clients', query: 'seed=1&scenario=client-failover&t=4500', scroll: '.clients' },
 ];
@@ -63,7 +66,11 @@ const SIZES = [[1280, 800, 'desktop'], [390, 844, 'phone']];
       page.on('pageerror', e => { console.error(`${m.name}: ${e.message}`); process.exitCode = 1; });
       await page.goto(`${base}?${m.query}`);
       await page.waitForSelector(m.ready || 'svg.cluster', { timeout: 120000 });
-      if (m.click) await page.click(m.click);
+      // Centre it first: on a phone the timeline's bar is sticky at the bottom edge.
+      if (m.click) {
+        await page.$eval(m.click, (el) => el.scrollIntoView({ block: 'center' }));
+        await page.click(m.click);
+      }
       if (m.scroll) await page.$eval(m.scroll, el => el.scrollIntoView({ block: 'center' }));
       const settle = () => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
       await settle();

@@ -232,7 +232,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <select class="control-bar__select run-bar__bug-select" onchange={on_bug} aria-label="Replay a real ZooKeeper bug">
                     <option value="" selected={bug.is_none()}>{ "none" }</option>
                     { for BUGS.iter().filter(|b| matches!(b.affected, Affected::Version(_))).map(|b| html! {
-                        <option value={b.id} selected={bug.is_some_and(|(x, _)| x.id == b.id)}>{ format!("{}: {}", b.id, b.title) }</option>
+                        <option value={b.id} selected={bug.is_some_and(|(x, _)| x.id == b.id)}>{ format!("{} ({})", b.id, b.affected_text()) }</option>
                     }) }
                 </select>
             </label>
