@@ -226,6 +226,8 @@ impl UiState {
         sim::bugs::BUGS
             .iter()
             .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
+            // Called every render: only a bug whose seed and shape match builds its specs.
+            .filter(|b| b.seed() == spec.seed && b.voters() == spec.voters)
             .find_map(|b| {
                 if *spec == b.spec(false) {
                     Some((b, false))

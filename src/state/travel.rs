@@ -278,14 +278,7 @@ impl UiState {
         // The first broken safety check, among the moments in step order.
         if let Some(v) = s.checks().violation().filter(|v| v.step <= s.explored()) {
             let at = model.markers.partition_point(|m| m.step <= v.step);
-            let title = crate::view_model::checks::ChecksModel::of(
-                s.checks(),
-                s.spec().zk,
-                s.position(),
-                false,
-            )
-            .violation
-            .map_or("a safety check", |v| v.property.title);
+            let title = crate::view_model::checks::property(&v.what).title;
             model.markers.insert(
                 at,
                 crate::time_travel::timeline::MarkerView {

@@ -119,13 +119,18 @@ impl ChecksModel {
     }
 }
 
-fn view(v: &Violation, zk: ZkVersion, position: u64) -> ViolationView {
-    let name = v.what.name();
-    let property = PROPERTIES
+/// The property a checker's violation breaks ([`InvariantViolation::name`]).
+pub fn property(v: &InvariantViolation) -> Property {
+    let name = v.name();
+    PROPERTIES
         .iter()
         .copied()
         .find(|p| p.name == name)
-        .unwrap_or(PROPERTIES[0]);
+        .unwrap_or(PROPERTIES[0])
+}
+
+fn view(v: &Violation, zk: ZkVersion, position: u64) -> ViolationView {
+    let property = property(&v.what);
     ViolationView {
         step: v.step,
         time_ms: v.time.0,

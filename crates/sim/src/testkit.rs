@@ -78,21 +78,13 @@ pub fn in_flight_where(sim: &Simulation, pred: impl Fn(&crate::InFlight) -> bool
     sim.in_flight().filter(|m| pred(m)).map(|m| m.msg).last()
 }
 
-/// A 3.8 run whose crashes and writes open ZOOKEEPER-4646's window (found by a random search
-/// over seeds and actions): a learner ACKs NEWLEADER before its sync txns are on disk, and
-/// the leader counts it. The live checks catch it at step 615; under 3.9.4 nothing breaks.
+/// The registry's ZOOKEEPER-4646 replay (`crate::bugs`) under release `zk`: under 3.8 a
+/// learner ACKs NEWLEADER before its sync txns are on disk and the leader counts it, so the
+/// live checks catch committed-durable at step 615; under 3.9.4 nothing breaks.
 pub fn zk4646_window_spec(zk: zab::ZkVersion) -> crate::session::RunSpec {
-    let codes = "21:c1 24:w3 92:r1 179:w1 273:c2 291:w1 327:w2 387:w3 539:w1 540:c1 579:r2";
-    let mut spec = crate::session::RunSpec::new(641, 3, 0).with_zk(zk);
-    spec.actions = codes
-        .split(' ')
-        .map(|c| {
-            let (step, code) = c.split_once(':').expect("step:code");
-            (
-                step.parse().expect("a step"),
-                crate::session::UserAction::parse(code).expect("an action code"),
-            )
-        })
-        .collect();
+    let mut spec = crate::bugs::by_id("ZOOKEEPER-4646")
+        .expect("registered")
+        .spec(false);
+    spec.zk = zk;
     spec
 }

@@ -150,16 +150,15 @@ mod cli {
         )
     }
 
-    /// `--client SID@MS`: (MS, SID).
+    /// `--client SID@MS` (`SID` alone: at 0 ms): (MS, SID).
     fn parse_client(s: &str) -> Result<(u64, i64), String> {
-        let (sid, at) = s.split_once('@').unwrap_or((s, "0"));
-        let sid: i64 = sid
-            .parse()
-            .map_err(|_| format!("{sid:?} is not a server id"))?;
-        let at: u64 = at
-            .parse()
-            .map_err(|_| format!("{at:?} is not a time in ms"))?;
-        Ok((at, sid))
+        let at = if s.contains('@') {
+            s.to_string()
+        } else {
+            format!("{s}@0")
+        };
+        let (sid, ms) = parse_at(&at)?;
+        Ok((ms, sid.0))
     }
 
     /// `--pause` / `--resume`: `SID@MS`, e.g. `3@3000`.
