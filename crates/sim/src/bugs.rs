@@ -72,6 +72,8 @@ impl Bug {
             Affected::Switch(b) if b.zk1154_diff_instead_of_trunc => "zk1154_diff_instead_of_trunc",
             Affected::Switch(b) if b.discovery_without_quorum => "discovery_without_quorum",
             Affected::Switch(b) if b.epoch_files_out_of_order => "epoch_files_out_of_order",
+            Affected::Switch(b) if b.zk2845_no_fast_forward => "zk2845_no_fast_forward",
+            Affected::Switch(b) if b.zk3642_snap_kept_in_memory => "zk3642_snap_kept_in_memory",
             _ => "",
         }
     }
@@ -122,8 +124,7 @@ pub const BUGS: &[Bug] = &[
         releases: "3.3.0–3.3.3",
         affected: Affected::Switch(BugSwitches {
             zk1154_diff_instead_of_trunc: true,
-            discovery_without_quorum: false,
-            epoch_files_out_of_order: false,
+            ..BugSwitches::OFF
         }),
         fixed: ZkVersion::V3_9_4,
         invariant: "agreement",

@@ -45,13 +45,33 @@ pub struct BugSwitches {
     /// The learner writes currentEpoch before acceptedEpoch on LEADERINFO, so for a moment
     /// currentEpoch > acceptedEpoch on disk (the window ZOOKEEPER-2307 closed).
     pub epoch_files_out_of_order: bool,
+    /// ZOOKEEPER-2845: a role ends without `fastForwardDataBase()`, so the tree keeps only the
+    /// committed txns and the server votes and registers with less than its log holds
+    /// (`ZooKeeperServer.shutdown(boolean)` in `release-3.4.11` and `release-3.5.3`; fixed by
+    /// `722ba9409`, first in `release-3.4.12`, `release-3.5.4`, `release-3.6.0`, older than
+    /// every profile). An unfinished SNAP still clears the database (ZOOKEEPER-3642's fix).
+    #[serde(default)]
+    pub zk2845_no_fast_forward: bool,
+    /// ZOOKEEPER-3642: a learner whose SNAP sync did not reach NEWLEADER keeps the leader's
+    /// snapshot in memory, though none was written (`Learner.shutdown` called `zk.shutdown()`
+    /// in `release-3.6.2`; fixed by `efbd660e1`, first in `release-3.5.10`, `release-3.6.3`,
+    /// `release-3.7.0`, older than every profile).
+    #[serde(default)]
+    pub zk3642_snap_kept_in_memory: bool,
 }
 
 impl BugSwitches {
+    /// Every switch off: the code of the chosen profile (`Default`, usable in a `const`).
+    pub const OFF: BugSwitches = BugSwitches {
+        zk1154_diff_instead_of_trunc: false,
+        discovery_without_quorum: false,
+        epoch_files_out_of_order: false,
+        zk2845_no_fast_forward: false,
+        zk3642_snap_kept_in_memory: false,
+    };
+
     pub fn any(&self) -> bool {
-        self.zk1154_diff_instead_of_trunc
-            || self.discovery_without_quorum
-            || self.epoch_files_out_of_order
+        *self != BugSwitches::OFF
     }
 }
 

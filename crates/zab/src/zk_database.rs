@@ -491,6 +491,26 @@ impl ZkDatabase {
         }
     }
 
+    /// `fastForwardDataBase()` while the learner's SyncThread still runs (ZOOKEEPER-4712):
+    /// only what reached the file is replayed, and `unflushed` (the txns the SyncThread has
+    /// not flushed yet, a suffix of the log) is not. Simplification (labelled): our log
+    /// takes a txn at once, so "queued to the SyncThread, or written but not flushed" is a
+    /// txn appended and not yet covered by an fsync (`PeerCore::unsynced`); one the fsync in
+    /// progress covers was flushed before that fsync began (`FileTxnLog.commit`).
+    pub fn fast_forward_flushed(&mut self, unflushed: &[Zxid]) {
+        let from = self.last_processed_zxid;
+        let tail: Vec<Txn> = self
+            .log
+            .iter()
+            .take_while(|t| !unflushed.contains(&t.zxid))
+            .filter(|t| t.zxid > from)
+            .cloned()
+            .collect();
+        for txn in tail {
+            self.apply_committed(txn);
+        }
+    }
+
     /// `truncateLog(zxid)`: drop every logged txn after `zxid` and reload from "disk".
     pub fn truncate_log(&mut self, zxid: Zxid) {
         self.log.retain(|t| t.zxid <= zxid);

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 /// A ZooKeeper version profile, chosen per run (`zabsim run --zk 3.8`, `zk=3.8` in a link,
 /// the trace header's `zk`). The default is the newest stable behaviour (3.9.4+).
 ///
-/// The profiles differ only in `Learner.syncWithLeader` (§12); everything else we model reads
-/// the same at every tag from release-3.8.0 to release-3.9.4.
+/// The profiles differ only in `Learner.syncWithLeader` and in what a learner's shutdown
+/// stops before the fast-forward (§12); everything else we model reads the same at every tag
+/// from release-3.8.0 to release-3.9.4.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -20,17 +21,20 @@ pub enum ZkVersion {
     /// `crates/sim/testdata/real-zk/` recorded). At NEWLEADER the learner writes currentEpoch
     /// first (ZOOKEEPER-4643), hands every buffered proposal to the asynchronous
     /// `logRequest` and ACKs NEWLEADER at once, before anything is durable (ZOOKEEPER-4646);
-    /// the SyncThread then ACKs each of those proposals after its fsync.
+    /// the SyncThread then ACKs each of those proposals after its fsync. A learner leaving
+    /// its role fast-forwards while its SyncThread still runs (ZOOKEEPER-4712).
     #[serde(rename = "3.8")]
     V3_8,
     /// 3.8.5–3.8.6 and 3.9.2 (ZOOKEEPER-4785): at NEWLEADER every buffered proposal is
     /// appended and fsynced, then currentEpoch, then the NEWLEADER ACK; the proposals are
-    /// ACKed after UPTODATE's ACK.
+    /// ACKed after UPTODATE's ACK. The learner's SyncThread still outlives the fast-forward
+    /// (ZOOKEEPER-4712).
     #[serde(rename = "3.9.2")]
     V3_9_2,
     /// 3.9.3 (ZOOKEEPER-4394): only the committed proposals are persisted and applied at
     /// NEWLEADER, without ACKs; the outstanding ones wait until after UPTODATE. The committed
-    /// ones skip the committedLog (ZOOKEEPER-4925's hole).
+    /// ones skip the committedLog (ZOOKEEPER-4925's hole). A learner leaving its role stops
+    /// its SyncThread before the fast-forward (ZOOKEEPER-4712's fix).
     #[serde(rename = "3.9.3")]
     V3_9_3,
     /// 3.9.4 and later, and master: as 3.9.3, with the committed txns entering the
@@ -119,6 +123,16 @@ impl ZkVersion {
     /// (3.9.4+); older releases only log "Got zxid … expected …".
     pub fn enforces_continuous_proposals(self) -> bool {
         self == ZkVersion::V3_9_4
+    }
+
+    /// A learner leaving its role stops its SyncRequestProcessor, which writes out and flushes
+    /// what was queued to it, before `fastForwardDataBase()` (3.9.3+: `shutdownComponents`,
+    /// commit `4d3723581`). Before, `Learner.shutdown` called `zk.shutdown(boolean)`, which
+    /// left the learner's `syncProcessor` running, so the fast-forward read a log still missing
+    /// the queued proposals, and they were written after it (ZOOKEEPER-4712; `release-3.8.0-1`
+    /// … `release-3.8.6`, `release-3.9.0` … `release-3.9.2`).
+    pub fn stops_learner_sync_before_fast_forward(self) -> bool {
+        matches!(self, ZkVersion::V3_9_3 | ZkVersion::V3_9_4)
     }
 }
 

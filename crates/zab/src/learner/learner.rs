@@ -718,7 +718,8 @@ impl Learner {
     }
 
     /// `Learner.shutdown()`: close the socket; an unfinished SNAP clears the database
-    /// (ZOOKEEPER-3642), otherwise fast-forward (ZOOKEEPER-2845).
+    /// (ZOOKEEPER-3642), otherwise fast-forward (ZOOKEEPER-2845), after stopping the
+    /// SyncThread (3.9.3+) or while it still writes (ZOOKEEPER-4712).
     pub fn shutdown(&mut self, core: &mut PeerCore, out: &mut Outbox) {
         if let Some(conn) = self.conn.take() {
             out.push(Effect::Close { conn });
@@ -726,10 +727,19 @@ impl Learner {
         out.push(Effect::CancelTimer {
             timer: Timer::Learner,
         });
-        if self.sync_mode == SyncMode::Snap {
+        let bugs = core.config.bugs;
+        if self.sync_mode == SyncMode::Snap && !bugs.zk3642_snap_kept_in_memory {
             core.zk_db.reload_from_disk();
-        } else {
+        } else if bugs.zk2845_no_fast_forward {
+            // ZOOKEEPER-2845 (switch): the tree stays as it is, without the logged txns that
+            // were never committed here.
+        } else if core.config.zk.stops_learner_sync_before_fast_forward() {
             core.zk_db.fast_forward();
+        } else {
+            // ZOOKEEPER-4712 (3.8, 3.9.2): the SyncThread is not stopped; what it has not
+            // flushed is missing from the fast-forward, and it writes it afterwards (our
+            // fsync goes on while LOOKING, `QuorumPeer::on_fsync_done`).
+            core.zk_db.fast_forward_flushed(&core.unsynced);
         }
     }
 }

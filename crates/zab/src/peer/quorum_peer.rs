@@ -501,7 +501,11 @@ impl QuorumPeer {
             Role::Leading(mut leader) => {
                 out.push(Effect::Note(Note::LeaderShutdown(reason)));
                 leader.shutdown(out);
-                self.core.zk_db.fast_forward();
+                // The leader's SyncRequestProcessor is in its processor chain, which
+                // `shutdown(boolean)` stops first in every profile.
+                if !self.core.config.bugs.zk2845_no_fast_forward {
+                    self.core.zk_db.fast_forward();
+                }
             }
             Role::Learning(mut l) => {
                 out.push(Effect::Note(Note::LearnerShutdown(reason)));
