@@ -172,6 +172,19 @@ pub struct DiagramModel {
     pub total: usize,
     pub details: Option<ArrowDetails>,
     pub hovered: Option<ArrowDetails>,
+    /// The first broken safety check, when the run has reached it (issue 13).
+    pub violation: Option<ViolationMark>,
+}
+
+/// Where a safety check broke: a red rule at its time (when in the window) and the servers it
+/// names, whose lanes are marked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationMark {
+    /// The rule's x, when the time is in the window.
+    pub x: Option<f64>,
+    pub servers: Vec<Sid>,
+    /// "✗ agreement", drawn beside the rule.
+    pub label: String,
 }
 
 /// A round tick spacing near 110 px: 1, 2 or 5 × 10^k ms.
@@ -369,6 +382,7 @@ impl DiagramModel {
             total: index.arrows.len(),
             details: selected.and_then(details_of),
             hovered: settings.hovered.and_then(details_of),
+            violation: None,
         }
     }
 
@@ -381,6 +395,18 @@ impl DiagramModel {
             following: self.following,
             show: self.show,
         }
+    }
+
+    /// Mark a broken check at `time_ms` naming `servers` (the rule only if it is in view).
+    pub fn mark_violation(&mut self, time_ms: f64, servers: Vec<Sid>, title: &str) {
+        let t1 = self.t0_ms + (self.width - GUTTER) * self.ms_per_px;
+        let x = (time_ms >= self.t0_ms && time_ms <= t1)
+            .then(|| GUTTER + (time_ms - self.t0_ms) / self.ms_per_px);
+        self.violation = Some(ViolationMark {
+            x,
+            servers,
+            label: format!("✗ {title}"),
+        });
     }
 
     /// The x of a time given relative to `origin_ms`.
