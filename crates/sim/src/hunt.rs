@@ -526,13 +526,9 @@ impl Tally {
         self.steps += other.steps;
     }
 
-    /// The catch rate in percent (0 for no seeds).
-    pub fn rate(&self) -> f64 {
-        if self.seeds == 0 {
-            0.0
-        } else {
-            100.0 * self.caught as f64 / self.seeds as f64
-        }
+    /// The catch rate in tenths of a percent (0 for no seeds), rounded down.
+    pub fn per_mille(&self) -> u64 {
+        (self.caught * 1000).checked_div(self.seeds).unwrap_or(0)
     }
 }
 
