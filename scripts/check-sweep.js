@@ -15,8 +15,8 @@
 //              Cancel stops it: the status says so and the worker is gone.
 //   no errors  no console error and no uncaught exception on the page or in the worker.
 // While the finding sweep runs, it counts the main thread's animation frames and prints
-// frames/s and the longest gap between two frames; --bench repeats the sweep with the
-// simulation playing too and prints both (numbers for BENCHMARKS.md, not a pass/fail).
+// frames/s and the longest gap between two frames; --bench also measures the run playing
+// without a sweep and then with one (numbers for BENCHMARKS.md, not a pass/fail).
 //
 // Exit 1 when any check fails. Playwright: playwright-core from NODE_PATH (the Makefile points
 // it at .tools/node_modules), else /tmp/pw. Chromium: /usr/bin/chromium.
@@ -162,9 +162,20 @@ async function sweepToFind(page, bug, seeds, playing) {
     check((await page.$('.sweep__progress')) === null, 'cancels: the progress bar is gone');
 
     if (args.bench) {
+      // The same page playing without a sweep, for comparison (3 s of frames).
+      const p0 = await open(browser, `${base}?seed=1&voters=3`, errors);
+      await p0.click('.control-bar__play');
+      await startFrames(p0);
+      await new Promise((r) => setTimeout(r, 3000));
+      const [fps0, gap0] = await stopFrames(p0);
+      console.log(`bench: the run playing, no sweep: main thread ${fps0.toFixed(1)} frames/s, longest frame gap ${gap0.toFixed(0)} ms`);
+      await p0.close();
       const p2 = await open(browser, `${base}?seed=1&voters=3`, errors);
-      const b = await sweepToFind(p2, args.bug, args.seeds, true);
-      console.log(`bench: sweep of ${args.bug} with the run playing: ${b.secs.toFixed(1)} s; main thread ${b.fps.toFixed(1)} frames/s, longest frame gap ${b.gap.toFixed(0)} ms`);
+      // A sweep that finds nothing runs its whole range: long enough to count frames.
+      for (const playing of [false, true]) {
+        const b = await sweepToFind(p2, `${args.bug}:fixed`, 60, playing);
+        console.log(`bench: 60 seeds of ${args.bug}:fixed, run ${playing ? 'playing' : 'paused'}: ${b.secs.toFixed(1)} s; main thread ${b.fps.toFixed(1)} frames/s, longest frame gap ${b.gap.toFixed(0)} ms`);
+      }
       await p2.close();
     }
     check(errors.length === 0, `no errors${errors.length ? ': ' + errors.join(' | ') : ''}`);

@@ -6,12 +6,12 @@
 //! The worker loads this very module. Its start function (`crate::run`) finds no `window`
 //! there and returns, so only the exported [`hunt_seed`] is used.
 
-use crate::view_model::sweep::SweepEvent;
+use crate::view_model::sweep::{Hit, SweepEvent};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// One seed of a sweep, for the worker: `null` when every check held, else
-/// `{ step, check, summary, runSeed }` of the first violation (`runSeed`: the seed of the run
+/// `{ step, check, runSeed }` of the first violation (`runSeed`: the seed of the run
 /// it opens, which a bug's targeted runs keep from its script). A target that does not parse is thrown
 /// as an error naming it (the page only sends targets from its own list).
 #[wasm_bindgen(js_name = huntSeed)]
@@ -31,7 +31,6 @@ pub fn hunt_seed(target: &str, seed: f64) -> Result<JsValue, JsValue> {
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&hit, &JsValue::from_str(k), &v);
     set("step", JsValue::from_f64(found.step as f64))?;
     set("check", JsValue::from_str(&found.check))?;
-    set("summary", JsValue::from_str(&found.summary))?;
     set("runSeed", JsValue::from_f64(outcome.spec.seed as f64))?;
     Ok(hit.into())
 }
@@ -97,8 +96,12 @@ pub fn start(
         .href();
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&worker_url, &options)
-        .map_err(|e| format!("the browser refused the worker: {}", describe(&e)))?;
+    let worker = web_sys::Worker::new_with_options(&worker_url, &options).map_err(|e| {
+        format!(
+            "the browser refused the worker: {}",
+            crate::share::reason(&e)
+        )
+    })?;
     let on_event = std::rc::Rc::new(on_event);
     let hear = on_event.clone();
     let on_message = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
@@ -127,7 +130,7 @@ pub fn start(
     set("to", JsValue::from_f64((from + of) as f64));
     worker
         .post_message(&msg)
-        .map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
+        .map_err(|e| format!("could not start the worker: {}", crate::share::reason(&e)))?;
     on_event(SweepEvent::Started {
         from,
         of,
@@ -138,16 +141,6 @@ pub fn start(
         _on_message: on_message,
         _on_error: on_error,
     })
-}
-
-fn describe(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            js_sys::Reflect::get(e, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
-        })
-        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// A worker message as an event; anything unexpected is ignored.
@@ -162,12 +155,13 @@ fn event_of(data: &JsValue) -> Option<SweepEvent> {
             now_ms,
         }),
         "found" => Some(SweepEvent::Found {
-            seed: num("seed")?,
-            run_seed: num("runSeed")?,
-            step: num("step")?,
-            check: text("check"),
-            summary: text("summary"),
-            done: num("done")?,
+            hit: Hit {
+                seed: num("seed")?,
+                run_seed: num("runSeed")?,
+                step: num("step")?,
+                check: text("check"),
+                done: num("done")?,
+            },
             now_ms,
         }),
         "done" => Some(SweepEvent::Done { now_ms }),

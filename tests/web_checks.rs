@@ -29,15 +29,18 @@ fn script_link(zk: &str) -> String {
     )
 }
 
-/// Click an SVG element (a server's card): a bubbling click, as Yew listens at its root.
-async fn click_svg(root: &Element, selector: &str) {
+/// Fire a bubbling event of this type at the element (Yew listens at its root), then render.
+async fn fire(element: &Element, kind: &str) {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("click", &init).expect("a click event");
-    find(root, selector)
-        .dispatch_event(&event)
-        .expect("dispatched");
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("an event");
+    element.dispatch_event(&event).expect("dispatched");
     yew::scheduler::flush().await;
+}
+
+/// Click an SVG element (a server's card), which has no `click()` of its own.
+async fn click_svg(root: &Element, selector: &str) {
+    fire(&find(root, selector), "click").await;
 }
 
 #[wasm_bindgen_test]
@@ -146,11 +149,7 @@ async fn pick_bug(root: &Element, id: &str) {
     use wasm_bindgen::JsCast;
     let select: web_sys::HtmlSelectElement = find(root, ".run-bar__bug-select").unchecked_into();
     select.set_value(id);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
-    select.dispatch_event(&event).expect("dispatched");
-    yew::scheduler::flush().await;
+    fire(&select, "change").await;
 }
 
 #[wasm_bindgen_test]

@@ -8,7 +8,7 @@
 //
 // Messages in:  { glue, module, target, from, to }      (seeds from..to, `to` excluded)
 // Messages out: { kind: "progress", done, seed }         (about ten a second)
-//               { kind: "found", seed, runSeed, step, check, summary, done }
+//               { kind: "found", seed, runSeed, step, check, done }
 //               { kind: "done", done }                   (no seed in the range broke)
 //               { kind: "error", message }
 // Cancelling is the page's `worker.terminate()`: nothing here needs to clean up.
@@ -23,7 +23,7 @@ self.onmessage = async (event) => {
       const hit = app.huntSeed(target, seed);
       const done = seed - from + 1;
       if (hit) {
-        self.postMessage({ kind: "found", seed, done, step: hit.step, check: hit.check, summary: hit.summary, runSeed: hit.runSeed });
+        self.postMessage({ kind: "found", seed, done, step: hit.step, check: hit.check, runSeed: hit.runSeed });
         return;
       }
       const now = performance.now();

@@ -327,14 +327,12 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         let rings = m.lanes.iter().filter(|l| v.servers.contains(&l.sid)).map(|l| html! {
             <circle class="space-time__violation-ring" cx={fmt(x)} cy={fmt(l.y)} r="6" />
         });
-        // The label sits left of the rule when the rule is near the right edge.
-        let right = x + 4.0 + v.label.chars().count() as f64 * 7.5 > m.width;
         Some(html! {
             <g class="space-time__violation">
                 <line class="space-time__violation-rule" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
                 { for rings }
-                <text class="space-time__violation-label" x={fmt(if right { x - 4.0 } else { x + 4.0 })} y={fmt(TICK_Y + 16.0)}
-                    text-anchor={if right { "end" } else { "start" }}>{ v.label.clone() }</text>
+                <text class="space-time__violation-label" x={fmt(if v.label_left { x - 4.0 } else { x + 4.0 })} y={fmt(TICK_Y + 16.0)}
+                    text-anchor={if v.label_left { "end" } else { "start" }}>{ v.label.clone() }</text>
             </g>
         })
     });

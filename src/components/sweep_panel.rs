@@ -90,10 +90,10 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
             let dispatcher = status.dispatcher();
             let on_action = on_action.clone();
             let hear = move |event: SweepEvent| {
-                if let SweepEvent::Found { seed, step, .. } = &event {
+                if let SweepEvent::Found { hit, .. } = &event {
                     on_action.emit(Action::Travel(TravelAction::Start {
-                        spec: sim::hunt::spec(&hunt_target, *seed),
-                        pos: Some(*step),
+                        spec: sim::hunt::spec(&hunt_target, hit.seed),
+                        pos: Some(hit.step),
                     }));
                 }
                 dispatcher.dispatch(event);
@@ -113,7 +113,7 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
     };
 
     let s = &status.0;
-    let choices = target_choices(props.voters);
+    let choices = use_memo(props.voters, |v| target_choices(*v));
     let group = |name: &'static str| {
         let options = choices.iter().filter(|c| c.group == name).map(|c| {
             html! { <option value={c.value.clone()} selected={*target == c.value}>{ c.label.clone() }</option> }
@@ -121,7 +121,7 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
         html! { <optgroup label={name}>{ for options }</optgroup> }
     };
     let open = !matches!(s, SweepStatus::Idle);
-    let available = sweep::available();
+    let available = *use_memo((), |_| sweep::available());
     html! {
         <details class="sweep" open={open}>
             <summary class="sweep__summary">{ "Sweep seeds for a broken check" }</summary>

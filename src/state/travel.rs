@@ -205,16 +205,13 @@ impl UiState {
     /// Go to the first broken check: at once when the checks already found it, else by
     /// exploring on, a frame at a time, for at most [`VIOLATION_SEARCH_EVENTS`] events.
     pub(super) fn find_violation(&mut self) {
-        let Some((found, limit)) = self.session().map(|s| {
-            let found = s.checks().violation().map(|v| v.step);
-            (
-                found,
-                s.explored().max(s.position()) + VIOLATION_SEARCH_EVENTS,
-            )
-        }) else {
+        let Some(limit) = self
+            .session()
+            .map(|s| s.explored().max(s.position()) + VIOLATION_SEARCH_EVENTS)
+        else {
             return;
         };
-        if let Some(step) = found {
+        if let Some(step) = self.violation_step() {
             self.seek(step);
             return;
         }
@@ -224,6 +221,11 @@ impl UiState {
             target: BuildTarget::Violation(limit),
             play_after: false,
         });
+    }
+
+    /// The event of the first violation the live checks found so far.
+    fn violation_step(&self) -> Option<u64> {
+        self.session()?.checks().violation().map(|v| v.step)
     }
 
     /// One frame of a long build: run up to [`BUILD_EVENTS_PER_FRAME`] events toward its
@@ -272,10 +274,7 @@ impl UiState {
             self.building = None;
             self.playing = build.play_after;
             if let BuildTarget::Violation(_) = build.target {
-                let found = self
-                    .session()
-                    .and_then(|s| s.checks().violation().map(|v| v.step));
-                match found {
+                match self.violation_step() {
                     Some(step) => {
                         self.playing = false;
                         self.seek(step);

@@ -183,8 +183,10 @@ pub struct ViolationMark {
     /// The rule's x, when the time is in the window.
     pub x: Option<f64>,
     pub servers: Vec<Sid>,
-    /// "✗ agreement", drawn beside the rule.
+    /// "✗ agreement", drawn beside the rule: right of it, or left of it when it would
+    /// run past the frame's right edge.
     pub label: String,
+    pub label_left: bool,
 }
 
 /// A round tick spacing near 110 px: 1, 2 or 5 × 10^k ms.
@@ -402,10 +404,13 @@ impl DiagramModel {
         let t1 = self.t0_ms + (self.width - GUTTER) * self.ms_per_px;
         let x = (time_ms >= self.t0_ms && time_ms <= t1)
             .then(|| GUTTER + (time_ms - self.t0_ms) / self.ms_per_px);
+        let label = format!("✗ {title}");
+        let label_left = x.is_some_and(|x| x + 4.0 + label_width(&label) > self.width);
         self.violation = Some(ViolationMark {
             x,
             servers,
-            label: format!("✗ {title}"),
+            label,
+            label_left,
         });
     }
 

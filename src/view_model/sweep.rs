@@ -52,6 +52,20 @@ pub fn target_choices(voters: u32) -> Vec<TargetChoice> {
     out
 }
 
+/// The seed that broke a check, as the worker reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The sweep's seed, and the seed of the run it opened (a bug's targeted runs vary its
+    /// script and keep its run seed).
+    pub seed: u64,
+    pub run_seed: u64,
+    /// The violating event, and the check's name (`InvariantViolation::name`).
+    pub step: u64,
+    pub check: String,
+    /// Seeds run up to and including this one.
+    pub done: u64,
+}
+
 /// Where a sweep stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SweepStatus {
@@ -66,14 +80,7 @@ pub enum SweepStatus {
     },
     /// A seed broke a check; the app opened it at the event.
     Found {
-        /// The sweep's seed, and the seed of the run it opened (a bug's targeted runs vary
-        /// its script and keep its run seed).
-        seed: u64,
-        run_seed: u64,
-        step: u64,
-        check: String,
-        summary: String,
-        done: u64,
+        hit: Hit,
         secs: f64,
     },
     /// Every seed of the range held.
@@ -94,27 +101,10 @@ pub enum SweepStatus {
 /// What the worker says, or the user does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SweepEvent {
-    Started {
-        from: u64,
-        of: u64,
-        now_ms: f64,
-    },
-    Progress {
-        done: u64,
-        now_ms: f64,
-    },
-    Found {
-        seed: u64,
-        run_seed: u64,
-        step: u64,
-        check: String,
-        summary: String,
-        done: u64,
-        now_ms: f64,
-    },
-    Done {
-        now_ms: f64,
-    },
+    Started { from: u64, of: u64, now_ms: f64 },
+    Progress { done: u64, now_ms: f64 },
+    Found { hit: Hit, now_ms: f64 },
+    Done { now_ms: f64 },
     Cancel,
     Failed(String),
 }
@@ -150,26 +140,12 @@ impl SweepStatus {
                 started_ms: *started_ms,
                 now_ms,
             },
-            (
-                SweepStatus::Running { started_ms, .. },
-                SweepEvent::Found {
-                    seed,
-                    run_seed,
-                    step,
-                    check,
-                    summary,
-                    done,
-                    now_ms,
-                },
-            ) => SweepStatus::Found {
-                seed,
-                run_seed,
-                step,
-                check,
-                summary,
-                done,
-                secs: (now_ms - started_ms) / 1000.0,
-            },
+            (SweepStatus::Running { started_ms, .. }, SweepEvent::Found { hit, now_ms }) => {
+                SweepStatus::Found {
+                    hit,
+                    secs: (now_ms - started_ms) / 1000.0,
+                }
+            }
             (
                 SweepStatus::Running {
                     from,
@@ -205,7 +181,7 @@ impl SweepStatus {
             } if *now_ms - *started_ms >= 250.0 && *done > 0 => {
                 Some(*done as f64 * 1000.0 / (now_ms - started_ms))
             }
-            SweepStatus::Found { done, secs, .. } if *secs > 0.0 => Some(*done as f64 / secs),
+            SweepStatus::Found { hit, secs } if *secs > 0.0 => Some(hit.done as f64 / secs),
             SweepStatus::Clean { of, secs, .. } if *secs > 0.0 => Some(*of as f64 / secs),
             _ => None,
         }
@@ -224,14 +200,14 @@ impl SweepStatus {
                 from + done,
                 from + of - 1
             ),
-            SweepStatus::Found {
-                seed,
-                run_seed,
-                step,
-                check,
-                done,
-                ..
-            } => {
+            SweepStatus::Found { hit, .. } => {
+                let Hit {
+                    seed,
+                    run_seed,
+                    step,
+                    check,
+                    done,
+                } = hit;
                 let run = if run_seed == seed {
                     String::new()
                 } else {
@@ -301,12 +277,13 @@ mod tests {
         assert_eq!(s.rate(), Some(20.0));
         assert_eq!(s.text(), "Seed 40 of 0–99: 40 of 100 done, 20.0 seeds/s.");
         let found = s.next(SweepEvent::Found {
-            seed: 41,
-            run_seed: 641,
-            step: 612,
-            check: "agreement".into(),
-            summary: String::new(),
-            done: 42,
+            hit: Hit {
+                seed: 41,
+                run_seed: 641,
+                step: 612,
+                check: "agreement".into(),
+                done: 42,
+            },
             now_ms: 3100.0,
         });
         assert!(

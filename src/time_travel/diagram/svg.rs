@@ -101,11 +101,12 @@ impl DiagramModel {
             out.push_str(&format!(
                 "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#dc2626\" \
                  stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n<text x=\"{:.1}\" y=\"{:.0}\" \
-                 font-weight=\"700\" fill=\"#dc2626\">{}</text>\n",
+                 text-anchor=\"{}\" font-weight=\"700\" fill=\"#dc2626\">{}</text>\n",
                 TICK_Y + 4.0,
                 self.height,
-                x + 4.0,
+                if v.label_left { x - 4.0 } else { x + 4.0 },
                 TICK_Y + 16.0,
+                if v.label_left { "end" } else { "start" },
                 escape(&v.label)
             ));
             for lane in self.lanes.iter().filter(|l| v.servers.contains(&l.sid)) {
