@@ -370,14 +370,15 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                         }) }
                     </g>
                     { for lanes }
+                    // Under the arrows and their labels, so a label on the cursor stays readable.
+                    if let Some(x) = m.cursor_x {
+                        <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
+                    }
                     <g class={classes!("space-time__arrows", (m.drawn > DENSE).then_some("space-time__arrows--dense"))}
                         transform={m.transform()}>
                         <Arrows arrows={m.arrows.clone()} labels={m.labels.clone()} ms_per_px={m.ms_per_px} visible={on_screen} />
                     </g>
                     { for violation }
-                    if let Some(x) = m.cursor_x {
-                        <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
-                    }
                     // The lane labels' column covers arrows that began before the window.
                     <rect class="space-time__gutter" width={fmt(GUTTER)} height={fmt(m.height)} />
                     <g class="space-time__lane-labels">{ for lane_labels }</g>
