@@ -1,7 +1,9 @@
 use core::fmt;
-use zab::{Epoch, Sid, Zxid};
+use zab::{Epoch, Sid, Time, Zxid};
 
-/// A broken safety property, with the servers, epochs and zxids involved.
+/// A broken property, with the servers, epochs and zxids involved: a safety property, or
+/// (the last two variants, checked live only: `crate::session::LiveChecks`) a named
+/// exception or a liveness bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InvariantViolation {
     /// Leadership2: two servers established themselves as leader of one epoch.
@@ -42,6 +44,23 @@ pub enum InvariantViolation {
         path: String,
         session: i64,
     },
+    /// A server took a code path where the real release throws an exception nothing there
+    /// expects: a NullPointerException in the sync (ZOOKEEPER-4394), the IOException that
+    /// refuses startup (ZOOKEEPER-1653).
+    UnexpectedException {
+        sid: Sid,
+        /// The Java exception's class, "NullPointerException".
+        exception: &'static str,
+        detail: String,
+    },
+    /// Liveness: `servers`, a quorum of voters, ran and reached each other from `since`
+    /// with no crash, restart, pause or partition anywhere, and for `bound_ms` after that
+    /// no server was an established leader (LEADING, in BROADCAST).
+    NoLeaderWithinBound {
+        servers: Vec<Sid>,
+        since: Time,
+        bound_ms: u64,
+    },
 }
 
 impl InvariantViolation {
@@ -58,6 +77,8 @@ impl InvariantViolation {
             InvariantViolation::EpochRegression { .. } => "epoch-monotonic",
             InvariantViolation::DeliveryOrder { .. } => "delivery-order",
             InvariantViolation::EphemeralWithoutSession { .. } => "ephemeral-owner-live",
+            InvariantViolation::UnexpectedException { .. } => "no-unexpected-exception",
+            InvariantViolation::NoLeaderWithinBound { .. } => "leader-within-bound",
         }
     }
 }
@@ -74,9 +95,11 @@ impl InvariantViolation {
             | CommittedTruncated { sid, .. }
             | EpochRegression { sid, .. }
             | DeliveryOrder { sid, .. }
-            | EphemeralWithoutSession { sid, .. } => vec![*sid],
+            | EphemeralWithoutSession { sid, .. }
+            | UnexpectedException { sid, .. } => vec![*sid],
             CommittedLost { .. } => Vec::new(),
             CommittedNotOnQuorum { durable_on, .. } => durable_on.clone(),
+            NoLeaderWithinBound { servers, .. } => servers.clone(),
         };
         v.sort();
         v.dedup();
@@ -87,9 +110,11 @@ impl InvariantViolation {
     pub fn zxids(&self) -> Vec<Zxid> {
         use InvariantViolation::*;
         match self {
-            TwoLeadersInEpoch { .. } | EpochRegression { .. } | EphemeralWithoutSession { .. } => {
-                Vec::new()
-            }
+            TwoLeadersInEpoch { .. }
+            | EpochRegression { .. }
+            | EphemeralWithoutSession { .. }
+            | UnexpectedException { .. }
+            | NoLeaderWithinBound { .. } => Vec::new(),
             Agreement { zxid, .. }
             | Integrity { zxid, .. }
             | CommittedTruncated { zxid, .. }
@@ -157,6 +182,20 @@ impl fmt::Display for InvariantViolation {
             EphemeralWithoutSession { sid, path, session } => write!(
                 f,
                 "server {sid} keeps ephemeral {path} of closed session 0x{session:x}"
+            ),
+            UnexpectedException {
+                sid,
+                exception,
+                detail,
+            } => write!(f, "server {sid} would throw a {exception}: {detail}"),
+            NoLeaderWithinBound {
+                servers,
+                since,
+                bound_ms,
+            } => write!(
+                f,
+                "servers {servers:?} ran connected from {} ms on, and no leader was established within {bound_ms} ms",
+                since.0
             ),
         }
     }
