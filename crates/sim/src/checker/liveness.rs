@@ -42,6 +42,9 @@ pub struct LivenessChecks {
     /// other, as the last fault left the world; `None` when there is no such quorum. It
     /// changes only with a fault, so it is computed only then.
     quorum: Option<Vec<Sid>>,
+    /// The longest a calm, connected quorum has gone without an established leader so far
+    /// (how close the run came to the bound).
+    longest_wait_ms: u64,
 }
 
 /// An event that changes who runs or who can reach whom: it restarts the window.
@@ -63,6 +66,11 @@ fn is_fault(event: &LogEvent) -> bool {
 }
 
 impl LivenessChecks {
+    /// The longest a calm, connected quorum has gone without an established leader so far.
+    pub fn longest_wait_ms(&self) -> u64 {
+        self.longest_wait_ms
+    }
+
     /// Check `entries`, what just happened in `sim`, against the state it left.
     pub fn check_entries(
         &mut self,
@@ -74,8 +82,13 @@ impl LivenessChecks {
             self.started = true;
             self.calm_since = Time(0);
         }
+        // The whole step is taken in even when an exception shows, so the state stays right
+        // for whoever goes on checking.
+        let mut thrown = Ok(());
         for entry in entries {
-            unexpected_exception(&entry.event)?;
+            if thrown.is_ok() {
+                thrown = unexpected_exception(&entry.event);
+            }
             if is_fault(&entry.event) {
                 faulted = true;
                 self.calm_since = self.calm_since.max(entry.time);
@@ -87,13 +100,15 @@ impl LivenessChecks {
         let now = sim.now();
         if established_leader_exists(sim) {
             self.leaderless_since = None;
-            return Ok(());
+            return thrown;
         }
         let leaderless_since = *self.leaderless_since.get_or_insert(now);
+        thrown?;
         let Some(quorum) = &self.quorum else {
             return Ok(());
         };
         let since = self.calm_since.max(leaderless_since);
+        self.longest_wait_ms = self.longest_wait_ms.max(now.0.saturating_sub(since.0));
         let bound_ms = leader_bound_ms(&sim.options().config);
         if now.0 > since.0.saturating_add(bound_ms) {
             return Err(InvariantViolation::NoLeaderWithinBound {
