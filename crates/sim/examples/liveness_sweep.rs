@@ -3,7 +3,8 @@
 //! `sim::checker::liveness::leader_bound_ms`).
 //!
 //! cargo run --release -p sim --example liveness_sweep -- VOTERS SEEDS STEPS [KINDS]
-//!   e.g. `3 0..300 20000 ccrrrwwwwwwphbsu`
+//!   e.g. `3 0..300 20000 ccrrrwwwwwwphbsu`; with `SEED=N` it also prints seed N's actions and
+//!   its role changes, crashes, pauses and partitions.
 
 use sim::checker::LivenessChecks;
 use sim::session::{RunSpec, Session, UserAction};
