@@ -1,9 +1,8 @@
 use core::fmt;
-use zab::{Epoch, Sid, Time, Zxid};
+use zab::{Epoch, Sid, Zxid};
 
 /// A broken property, with the servers, epochs and zxids involved: a safety property, or
-/// (the last two variants, checked live only: `crate::session::LiveChecks`) a named
-/// exception or a liveness bound.
+/// (the last variant, checked live only: `crate::session::LiveChecks`) a named exception.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InvariantViolation {
     /// Leadership2: two servers established themselves as leader of one epoch.
@@ -53,14 +52,6 @@ pub enum InvariantViolation {
         exception: &'static str,
         detail: String,
     },
-    /// Liveness: `servers`, a quorum of voters, ran and reached each other from `since`
-    /// with no crash, restart, pause or partition anywhere, and for `bound_ms` after that
-    /// no server was an established leader (LEADING, in BROADCAST).
-    NoLeaderWithinBound {
-        servers: Vec<Sid>,
-        since: Time,
-        bound_ms: u64,
-    },
 }
 
 impl InvariantViolation {
@@ -78,7 +69,6 @@ impl InvariantViolation {
             InvariantViolation::DeliveryOrder { .. } => "delivery-order",
             InvariantViolation::EphemeralWithoutSession { .. } => "ephemeral-owner-live",
             InvariantViolation::UnexpectedException { .. } => "no-unexpected-exception",
-            InvariantViolation::NoLeaderWithinBound { .. } => "leader-within-bound",
         }
     }
 }
@@ -99,7 +89,6 @@ impl InvariantViolation {
             | UnexpectedException { sid, .. } => vec![*sid],
             CommittedLost { .. } => Vec::new(),
             CommittedNotOnQuorum { durable_on, .. } => durable_on.clone(),
-            NoLeaderWithinBound { servers, .. } => servers.clone(),
         };
         v.sort();
         v.dedup();
@@ -113,8 +102,7 @@ impl InvariantViolation {
             TwoLeadersInEpoch { .. }
             | EpochRegression { .. }
             | EphemeralWithoutSession { .. }
-            | UnexpectedException { .. }
-            | NoLeaderWithinBound { .. } => Vec::new(),
+            | UnexpectedException { .. } => Vec::new(),
             Agreement { zxid, .. }
             | Integrity { zxid, .. }
             | CommittedTruncated { zxid, .. }
@@ -188,15 +176,6 @@ impl fmt::Display for InvariantViolation {
                 exception,
                 detail,
             } => write!(f, "server {sid} would throw a {exception}: {detail}"),
-            NoLeaderWithinBound {
-                servers,
-                since,
-                bound_ms,
-            } => write!(
-                f,
-                "servers {servers:?} ran connected from {} ms on, and no leader was established within {bound_ms} ms",
-                since.0
-            ),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! The safety checks of [`crate::checker`], run live as a session explores its timeline, so a
 //! person sees a broken property the moment it breaks, not only in a sweep; and, live only,
-//! the checks that are not about safety ([`crate::checker::liveness`]: a named exception, a
-//! leader within a bound).
+//! the checks that are not about safety ([`crate::checker::liveness`]: a named exception).
 //!
 //! The checker keeps ghost state (what was proposed and committed, who led which epoch) that
 //! is true of one timeline, so it moves with the frontier of exploration, not with the
@@ -32,7 +31,7 @@ pub struct Violation {
 #[derive(Clone, Debug, Default)]
 pub struct LiveChecks {
     checker: Checker,
-    /// The non-safety checks, on the same frontier.
+    /// The non-safety checks (stateless), on the same frontier.
     liveness: LivenessChecks,
     /// Every step up to and including this one (its event and the actions after it) has been
     /// checked.
@@ -50,7 +49,7 @@ impl LiveChecks {
         self.checked
     }
 
-    /// The first broken property of any kind (safety, a named exception, a liveness bound).
+    /// The first broken property of any kind (safety or a named exception).
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
     }
@@ -104,7 +103,7 @@ impl LiveChecks {
             return;
         }
         if self.violation.is_none() {
-            if let Err(what) = self.liveness.check_entries(sim, entries) {
+            if let Err(what) = self.liveness.check_entries(entries) {
                 self.violation = Some(at(what));
             }
         }
