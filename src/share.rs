@@ -77,7 +77,7 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
 }
 
 /// A thrown JavaScript value as a short reason.
-fn reason(e: &JsValue) -> String {
+pub(crate) fn reason(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| {
             js_sys::Reflect::get(e, &"message".into())

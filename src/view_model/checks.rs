@@ -98,6 +98,8 @@ pub struct ChecksModel {
     /// panel does not change every frame.
     pub checked: Option<u64>,
     pub violation: Option<ViolationView>,
+    /// "Find the first violation" looked up to this step and found none.
+    pub searched_clean: Option<u64>,
 }
 
 impl ChecksModel {
@@ -106,6 +108,7 @@ impl ChecksModel {
             zk,
             checked: (!playing).then(|| checks.checked()),
             violation: checks.violation().map(|v| view(v, zk, position)),
+            searched_clean: None,
         }
     }
 
