@@ -329,12 +329,16 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         });
         Some(html! {
             <g class="space-time__violation">
-                <line class="space-time__violation-rule" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
                 { for rings }
                 <text class="space-time__violation-label" x={fmt(if v.label_left { x - 4.0 } else { x + 4.0 })} y={fmt(TICK_Y + 16.0)}
                     text-anchor={if v.label_left { "end" } else { "start" }}>{ v.label.clone() }</text>
             </g>
         })
+    });
+    // The rule goes under the arrows and their labels (a label on it stays readable); the rings
+    // and the property's name go over them.
+    let violation_rule = m.violation.as_ref().and_then(|v| v.x).map(|x| html! {
+                    <line class="space-time__violation-rule" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
     });
     let shown = m.hovered.as_ref().or(m.details.as_ref());
 
@@ -370,6 +374,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                         }) }
                     </g>
                     { for lanes }
+                    { for violation_rule }
                     // Under the arrows and their labels, so a label on the cursor stays readable.
                     if let Some(x) = m.cursor_x {
                         <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
