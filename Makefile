@@ -28,6 +28,7 @@ export NODE_PATH := $(CURDIR)/.tools/node_modules
 LAYOUT_PORT ?= 8093
 A11Y_PORT   ?= 8096
 GUIDE_PORT  ?= 8111
+SWEEP_PORT  ?= 8113
 BENCH_PORT  ?= 8194
 RAFT_PORT   ?= 8195
 # `make layout-test LAYOUT_ARGS="--only 390x844 --screenshots /tmp/shots"`
@@ -38,12 +39,12 @@ A11Y_ARGS   ?=
 RAFTSCOPE   ?=
 
 .PHONY: help serve test tools fmt clippy native-test wasm-check browser-test bundle size clean \
-	layout-test a11y-test guide-test bench-cost
+	layout-test a11y-test guide-test sweep-test bench-cost
 
 help:
 	@echo "make serve          install what is missing, then serve the app on http://$(HOST):$(PORT)"
 	@echo "make test           install what is missing, then: fmt clippy native-test wasm-check"
-	@echo "                    browser-test bundle size layout-test a11y-test guide-test"
+	@echo "                    browser-test bundle size layout-test a11y-test guide-test sweep-test"
 	@echo "                    (in that order, stopping at the first failure)"
 	@echo "make tools          install everything make test needs (idempotent)"
 	@echo "make fmt | clippy | native-test | wasm-check | browser-test | bundle | size"
@@ -54,6 +55,8 @@ help:
 	@echo "                    ten states at 1280x800 and 390x844 and in the embed frame: 0 violations"
 	@echo "make guide-test     serve dist/ (after make bundle) under /docs/zabscope/ and check the guide's live"
 	@echo "                    frames, the app and the embed example there, the CSP, the cost, copy-link's fallback"
+	@echo "make sweep-test     serve dist/ (after make bundle) and check the in-browser seed sweep: it finds a"
+	@echo "                    bug's seed and opens it as a link, shows progress, cancels, leaves no worker"
 	@echo "make bench-cost RAFTSCOPE=DIR"
 	@echo "                    benchmark: the browser cost of dist/ next to RaftScope (served from DIR)"
 	@echo "make clean          remove target/ and dist/"
@@ -62,7 +65,8 @@ serve:
 	$(ENSURE) serve
 	trunk serve --address $(HOST) --port $(PORT)
 
-test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test guide-test
+test: tools fmt clippy native-test wasm-check browser-test bundle size layout-test a11y-test guide-test \
+	sweep-test
 
 tools:
 	$(ENSURE) test
@@ -121,6 +125,15 @@ guide-test:
 	$(ENSURE) chromium playwright
 	@[ -f dist/guide/index.html ] || { echo "guide-test: no dist/guide/index.html; run make bundle first" >&2; exit 1; }
 	node scripts/check-guide.js --dist dist --port $(GUIDE_PORT)
+
+# The in-browser seed sweep (scripts/check-sweep.js) against the release build in dist/. The
+# server is stopped however the recipe ends.
+sweep-test:
+	$(ENSURE) chromium playwright
+	@[ -f dist/index.html ] || { echo "sweep-test: no dist/index.html; run make bundle first" >&2; exit 1; }
+	pid="$$(scripts/serve-dir.sh dist $(SWEEP_PORT))"; \
+	trap 'kill "$$pid" 2>/dev/null || true' EXIT; \
+	node scripts/check-sweep.js http://$(HOST):$(SWEEP_PORT)/
 
 # Benchmark (not part of make test): scripts/bench-cost.js on dist/ and a RaftScope work tree.
 bench-cost:

@@ -20,6 +20,7 @@ pub mod link;
 pub mod run_params;
 pub mod share;
 pub mod state;
+pub mod sweep;
 pub mod time_travel;
 pub mod tour;
 pub mod view_model;
@@ -29,6 +30,10 @@ pub use components::app::{App, AppProps};
 /// Start the app on the page: the panic banner, then the app in `<body>`, its run chosen by
 /// the page's URL (which it keeps up to date).
 pub fn run() {
+    // A seed sweep's worker loads this module too (`crate::sweep`); it has no page to draw.
+    if web_sys::window().is_none() {
+        return;
+    }
     browser::install_panic_hook();
     // A page that embeds ZabScope by script loads this module too, then calls `mount`.
     if share::autostart_disabled() {

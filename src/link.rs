@@ -63,6 +63,9 @@ pub struct Link {
     pub faults: Vec<(u64, UserAction)>,
     /// `pos`: stand after this many events.
     pub pos: Option<u64>,
+    /// `pos=violation`: run on to the first broken safety check and stand there (searching at
+    /// most [`crate::state::VIOLATION_SEARCH_EVENTS`] events, with a progress bar).
+    pub to_violation: bool,
     /// `t` (older links): stand at this simulated time, ms.
     pub at_ms: Option<u64>,
     pub play: bool,
@@ -108,6 +111,8 @@ pub enum LinkError {
     },
     /// `pos` is a whole number after [`MAX_POS`].
     PosBeyondLimit { value: String },
+    /// `pos` is neither a whole number nor `violation`.
+    PosUnreadable { value: String },
     /// `zk` names no release a profile covers.
     UnknownZk { value: String },
 }
@@ -123,7 +128,7 @@ impl LinkError {
             | LinkError::FaultsInvalid { .. }
             | LinkError::FaultBeyondLimit { .. } => "f",
             LinkError::ShapeConflict { param, .. } => param,
-            LinkError::PosBeyondLimit { .. } => "pos",
+            LinkError::PosBeyondLimit { .. } | LinkError::PosUnreadable { .. } => "pos",
             LinkError::UnknownZk { .. } => "zk",
         }
     }
@@ -138,6 +143,7 @@ impl LinkError {
             | LinkError::FaultsInvalid { value, .. }
             | LinkError::FaultBeyondLimit { value, .. }
             | LinkError::PosBeyondLimit { value }
+            | LinkError::PosUnreadable { value }
             | LinkError::UnknownZk { value } => value.clone(),
             LinkError::ShapeConflict { value, .. } => value.to_string(),
         }
@@ -175,6 +181,10 @@ impl LinkError {
             LinkError::PosBeyondLimit { value } => format!(
                 "{name}={value} is beyond what the app builds in the browser (at most {MAX_POS} \
                  steps)"
+            ),
+            LinkError::PosUnreadable { .. } => format!(
+                "{name} must be a number of events from 0 to {MAX_POS}, or `violation` for the \
+                 first broken safety check"
             ),
             LinkError::UnknownZk { .. } => format!(
                 "{name} must be a ZooKeeper release the simulator has a profile for: {}",
@@ -219,6 +229,7 @@ impl Link {
             speed: None,
             faults: Vec::new(),
             pos: None,
+            to_violation: false,
             at_ms: p.at_ms,
             play: p.play,
             embed: false,
@@ -245,6 +256,7 @@ impl Link {
                     faults_text = g.value.replace(' ', "+");
                     link.faults = parse_faults(&faults_text)?;
                 }
+                "pos" if g.value == "violation" => link.to_violation = true,
                 "pos" => link.pos = Some(parse_pos(&g.value)?),
                 "zk" => {
                     link.zk =
@@ -315,6 +327,7 @@ impl Link {
             speed: Some(speed),
             faults: spec.actions.clone(),
             pos,
+            to_violation: false,
             at_ms: None,
             play: false,
             embed: false,
@@ -372,6 +385,8 @@ impl Link {
         }
         if let Some(pos) = self.pos {
             parts.push(format!("pos={pos}"));
+        } else if self.to_violation {
+            parts.push("pos=violation".to_string());
         }
         if let Some(t) = self.at_ms {
             parts.push(format!("t={t}"));
@@ -409,6 +424,10 @@ pub fn parse_pos(text: &str) -> Result<u64, LinkError> {
         let whole = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
         if whole {
             LinkError::PosBeyondLimit {
+                value: text.to_string(),
+            }
+        } else if e.param == "pos" && !text.is_empty() {
+            LinkError::PosUnreadable {
                 value: text.to_string(),
             }
         } else {

@@ -77,7 +77,7 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
 }
 
 /// A thrown JavaScript value as a short reason.
-fn reason(e: &JsValue) -> String {
+pub(crate) fn reason(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| {
             js_sys::Reflect::get(e, &"message".into())
@@ -93,6 +93,11 @@ pub fn select_all(input: &web_sys::HtmlInputElement) {
     // Focus is the reader's own doing here: they pressed Copy link, and the field is beside it.
     let _ = input.focus();
     input.select();
+    // Focus scrolls only until the field touches the viewport's edge (on a phone it can stop
+    // a fraction of a pixel short); centre it so the whole notice is in view.
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    input.scroll_into_view_with_scroll_into_view_options(&options);
 }
 
 /// A `blob:` URL for `text` (revoke it with [`revoke_url`] when replaced).

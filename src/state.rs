@@ -125,6 +125,8 @@ pub struct UiState {
     pub tour: Option<TourState>,
     /// The first visit's "Take the tour" offer is shown.
     pub tour_offer: bool,
+    /// A search for the first violation explored up to this step and found none.
+    pub searched_clean: Option<u64>,
 }
 
 /// Where a long build is going, and what to do once there.
@@ -141,7 +143,13 @@ pub enum BuildTarget {
     Position(u64),
     /// Run every event due by this simulated time, ms (`t`).
     Time(u64),
+    /// Explore until the live checks find a violation, then stand at its event; give up after
+    /// this many events (`pos=violation`, the checks panel's "Find the first violation").
+    Violation(u64),
 }
+
+/// How far "find the first violation" looks: events explored past where it starts.
+pub const VIOLATION_SEARCH_EVENTS: u64 = 200_000;
 
 impl UiState {
     /// A state for a run; `message` is shown instead when the parameters were refused.
@@ -188,6 +196,7 @@ impl UiState {
             key_stops: true,
             tour: None,
             tour_offer: false,
+            searched_clean: None,
         }
     }
 

@@ -29,15 +29,18 @@ fn script_link(zk: &str) -> String {
     )
 }
 
-/// Click an SVG element (a server's card): a bubbling click, as Yew listens at its root.
-async fn click_svg(root: &Element, selector: &str) {
+/// Fire a bubbling event of this type at the element (Yew listens at its root), then render.
+async fn fire(element: &Element, kind: &str) {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("click", &init).expect("a click event");
-    find(root, selector)
-        .dispatch_event(&event)
-        .expect("dispatched");
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("an event");
+    element.dispatch_event(&event).expect("dispatched");
     yew::scheduler::flush().await;
+}
+
+/// Click an SVG element (a server's card), which has no `click()` of its own.
+async fn click_svg(root: &Element, selector: &str) {
+    fire(&find(root, selector), "click").await;
 }
 
 #[wasm_bindgen_test]
@@ -115,5 +118,80 @@ async fn test_connect_client_lists_the_client_and_goes_into_the_link() {
         .get_attribute("href")
         .unwrap_or_default();
     assert!(link.contains("400:k2"), "{link}");
+    app.destroy();
+}
+
+/// One animation frame (the app's driver runs on them), then Yew's render.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    yew::scheduler::flush().await;
+}
+
+/// Press "Find the first violation" and let the search run its frames (bounded).
+async fn find_violation(root: &Element) {
+    click(root, ".checks__find-button").await;
+    for _ in 0..2_000 {
+        if count(root, ".build-progress") == 0 {
+            return;
+        }
+        next_frame().await;
+    }
+    panic!("the search did not end");
+}
+
+/// Choose a bug in the run bar's Real bug list (a change event, as a person's pick).
+async fn pick_bug(root: &Element, id: &str) {
+    use wasm_bindgen::JsCast;
+    let select: web_sys::HtmlSelectElement = find(root, ".run-bar__bug-select").unchecked_into();
+    select.set_value(id);
+    fire(&select, "change").await;
+}
+
+#[wasm_bindgen_test]
+async fn test_a_bug_picked_from_the_list_stops_at_its_violation_with_its_servers_marked() {
+    let b = sim::bugs::by_id("ZOOKEEPER-4925").expect("registered");
+    let (root, app) = mount("?seed=9&voters=3").await;
+    pick_bug(&root, b.id).await;
+    let caption = text_of(&root, ".run-bar__bug-caption");
+    assert!(
+        caption.contains(b.id) && caption.contains("3.9.3"),
+        "{caption}"
+    );
+    find_violation(&root).await;
+    let what = text_of(&root, ".checks__what");
+    assert!(what.contains(&format!("event {}", b.step)), "{what}");
+    assert_eq!(
+        count(&root, ".app__violation"),
+        1,
+        "named above the drawing"
+    );
+    assert!(
+        count(&root, ".peer-card--broken") >= 1,
+        "its servers outlined"
+    );
+    // The space-time diagram marks it too: the rule at its time, the servers' lanes.
+    assert_eq!(count(&root, ".space-time__violation"), 1);
+    assert!(count(&root, ".space-time__lane-label--broken") >= 1);
+    let link = find(&root, ".run-bar__permalink")
+        .get_attribute("href")
+        .unwrap_or_default();
+    assert!(link.contains(&format!("pos={}", b.step)), "{link}");
+
+    // The same script on the fixed release: the search finds nothing broken.
+    click(&root, ".run-bar__bug-switch").await;
+    assert!(text_of(&root, ".run-bar__bug-caption").contains("fixed release"));
+    find_violation(&root).await;
+    assert_eq!(count(&root, ".app__violation"), 0);
+    assert_eq!(count(&root, ".space-time__violation"), 0);
+    assert!(
+        text_of(&root, ".checks__find").contains("every check held"),
+        "{}",
+        text_of(&root, ".checks__find")
+    );
     app.destroy();
 }

@@ -19,6 +19,7 @@ use crate::components::message_panel::MessagePanel;
 use crate::components::narration::NarrationBar;
 use crate::components::stats_panel::StatsPanel;
 use crate::components::status_line::StatusLine;
+use crate::components::sweep_panel::SweepPanel;
 // Time travel, scenarios, links, embedding (issue 6).
 use crate::components::embed_frame::EmbedApp;
 use crate::components::run_bar::RunBar;
@@ -181,6 +182,21 @@ pub fn App(props: &AppProps) -> Html {
     // display clock, the selections, the box. Other renders (a log filter, a diagram hover,
     // the help dialog) reuse it.
     let checks = state.checks_model();
+    // The sweep starts on the bug on screen, or on random faults on this run's release.
+    let sweep_target: AttrValue = match state.bug() {
+        Some((b, true)) => format!("{}:fixed", b.id).into(),
+        Some((b, false)) => b.id.into(),
+        None => format!(
+            "{}:{}",
+            state
+                .session()
+                .map(|s| s.spec().zk)
+                .unwrap_or_default()
+                .name(),
+            state.voters
+        )
+        .into(),
+    };
     let cluster = {
         let options = ClusterOptions {
             display_ms: state.display_ms,
@@ -397,6 +413,7 @@ pub fn App(props: &AppProps) -> Html {
                         <SpaceTime source={model} file_name={format!("{file_stem}.svg")} on_action={on_action.clone()} />
                     }
                 </section>
+                <SweepPanel voters={state.voters} default_target={sweep_target} on_action={on_action.clone()} />
             </div>
             if let crate::state::Run::Running { session } = &state.run {
                 <StatsPanel session={session.clone()} version={state.version} playing={state.playing} file_stem={file_stem.clone()} />

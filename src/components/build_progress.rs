@@ -16,6 +16,10 @@ pub fn BuildProgress(props: &BuildProgressProps) -> Html {
         BuildTarget::Position(_) => {
             format!("Building the run: step {} of {}", props.done, props.of)
         }
+        BuildTarget::Violation(_) => format!(
+            "Looking for the first broken check: event {} of at most {}",
+            props.done, props.of
+        ),
         BuildTarget::Time(_) => format!(
             "Building the run: t = {:.1} s of {:.1} s",
             props.done as f64 / 1000.0,

@@ -53,6 +53,23 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
             </div>
         }
     });
+    // No violation yet: look for one further on (it explores, a frame at a time).
+    let find = (m.violation.is_none()).then(|| {
+        let go = props
+            .on_action
+            .reform(|_: MouseEvent| Action::Travel(TravelAction::FindViolation));
+        html! {
+            <p class="checks__find">
+                <button class="btn btn--small checks__find-button" onclick={go}>
+                    { "Find the first violation" }
+                </button>
+                { match m.searched_clean {
+                    Some(n) => format!(" None up to event {n}: every check held."),
+                    None => format!(" Runs on up to {} events and stops at the first broken check.", crate::state::VIOLATION_SEARCH_EVENTS),
+                } }
+            </p>
+        }
+    });
     let rows = PROPERTIES.iter().map(|p| {
         let bad = broken == Some(p.name);
         html! {
@@ -76,6 +93,7 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
                         None => "Checked after every event as the run is explored. Liveness is checked by the CLI's seed sweeps, not here.".to_string(),
                     } }
                 </p>
+                { for find }
                 <ul class="checks__list">{ for rows }</ul>
             </details>
         </section>

@@ -26,5 +26,6 @@ pub mod run_bar;
 pub mod space_time;
 pub mod stats_panel;
 pub mod status_line;
+pub mod sweep_panel;
 pub mod timeline;
 pub mod tour_panel;

@@ -51,7 +51,7 @@ fn model_of(
         ViewMode::Follow | ViewMode::Fixed => None,
     };
     let sids: Vec<zab::Sid> = session.sim().sids().collect();
-    DiagramModel::build_in(
+    let mut model = DiagramModel::build_in(
         &cache.index,
         session.full_log(),
         &sids,
@@ -59,7 +59,17 @@ fn model_of(
         span,
         source.selected,
         source.cursor_ms,
-    )
+    );
+    // A broken check, once the view has reached it: its rule and its servers' lanes in red.
+    if let Some(v) = session
+        .checks()
+        .violation()
+        .filter(|v| v.step <= session.position())
+    {
+        let title = crate::view_model::checks::property(&v.what).title;
+        model.mark_violation(v.time.0 as f64, v.what.servers(), title);
+    }
+    model
 }
 
 #[component]
@@ -299,10 +309,36 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             </g>
         }
     });
+    let broken = |sid: zab::Sid| {
+        m.violation
+            .as_ref()
+            .is_some_and(|v| v.servers.contains(&sid))
+    };
     let lane_labels = m.lanes.iter().map(|lane| {
+        let bad = broken(lane.sid);
         html! {
-            <text key={lane.sid.0} class="space-time__lane-label" x="4" y={fmt(lane.y + LABEL_BASELINE)}>{ format!("server {}", lane.sid) }</text>
+            <text key={lane.sid.0} class={classes!("space-time__lane-label", bad.then_some("space-time__lane-label--broken"))}
+                x="4" y={fmt(lane.y + LABEL_BASELINE)}>{ if bad { format!("server {} ✗", lane.sid) } else { format!("server {}", lane.sid) } }</text>
         }
+    });
+    // The broken check's rule, its label at the top, and a ring on each server it names.
+    let violation = m.violation.as_ref().and_then(|v| {
+        let x = v.x?;
+        let rings = m.lanes.iter().filter(|l| v.servers.contains(&l.sid)).map(|l| html! {
+            <circle class="space-time__violation-ring" cx={fmt(x)} cy={fmt(l.y)} r="6" />
+        });
+        Some(html! {
+            <g class="space-time__violation">
+                { for rings }
+                <text class="space-time__violation-label" x={fmt(if v.label_left { x - 4.0 } else { x + 4.0 })} y={fmt(TICK_Y + 16.0)}
+                    text-anchor={if v.label_left { "end" } else { "start" }}>{ v.label.clone() }</text>
+            </g>
+        })
+    });
+    // The rule goes under the arrows and their labels (a label on it stays readable); the rings
+    // and the property's name go over them.
+    let violation_rule = m.violation.as_ref().and_then(|v| v.x).map(|x| html! {
+                    <line class="space-time__violation-rule" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
     });
     let shown = m.hovered.as_ref().or(m.details.as_ref());
 
@@ -338,13 +374,16 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                         }) }
                     </g>
                     { for lanes }
+                    { for violation_rule }
+                    // Under the arrows and their labels, so a label on the cursor stays readable.
+                    if let Some(x) = m.cursor_x {
+                        <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
+                    }
                     <g class={classes!("space-time__arrows", (m.drawn > DENSE).then_some("space-time__arrows--dense"))}
                         transform={m.transform()}>
                         <Arrows arrows={m.arrows.clone()} labels={m.labels.clone()} ms_per_px={m.ms_per_px} visible={on_screen} />
                     </g>
-                    if let Some(x) = m.cursor_x {
-                        <line class="space-time__cursor" x1={fmt(x)} y1={fmt(TICK_Y + 4.0)} x2={fmt(x)} y2={fmt(m.height)} />
-                    }
+                    { for violation }
                     // The lane labels' column covers arrows that began before the window.
                     <rect class="space-time__gutter" width={fmt(GUTTER)} height={fmt(m.height)} />
                     <g class="space-time__lane-labels">{ for lane_labels }</g>

@@ -5,6 +5,7 @@
 
 use crate::hooks::use_width;
 use crate::state::Action;
+use crate::time_travel::log_index::MarkerKind;
 use crate::time_travel::timeline::{phase_label, phase_modifier, TimelineModel};
 use crate::time_travel::TravelAction;
 use crate::view_model::labels::clock_label;
@@ -58,7 +59,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     let bands = m.bands.iter().map(|b| {
         let (x1, x2) = (x_of(b.from), x_of(b.to));
-        let wide = x2 - x1 > 54.0;
+        // The label only where it fits inside its band (12 px semibold: at most ~7.5 px a
+        // character), so a later band never covers it.
+        let wide = x2 - x1 > phase_label(b.phase).chars().count() as f64 * 7.5 + 10.0;
         html! {
             <g class={classes!("timeline__band", format!("timeline__band--{}", phase_modifier(Some(b.phase))))}>
                 <rect x={fmt(x1)} y={fmt(BAND_Y)} width={fmt((x2 - x1).max(1.0))} height={fmt(BAND_H)} rx="3" />
@@ -81,12 +84,40 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </g>
         }
     });
-    let markers = m.markers.iter().map(|mk| {
+    // A glyph per marker only where it has room: markers a few steps apart would print their
+    // glyphs over each other, so a glyph closer than GLYPH_GAP to the last one drawn (or to a
+    // broken check's ✗, which always shows) is left out; its line and its title stay, and the
+    // list of stops below names every one.
+    const GLYPH_GAP: f64 = 13.0;
+    let violations: Vec<f64> = m
+        .markers
+        .iter()
+        .filter(|mk| mk.kind == MarkerKind::Violation)
+        .map(|mk| x_of(mk.step))
+        .collect();
+    let mut last_glyph = f64::NEG_INFINITY;
+    let glyphs: Vec<bool> = m
+        .markers
+        .iter()
+        .map(|mk| {
+            let x = x_of(mk.step);
+            let show = mk.kind == MarkerKind::Violation
+                || (x - last_glyph >= GLYPH_GAP
+                    && violations.iter().all(|v| (x - v).abs() >= GLYPH_GAP));
+            if show {
+                last_glyph = x;
+            }
+            show
+        })
+        .collect();
+    let markers = m.markers.iter().zip(glyphs).map(|(mk, glyph)| {
         let x = x_of(mk.step);
         html! {
             <g class={classes!("timeline__marker", format!("timeline__marker--{}", mk.kind.modifier()), mk.key.then_some("timeline__marker--key"))}>
                 <line x1={fmt(x)} y1={fmt(BAND_Y - 2.0)} x2={fmt(x)} y2={fmt(height - 2.0)} />
-                <text x={fmt(x)} y="10" text-anchor="middle">{ mk.kind.glyph() }</text>
+                if glyph {
+                    <text x={fmt(x)} y="10" text-anchor="middle">{ mk.kind.glyph() }</text>
+                }
                 <title>{ format!("step {}: {}", mk.step, mk.label) }</title>
             </g>
         }
@@ -148,14 +179,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </span>
             </div>
             <div class="timeline__track" ref={track}>
-                <svg class="timeline__svg" width={fmt(w)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(w), fmt(height))}
+                <svg class="timeline__svg" data-layout-hit="none" width={fmt(w)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(w), fmt(height))}
                     aria-hidden="true">
                     <rect class="timeline__bed" x={fmt(PAD)} y={fmt(BAND_Y)} width={fmt((w - 2.0 * PAD).max(1.0))} height={fmt(BAND_H)} rx="3" />
                     { for bands }
                     { for rows }
                     { for markers }
                     { for actions }
-                    <line class="timeline__cursor" x1={fmt(cursor_x)} y1="2" x2={fmt(cursor_x)} y2={fmt(height)} />
+                    // From the band down: the markers' glyphs above the band stay clear of it.
+                    <line class="timeline__cursor" x1={fmt(cursor_x)} y1={fmt(BAND_Y - 2.0)} x2={fmt(cursor_x)} y2={fmt(height)} />
                 </svg>
                 <input class="timeline__range" type="range" min="0" max={m.explored.to_string()} step="1"
                     value={m.position.to_string()} oninput={on_scrub}

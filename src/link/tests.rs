@@ -42,6 +42,7 @@ fn test_full_link_round_trips() {
             (900, UserAction::Heal),
         ],
         pos: Some(2400),
+        to_violation: false,
         at_ms: None,
         play: true,
         embed: true,
@@ -113,10 +114,14 @@ fn test_malformed_links_name_the_parameter() {
         ("voters=3&f=10:c4", "f", "names server 4"),
         ("voters=3&observers=1&f=10:p1-5", "f", "servers 1..=4"),
         ("scenario=leader-crash&f=10:c5", "f", "names server 5"),
-        ("pos=abc", "pos", "whole number from 0 to 1000000"),
-        ("pos=-1", "pos", "whole number"),
-        ("pos=1e5", "pos", "whole number"),
-        ("pos=+5", "pos", "whole number"),
+        (
+            "pos=abc",
+            "pos",
+            "number of events from 0 to 1000000, or `violation`",
+        ),
+        ("pos=-1", "pos", "number of events"),
+        ("pos=1e5", "pos", "number of events"),
+        ("pos=+5", "pos", "number of events"),
         ("pos=1000001", "pos", "at most 1000000 steps"),
         ("f=1000001:c1", "f", "at most 1000000 steps"),
         ("speed=100", "speed", "from 0.01 to 10"),
@@ -155,9 +160,25 @@ fn test_error_text_is_a_sentence_naming_the_value() {
     );
     assert_eq!(
         refused("pos=soon").to_string(),
-        "The URL parameter pos=\"soon\" is not valid: pos must be a whole number from 0 to \
-         1000000."
+        "The URL parameter pos=\"soon\" is not valid: pos must be a number of events from 0 \
+         to 1000000, or `violation` for the first broken safety check."
     );
+}
+
+#[test]
+fn test_pos_violation_round_trips_and_is_not_a_number() {
+    let link = Link::parse("seed=3&voters=3&zk=3.8&pos=violation").expect("a link");
+    assert!(link.to_violation);
+    assert_eq!(link.pos, None);
+    assert!(
+        link.to_query().contains("pos=violation"),
+        "{}",
+        link.to_query()
+    );
+    assert_eq!(Link::parse(&link.to_query()).expect("again"), link);
+    // A number is still a number; `violation` only as a whole value.
+    assert!(!Link::parse("pos=12").expect("a number").to_violation);
+    assert_eq!(refused("pos=violations").param(), "pos");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! trace, and what the time-travel views read from the state. `crate::time_travel` holds the
 //! cache and the models; this is where the reducer drives them.
 
-use super::{Action, Build, BuildTarget, Run, UiState};
+use super::{Action, Build, BuildTarget, Run, UiState, VIOLATION_SEARCH_EVENTS};
 
 /// A link's position is reached at once up to this many events; further, a frame at a time.
 pub const INSTANT_BUILD_EVENTS: u64 = 20_000;
@@ -69,6 +69,7 @@ impl UiState {
                 *self = next;
             }
             TravelAction::DismissFork => self.travel.cache.borrow_mut().fork = None,
+            TravelAction::FindViolation => self.find_violation(),
         }
     }
 
@@ -166,12 +167,14 @@ impl UiState {
     /// The safety checks panel: what the live checks found, seen from the position.
     pub fn checks_model(&self) -> Option<crate::view_model::checks::ChecksModel> {
         let s = self.session()?;
-        Some(crate::view_model::checks::ChecksModel::of(
+        let mut m = crate::view_model::checks::ChecksModel::of(
             s.checks(),
             s.spec().zk,
             s.position(),
             self.playing,
-        ))
+        );
+        m.searched_clean = self.searched_clean;
+        Some(m)
     }
 
     /// Where the scenario's key moment is, once reached: (its position, what it is).
@@ -197,6 +200,32 @@ impl UiState {
     /// run).
     pub fn trace_text(&self) -> Option<String> {
         self.session().map(|s| sim::trace_file::write_trace(&s))
+    }
+
+    /// Go to the first broken check: at once when the checks already found it, else by
+    /// exploring on, a frame at a time, for at most [`VIOLATION_SEARCH_EVENTS`] events.
+    pub(super) fn find_violation(&mut self) {
+        let Some(limit) = self
+            .session()
+            .map(|s| s.explored().max(s.position()) + VIOLATION_SEARCH_EVENTS)
+        else {
+            return;
+        };
+        if let Some(step) = self.violation_step() {
+            self.seek(step);
+            return;
+        }
+        self.playing = false;
+        self.searched_clean = None;
+        self.building = Some(Build {
+            target: BuildTarget::Violation(limit),
+            play_after: false,
+        });
+    }
+
+    /// The event of the first violation the live checks found so far.
+    fn violation_step(&self) -> Option<u64> {
+        self.session()?.checks().violation().map(|v| v.step)
     }
 
     /// One frame of a long build: run up to [`BUILD_EVENTS_PER_FRAME`] events toward its
@@ -226,6 +255,13 @@ impl UiState {
                     }
                     ran < BUILD_EVENTS_PER_FRAME
                 }
+                BuildTarget::Violation(limit) => {
+                    let next = limit.min(s.position() + BUILD_EVENTS_PER_FRAME);
+                    cache.seek(&mut s, next);
+                    s.checks().violation().is_some()
+                        || s.position() >= limit
+                        || s.sim().next_event_time().is_none()
+                }
             }
         };
         let now = session.borrow().sim().now().0;
@@ -237,6 +273,15 @@ impl UiState {
         if done {
             self.building = None;
             self.playing = build.play_after;
+            if let BuildTarget::Violation(_) = build.target {
+                match self.violation_step() {
+                    Some(step) => {
+                        self.playing = false;
+                        self.seek(step);
+                    }
+                    None => self.searched_clean = self.session().map(|s| s.position()),
+                }
+            }
         }
     }
 
@@ -247,6 +292,7 @@ impl UiState {
         Some(match build.target {
             BuildTarget::Position(p) => (s.position(), p, build.target),
             BuildTarget::Time(ms) => (s.sim().now().0.min(ms), ms, build.target),
+            BuildTarget::Violation(limit) => (s.position(), limit, build.target),
         })
     }
 
@@ -318,6 +364,13 @@ pub fn state_for_link(link: &Link, seed: u64) -> UiState {
         _ => None,
     };
     state.sync_travel();
+    if link.to_violation {
+        state.find_violation();
+        if let Some(b) = state.building.as_mut() {
+            b.play_after = link.play;
+        }
+        return state;
+    }
     match (far, link.pos) {
         (Some(target), _) => {
             state.building = Some(Build {

@@ -440,3 +440,50 @@ fn a_free_run_has_no_key_moment_and_plays_on() {
     assert_eq!(ticks, 400);
     assert!(s.key_moment().is_none() && !s.key_paused);
 }
+
+// Issue 13: "jump to first violation" works in links (`pos=violation`) and from the checks
+// panel, a frame at a time, for every version-based bug replay, and says so when none is found.
+#[test]
+fn test_pos_violation_link_stands_at_each_bugs_violation() {
+    for b in sim::bugs::BUGS
+        .iter()
+        .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
+    {
+        let spec = b.spec(false);
+        let mut link = Link::of_spec(&spec, Speed::DEFAULT, None);
+        link.to_violation = true;
+        let link = Link::parse(&link.to_query()).expect("its own link parses");
+        let mut s = state_for_link(&link, 0);
+        assert!(s.building.is_some(), "{}: searches a frame at a time", b.id);
+        let mut frames = 0;
+        while s.building.is_some() {
+            s.apply(Action::Tick { dt_ms: 16.0 });
+            frames += 1;
+            assert!(frames < 200, "{}: bounded", b.id);
+        }
+        assert_eq!(position(&s), b.step, "{}", b.id);
+        assert!(!s.playing);
+        let v = s.checks_model().expect("a run").violation.expect("found");
+        assert!(v.here && v.property.name == b.invariant, "{}", b.id);
+        // The URL it now shows stands at the event itself.
+        assert_eq!(s.link(true).and_then(|l| l.pos), Some(b.step), "{}", b.id);
+    }
+}
+
+#[test]
+fn test_find_violation_on_a_clean_run_says_none_was_found() {
+    let mut s = UiState::from_spec(RunSpec::new(3, 3, 0));
+    s.apply(Action::Travel(TravelAction::FindViolation));
+    let mut frames = 0;
+    while s.building.is_some() {
+        s.apply(Action::Tick { dt_ms: 16.0 });
+        frames += 1;
+        assert!(frames < 200, "bounded");
+    }
+    let m = s.checks_model().expect("a run");
+    assert!(m.violation.is_none());
+    // Either the search limit or the run's end (a quiet 3-server run never ends: pings).
+    let clean = m.searched_clean.expect("says how far it looked");
+    assert!(clean > 0 && clean <= crate::state::VIOLATION_SEARCH_EVENTS);
+    assert_eq!(position(&s), clean);
+}

@@ -172,6 +172,21 @@ pub struct DiagramModel {
     pub total: usize,
     pub details: Option<ArrowDetails>,
     pub hovered: Option<ArrowDetails>,
+    /// The first broken safety check, when the run has reached it (issue 13).
+    pub violation: Option<ViolationMark>,
+}
+
+/// Where a safety check broke: a red rule at its time (when in the window) and the servers it
+/// names, whose lanes are marked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationMark {
+    /// The rule's x, when the time is in the window.
+    pub x: Option<f64>,
+    pub servers: Vec<Sid>,
+    /// "✗ agreement", drawn beside the rule: right of it, or left of it when it would
+    /// run past the frame's right edge.
+    pub label: String,
+    pub label_left: bool,
 }
 
 /// A round tick spacing near 110 px: 1, 2 or 5 × 10^k ms.
@@ -369,6 +384,7 @@ impl DiagramModel {
             total: index.arrows.len(),
             details: selected.and_then(details_of),
             hovered: settings.hovered.and_then(details_of),
+            violation: None,
         }
     }
 
@@ -381,6 +397,21 @@ impl DiagramModel {
             following: self.following,
             show: self.show,
         }
+    }
+
+    /// Mark a broken check at `time_ms` naming `servers` (the rule only if it is in view).
+    pub fn mark_violation(&mut self, time_ms: f64, servers: Vec<Sid>, title: &str) {
+        let t1 = self.t0_ms + (self.width - GUTTER) * self.ms_per_px;
+        let x = (time_ms >= self.t0_ms && time_ms <= t1)
+            .then(|| GUTTER + (time_ms - self.t0_ms) / self.ms_per_px);
+        let label = format!("✗ {title}");
+        let label_left = x.is_some_and(|x| x + 4.0 + label_width(&label) > self.width);
+        self.violation = Some(ViolationMark {
+            x,
+            servers,
+            label,
+            label_left,
+        });
     }
 
     /// The x of a time given relative to `origin_ms`.

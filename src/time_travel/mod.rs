@@ -262,4 +262,6 @@ pub enum TravelAction {
     /// Show an imported run, standing where it ends.
     Import(SharedSession),
     DismissFork,
+    /// Go to the first broken safety check, exploring on to find it (`pos=violation`).
+    FindViolation,
 }

@@ -18,7 +18,7 @@ pub struct Property {
 }
 
 /// Every property the live checks cover, in the order the panel lists them.
-pub const PROPERTIES: [Property; 9] = [
+pub const PROPERTIES: [Property; 10] = [
     Property {
         name: "one-leader-per-epoch",
         title: "One leader per epoch",
@@ -73,6 +73,12 @@ pub const PROPERTIES: [Property; 9] = [
         meaning: "no server keeps an ephemeral znode of a session that was closed or expired",
         source: "DataTree.killSession; docs/protocol.md §13",
     },
+    Property {
+        name: "no-unexpected-exception",
+        title: "No unexpected exception",
+        meaning: "no server takes a path where the real release throws an exception nothing expects (a NullPointerException mid-sync, an IOException refusing startup)",
+        source: "ZOOKEEPER-4394 (Learner.syncWithLeader), ZOOKEEPER-1653 (QuorumPeer.loadDataBase); docs/protocol.md §9",
+    },
 ];
 
 /// The first violation, ready to show.
@@ -98,6 +104,8 @@ pub struct ChecksModel {
     /// panel does not change every frame.
     pub checked: Option<u64>,
     pub violation: Option<ViolationView>,
+    /// "Find the first violation" looked up to this step and found none.
+    pub searched_clean: Option<u64>,
 }
 
 impl ChecksModel {
@@ -106,6 +114,7 @@ impl ChecksModel {
             zk,
             checked: (!playing).then(|| checks.checked()),
             violation: checks.violation().map(|v| view(v, zk, position)),
+            searched_clean: None,
         }
     }
 
@@ -211,6 +220,14 @@ pub fn sentence(v: &InvariantViolation, zk: ZkVersion) -> String {
             txn(next),
             prev.short()
         ),
+        UnexpectedException {
+            sid,
+            exception,
+            detail,
+        } => format!(
+            "Server {sid} would throw a {exception} in ZooKeeper {}: {detail}.",
+            zk.name()
+        ),
     }
 }
 
@@ -248,6 +265,11 @@ mod tests {
                 prev: Zxid(1),
                 next: Zxid(3),
             },
+            InvariantViolation::UnexpectedException {
+                sid: Sid(2),
+                exception: "NullPointerException",
+                detail: "COMMIT 1:3 found no proposal buffered".to_string(),
+            },
         ];
         for v in &all {
             assert!(
@@ -271,5 +293,19 @@ mod tests {
         );
         assert!(s38.contains("ZOOKEEPER-4646"));
         assert!(!sentence(&v, ZkVersion::V3_9_4).contains("4646"));
+    }
+
+    #[test]
+    fn test_the_4394_sentence_names_the_exception_and_the_release() {
+        let v = InvariantViolation::UnexpectedException {
+            sid: Sid(2),
+            exception: "NullPointerException",
+            detail: "COMMIT 1:3 found no proposal buffered".to_string(),
+        };
+        assert_eq!(property(&v).title, "No unexpected exception");
+        assert_eq!(
+            sentence(&v, ZkVersion::V3_9_2),
+            "Server 2 would throw a NullPointerException in ZooKeeper 3.9.2: COMMIT 1:3 found no proposal buffered."
+        );
     }
 }

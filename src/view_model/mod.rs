@@ -17,3 +17,4 @@ pub mod recent;
 pub mod speed;
 pub mod stage_layout;
 pub mod stats;
+pub mod sweep;

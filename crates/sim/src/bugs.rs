@@ -200,6 +200,35 @@ pub const BUGS: &[Bug] = &[
         voters: 5,
         actions: "265:w5 285:c1 305:w5 325:c4 345:w5 365:r4 411:c5 494:r1 594:w4",
     },
+    // docs/protocol.md §9.10. release-3.9.2 `Learner.syncWithLeader`: the NEWLEADER case
+    // appends every entry of `packetsNotCommitted`, committed or not, and clears it; the
+    // COMMIT case reads `packetsNotCommitted.peekFirst().hdr` before anything else, so a
+    // COMMIT after NEWLEADER (before UPTODATE) dereferences null. The same two cases read
+    // alike in release-3.8.0-1 … release-3.8.6 and release-3.9.0/3.9.1 (there NEWLEADER hands
+    // the entries to `logRequest`). Fixed by commit 9fcb805fa (PR #2152), in release-3.9.3
+    // as 5a2b99b5b: NEWLEADER takes only the committed entries and keeps the outstanding
+    // ones. Not a safety bug: the learner drops out of the sync and follows again, so the
+    // check that fires is the named exception. The packets to server 2 are the JIRA's
+    // order: DIFF, PROPOSAL 1:2, COMMIT 1:2, PROPOSAL 1:3, NEWLEADER, COMMIT 1:3.
+    Bug {
+        id: "ZOOKEEPER-4394",
+        title: "a COMMIT right after NEWLEADER finds the buffer emptied: NullPointerException",
+        caption: "Server 2 restarts and the leader syncs it by DIFF while the write 1:3 is \
+                  still waiting for ACKs, so 1:3 goes out as a bare PROPOSAL before \
+                  NEWLEADER. At NEWLEADER server 2 logs every buffered proposal and empties \
+                  the buffer; then 1:3 commits, and its COMMIT arrives before UPTODATE. \
+                  Looking up the buffer's head, the real 3.9.2 hits a NullPointerException \
+                  and server 2 abandons the sync.",
+        url: "https://issues.apache.org/jira/browse/ZOOKEEPER-4394",
+        releases: "3.8.0–3.8.6, 3.9.0–3.9.2",
+        affected: Affected::Version(ZkVersion::V3_9_2),
+        fixed: ZkVersion::V3_9_3,
+        invariant: "no-unexpected-exception",
+        step: 239,
+        seed: 2,
+        voters: 3,
+        actions: "80:w3 120:c2 160:w3 200:r2 220:w3",
+    },
 ];
 
 /// The bug of that JIRA id ("ZOOKEEPER-4646", or its number "4646").

@@ -10,6 +10,7 @@ pub mod checker;
 pub mod clients;
 pub mod event_queue;
 pub mod golden;
+pub mod hunt;
 pub mod jvm_timing;
 pub mod moments;
 pub mod network;

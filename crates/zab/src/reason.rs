@@ -80,6 +80,21 @@ pub enum ShutdownReason {
     CommitWithNothingBuffered { zxid: Zxid },
 }
 
+impl ShutdownReason {
+    /// The exception the real release throws here when nothing in its code expects it, as
+    /// opposed to the deliberate ones (a socket timeout, "Leaders epoch … is less than …",
+    /// `enforceContinuousProposal`'s) that end a role on purpose. Only
+    /// `CommitWithNothingBuffered` is one: `syncWithLeader` dereferences the null head of an
+    /// empty `packetsNotCommitted` (ZOOKEEPER-4394, every tag through `release-3.9.2` and
+    /// `release-3.8.6`).
+    pub fn unexpected_exception(&self) -> Option<&'static str> {
+        match self {
+            ShutdownReason::CommitWithNothingBuffered { .. } => Some("NullPointerException"),
+            _ => None,
+        }
+    }
+}
+
 /// A notable line of a server's log, as data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Note {

@@ -97,6 +97,26 @@ impl DiagramModel {
                 escape(l.text)
             ));
         }
+        if let Some((v, x)) = self.violation.as_ref().and_then(|v| Some((v, v.x?))) {
+            out.push_str(&format!(
+                "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#dc2626\" \
+                 stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n<text x=\"{:.1}\" y=\"{:.0}\" \
+                 text-anchor=\"{}\" font-weight=\"700\" fill=\"#dc2626\">{}</text>\n",
+                TICK_Y + 4.0,
+                self.height,
+                if v.label_left { x - 4.0 } else { x + 4.0 },
+                TICK_Y + 16.0,
+                if v.label_left { "end" } else { "start" },
+                escape(&v.label)
+            ));
+            for lane in self.lanes.iter().filter(|l| v.servers.contains(&l.sid)) {
+                out.push_str(&format!(
+                    "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"none\" stroke=\"#dc2626\" \
+                     stroke-width=\"2.5\"/>\n",
+                    lane.y
+                ));
+            }
+        }
         if let Some(x) = self.cursor_x {
             out.push_str(&format!(
                 "<line x1=\"{x:.1}\" y1=\"{:.0}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#db2777\" \

@@ -11,10 +11,12 @@ mod ephemeral_owner;
 mod epoch_monotonic;
 mod integrity;
 mod leader_completeness;
+pub mod liveness;
 mod marks;
 mod one_leader_per_epoch;
 mod violation;
 
+pub use liveness::LivenessChecks;
 pub use marks::{Mark, Marks};
 pub use violation::InvariantViolation;
 

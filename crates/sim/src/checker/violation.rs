@@ -1,7 +1,8 @@
 use core::fmt;
 use zab::{Epoch, Sid, Zxid};
 
-/// A broken safety property, with the servers, epochs and zxids involved.
+/// A broken property, with the servers, epochs and zxids involved: a safety property, or
+/// (the last variant, checked live only: `crate::session::LiveChecks`) a named exception.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InvariantViolation {
     /// Leadership2: two servers established themselves as leader of one epoch.
@@ -42,6 +43,15 @@ pub enum InvariantViolation {
         path: String,
         session: i64,
     },
+    /// A server took a code path where the real release throws an exception nothing there
+    /// expects: a NullPointerException in the sync (ZOOKEEPER-4394), the IOException that
+    /// refuses startup (ZOOKEEPER-1653).
+    UnexpectedException {
+        sid: Sid,
+        /// The Java exception's class, "NullPointerException".
+        exception: &'static str,
+        detail: String,
+    },
 }
 
 impl InvariantViolation {
@@ -58,6 +68,7 @@ impl InvariantViolation {
             InvariantViolation::EpochRegression { .. } => "epoch-monotonic",
             InvariantViolation::DeliveryOrder { .. } => "delivery-order",
             InvariantViolation::EphemeralWithoutSession { .. } => "ephemeral-owner-live",
+            InvariantViolation::UnexpectedException { .. } => "no-unexpected-exception",
         }
     }
 }
@@ -74,7 +85,8 @@ impl InvariantViolation {
             | CommittedTruncated { sid, .. }
             | EpochRegression { sid, .. }
             | DeliveryOrder { sid, .. }
-            | EphemeralWithoutSession { sid, .. } => vec![*sid],
+            | EphemeralWithoutSession { sid, .. }
+            | UnexpectedException { sid, .. } => vec![*sid],
             CommittedLost { .. } => Vec::new(),
             CommittedNotOnQuorum { durable_on, .. } => durable_on.clone(),
         };
@@ -87,9 +99,10 @@ impl InvariantViolation {
     pub fn zxids(&self) -> Vec<Zxid> {
         use InvariantViolation::*;
         match self {
-            TwoLeadersInEpoch { .. } | EpochRegression { .. } | EphemeralWithoutSession { .. } => {
-                Vec::new()
-            }
+            TwoLeadersInEpoch { .. }
+            | EpochRegression { .. }
+            | EphemeralWithoutSession { .. }
+            | UnexpectedException { .. } => Vec::new(),
             Agreement { zxid, .. }
             | Integrity { zxid, .. }
             | CommittedTruncated { zxid, .. }
@@ -158,6 +171,11 @@ impl fmt::Display for InvariantViolation {
                 f,
                 "server {sid} keeps ephemeral {path} of closed session 0x{session:x}"
             ),
+            UnexpectedException {
+                sid,
+                exception,
+                detail,
+            } => write!(f, "server {sid} would throw a {exception}: {detail}"),
         }
     }
 }

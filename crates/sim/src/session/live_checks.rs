@@ -1,5 +1,6 @@
 //! The safety checks of [`crate::checker`], run live as a session explores its timeline, so a
-//! person sees a broken property the moment it breaks, not only in a sweep.
+//! person sees a broken property the moment it breaks, not only in a sweep; and, live only,
+//! the checks that are not about safety ([`crate::checker::liveness`]: a named exception).
 //!
 //! The checker keeps ghost state (what was proposed and committed, who led which epoch) that
 //! is true of one timeline, so it moves with the frontier of exploration, not with the
@@ -7,7 +8,7 @@
 //! action in the past, an undo) drops the future the checks had seen; each checkpoint keeps
 //! the checks as they stood at its step, and the session re-checks from there.
 
-use crate::checker::{Checker, InvariantViolation};
+use crate::checker::{Checker, InvariantViolation, LivenessChecks};
 use crate::trace::LogEntry;
 use crate::Simulation;
 use zab::Time;
@@ -30,10 +31,16 @@ pub struct Violation {
 #[derive(Clone, Debug, Default)]
 pub struct LiveChecks {
     checker: Checker,
+    /// The non-safety checks (stateless), on the same frontier.
+    liveness: LivenessChecks,
     /// Every step up to and including this one (its event and the actions after it) has been
     /// checked.
     checked: u64,
     violation: Option<Violation>,
+    /// The first broken safety property. The same as `violation` unless a non-safety check
+    /// broke first: those keep no ghost state the safety checks read, so the safety checks
+    /// go on after them.
+    safety: Option<Violation>,
 }
 
 impl LiveChecks {
@@ -42,8 +49,14 @@ impl LiveChecks {
         self.checked
     }
 
+    /// The first broken property of any kind (safety or a named exception).
     pub fn violation(&self) -> Option<&Violation> {
         self.violation.as_ref()
+    }
+
+    /// The first broken safety property, even after a non-safety check broke.
+    pub fn safety_violation(&self) -> Option<&Violation> {
+        self.safety.as_ref()
     }
 
     /// Check step `step`'s entries if it is the next step to check. After a violation the
@@ -73,17 +86,26 @@ impl LiveChecks {
     }
 
     fn entries(&mut self, sim: &Simulation, step: u64, entries: &[LogEntry], log_from: u64) {
-        if self.violation.is_some() || entries.is_empty() {
+        if self.safety.is_some() || entries.is_empty() {
             return;
         }
+        let at = |what| Violation {
+            step,
+            time: sim.now(),
+            log_from,
+            log_to: log_from + entries.len() as u64,
+            what,
+        };
         if let Err(what) = self.checker.check_entries(sim, entries) {
-            self.violation = Some(Violation {
-                step,
-                time: sim.now(),
-                log_from,
-                log_to: log_from + entries.len() as u64,
-                what,
-            });
+            let v = at(what);
+            self.violation.get_or_insert_with(|| v.clone());
+            self.safety = Some(v);
+            return;
+        }
+        if self.violation.is_none() {
+            if let Err(what) = self.liveness.check_entries(entries) {
+                self.violation = Some(at(what));
+            }
         }
     }
 }

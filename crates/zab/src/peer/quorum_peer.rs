@@ -49,6 +49,19 @@ pub enum StartupError {
     AcceptedEpochLessThanCurrent { accepted: Epoch, current: Epoch },
 }
 
+impl StartupError {
+    /// The exception `QuorumPeer.start()` fails with: `loadDataBase` throws an IOException
+    /// for both epoch checks (the first is how ZOOKEEPER-1653 shows, §1.2); a missing own id
+    /// is a configuration error, not an exception of the protocol.
+    pub fn exception(&self) -> Option<&'static str> {
+        match self {
+            StartupError::NotInView { .. } => None,
+            StartupError::CurrentEpochOlderThanLastZxid { .. }
+            | StartupError::AcceptedEpochLessThanCurrent { .. } => Some("IOException"),
+        }
+    }
+}
+
 /// The role `run()` is in, with the state of its thread(s).
 #[derive(Clone, Debug)]
 enum Role {
