@@ -229,6 +229,89 @@ pub const BUGS: &[Bug] = &[
         voters: 3,
         actions: "80:w3 120:c2 160:w3 200:r2 220:w3",
     },
+    // docs/protocol.md §9.16. release-3.8.0-1 … release-3.8.6, release-3.9.0 … release-3.9.2
+    // `Learner.shutdown` → `ZooKeeperServer.shutdown(boolean)`: the learner's
+    // SyncRequestProcessor is not in the chain that call stops, so `fastForwardDataBase()`
+    // replays a log still missing what the SyncThread has queued, and the SyncThread writes
+    // it afterwards. Fixed in release-3.9.3 (commit 4d3723581: `shutdownComponents` stops
+    // the sync processor first). Simplification (labelled in `ZkDatabase::fast_forward_flushed`):
+    // "not yet flushed" is a logged txn not yet covered by an fsync.
+    Bug {
+        id: "ZOOKEEPER-4712",
+        title: "a follower leaving its role replays only its flushed log, and leads \
+                without a txn its log holds",
+        caption: "Server 2 is down; leader 3 sends two writes to server 1 alone. Server 1's \
+                  link to 3 breaks while 1 is still writing them out, and 3 crashes. Leaving \
+                  its role, 1 replays into its tree only what its log had flushed: it leads \
+                  the next epoch from 1:1, without 1:2, which its disk gets only afterwards. \
+                  The new epoch commits 2:1 on 1 and 2. When 1 crashes and returns, 2 leads \
+                  and DIFFs it; 1 loads 1:2 from its log and delivers a txn 2 never had.",
+        url: "https://issues.apache.org/jira/browse/ZOOKEEPER-4712",
+        releases: "3.8.0–3.8.6, 3.9.0–3.9.2",
+        affected: Affected::Version(ZkVersion::V3_9_2),
+        fixed: ZkVersion::V3_9_3,
+        invariant: "agreement",
+        step: 262,
+        seed: 43,
+        voters: 3,
+        actions: "79:c2 119:w3 120:w3 125:b1-3 126:c3 127:r2 167:w1 207:c1 227:r1",
+    },
+    // docs/protocol.md §9.17. release-3.4.11 / release-3.5.3 `ZooKeeperServer.shutdown`:
+    // a server leaving its role did not call `fastForwardDataBase()`, so its in-memory tree
+    // held only what it had committed, and it voted and registered with that zxid though
+    // its log held more. Fixed by commit 722ba9409 (release-3.4.12, 3.5.4, 3.6.0). No
+    // profile is that old, so it is a switch on the default profile.
+    Bug {
+        id: "ZOOKEEPER-2845",
+        title: "a follower leaving its role keeps a tree without its logged txns, and \
+                announces a zxid lower than its log",
+        caption: "Leader 3 is cut off from 2, sends a write to 1 alone and crashes. Leaving \
+                  its role, 1 does not replay its log into its tree, so it announces zxid 0 \
+                  though its log holds 1:1. Server 2 leads, sends 1 an empty DIFF, and 1's \
+                  log keeps the stray 1:1 below the new epoch's 2:1. When 1 restarts it \
+                  loads its log and delivers 1:1, which 2 never had.",
+        url: "https://issues.apache.org/jira/browse/ZOOKEEPER-2845",
+        releases: "3.4.10–3.4.11, 3.5.3",
+        affected: Affected::Switch(BugSwitches {
+            zk2845_no_fast_forward: true,
+            ..BugSwitches::OFF
+        }),
+        fixed: ZkVersion::V3_9_4,
+        invariant: "agreement",
+        step: 206,
+        seed: 81,
+        voters: 3,
+        actions: "69:p3-2 69:w3 72:c3 73:h 113:w2 153:c1 173:r1",
+    },
+    // docs/protocol.md §9.18. release-3.6.2 `Learner.shutdown` → `zk.shutdown()`: a learner
+    // whose SNAP sync ended before NEWLEADER kept the leader's snapshot in its in-memory
+    // database, though it never wrote one, and voted with that zxid. Fixed by commit
+    // efbd660e1 (release-3.5.10, 3.6.3, 3.7.0): an unfinished SNAP clears the database,
+    // which is reloaded from disk. No profile is that old, so it is a switch.
+    Bug {
+        id: "ZOOKEEPER-3642",
+        title: "a learner whose SNAP sync broke off keeps the snapshot in memory only, \
+                over a log with a stray txn",
+        caption: "Leader 3 is cut off, logs a write 1:2 alone and crashes; 1 and 2 go on in \
+                  epoch 2. When 3 returns, 2 syncs it by SNAP, and 3's link breaks before \
+                  NEWLEADER: 3 never wrote the snapshot, yet its memory keeps it and it \
+                  announces 2:1. Server 2 sends it an empty DIFF; its log still holds 1:2 \
+                  and no 2:1. When 3 restarts it loads that log and delivers 1:2, which no \
+                  one committed.",
+        url: "https://issues.apache.org/jira/browse/ZOOKEEPER-3642",
+        releases: "3.5.3–3.5.9, 3.6.0–3.6.2",
+        affected: Affected::Switch(BugSwitches {
+            zk3642_snap_kept_in_memory: true,
+            ..BugSwitches::OFF
+        }),
+        fixed: ZkVersion::V3_9_4,
+        invariant: "agreement",
+        step: 263,
+        seed: 107,
+        voters: 3,
+        actions:
+            "70:w3 73:p3-1 76:p3-2 79:w3 82:c3 85:h 102:w2 106:r3 132:b3-2 172:w2 212:c3 232:r3",
+    },
 ];
 
 /// The bug of that JIRA id ("ZOOKEEPER-4646", or its number "4646").
