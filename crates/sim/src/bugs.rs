@@ -229,7 +229,7 @@ pub const BUGS: &[Bug] = &[
         voters: 3,
         actions: "80:w3 120:c2 160:w3 200:r2 220:w3",
     },
-    // docs/protocol.md §9.16. release-3.8.0-1 … release-3.8.6, release-3.9.0 … release-3.9.2
+    // docs/protocol.md §9.9. release-3.8.0-1 … release-3.8.6, release-3.9.0 … release-3.9.2
     // `Learner.shutdown` → `ZooKeeperServer.shutdown(boolean)`: the learner's
     // SyncRequestProcessor is not in the chain that call stops, so `fastForwardDataBase()`
     // replays a log still missing what the SyncThread has queued, and the SyncThread writes
@@ -256,7 +256,7 @@ pub const BUGS: &[Bug] = &[
         voters: 3,
         actions: "79:c2 119:w3 120:w3 125:b1-3 126:c3 127:r2 167:w1 207:c1 227:r1",
     },
-    // docs/protocol.md §9.17. release-3.4.11 / release-3.5.3 `ZooKeeperServer.shutdown`:
+    // docs/protocol.md §9.3. release-3.4.11 / release-3.5.3 `ZooKeeperServer.shutdown`:
     // a server leaving its role did not call `fastForwardDataBase()`, so its in-memory tree
     // held only what it had committed, and it voted and registered with that zxid though
     // its log held more. Fixed by commit 722ba9409 (release-3.4.12, 3.5.4, 3.6.0). No
@@ -283,7 +283,7 @@ pub const BUGS: &[Bug] = &[
         voters: 3,
         actions: "69:p3-2 69:w3 72:c3 73:h 113:w2 153:c1 173:r1",
     },
-    // docs/protocol.md §9.18. release-3.6.2 `Learner.shutdown` → `zk.shutdown()`: a learner
+    // docs/protocol.md §9.4. release-3.6.2 `Learner.shutdown` → `zk.shutdown()`: a learner
     // whose SNAP sync ended before NEWLEADER kept the leader's snapshot in its in-memory
     // database, though it never wrote one, and voted with that zxid. Fixed by commit
     // efbd660e1 (release-3.5.10, 3.6.3, 3.7.0): an unfinished SNAP clears the database,
