@@ -186,7 +186,7 @@ fn run(bug: &str, seed: u64, offset: u64, variant: u64) -> Option<String> {
                     let l = settled?;
                     let mut others = s.sim().sids().filter(|x| *x != l);
                     let (f, g) = (others.next()?, others.next()?);
-                    roles = Some(if variant / 4 % 2 == 0 {
+                    roles = Some(if (variant / 4).is_multiple_of(2) {
                         (l, f, g)
                     } else {
                         (l, g, f)
