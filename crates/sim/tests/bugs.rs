@@ -87,3 +87,27 @@ fn test_zk4394_script_also_breaks_3_8() {
     assert!(v.what.to_string().contains("NullPointerException"));
     assert_eq!(s.checks().safety_violation(), None);
 }
+
+/// ZOOKEEPER-4712 is older than 3.9.2: the 3.8 profile's learner does not stop its SyncThread
+/// before the fast-forward either, so the same script breaks there at the same step; 3.9.4
+/// keeps 3.9.3's fix (docs/protocol.md §9.9, §12 rule 9).
+#[test]
+fn test_zk4712_script_also_breaks_3_8_and_not_3_9_4() {
+    let bug = sim::bugs::by_id("ZOOKEEPER-4712").expect("registered");
+    let mut s = Session::new(bug.spec(true).with_zk(zab::ZkVersion::V3_8)).expect("accepted");
+    while s.checks().violation().is_none() && s.position() < bug.step + 1 {
+        assert!(s.step());
+    }
+    let v = s.checks().violation().expect("the same divergence");
+    assert_eq!(
+        (v.step, v.what.name()),
+        (bug.step, bug.invariant),
+        "{}",
+        v.what
+    );
+    let mut s = Session::new(bug.spec(true).with_zk(zab::ZkVersion::V3_9_4)).expect("accepted");
+    while s.position() < bug.step + 2_000 {
+        assert!(s.step());
+    }
+    assert_eq!(s.checks().violation().map(|v| v.what.to_string()), None);
+}
