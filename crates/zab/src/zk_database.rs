@@ -484,11 +484,7 @@ impl ZkDatabase {
     /// `fastForwardDataBase()`: replay the log tail into memory, so the vote zxid is the last
     /// logged one again (ZOOKEEPER-2845). Our in-memory copy of the log is the file's content.
     pub fn fast_forward(&mut self) {
-        let from = self.last_processed_zxid;
-        let tail: Vec<Txn> = self.log.iter().filter(|t| t.zxid > from).cloned().collect();
-        for txn in tail {
-            self.apply_committed(txn);
-        }
+        self.fast_forward_flushed(&[]);
     }
 
     /// `fastForwardDataBase()` while the learner's SyncThread still runs (ZOOKEEPER-4712):

@@ -9,14 +9,13 @@ mod committed_durable;
 mod delivery_order;
 mod ephemeral_owner;
 mod epoch_monotonic;
+pub mod exception;
 mod integrity;
 mod leader_completeness;
-pub mod liveness;
 mod marks;
 mod one_leader_per_epoch;
 mod violation;
 
-pub use liveness::LivenessChecks;
 pub use marks::{Mark, Marks};
 pub use violation::InvariantViolation;
 

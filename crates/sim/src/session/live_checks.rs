@@ -1,6 +1,6 @@
 //! The safety checks of [`crate::checker`], run live as a session explores its timeline, so a
 //! person sees a broken property the moment it breaks, not only in a sweep; and, live only,
-//! the checks that are not about safety ([`crate::checker::liveness`]: a named exception).
+//! the checks that are not about safety ([`crate::checker::exception`]: a named exception).
 //!
 //! The checker keeps ghost state (what was proposed and committed, who led which epoch) that
 //! is true of one timeline, so it moves with the frontier of exploration, not with the
@@ -8,7 +8,7 @@
 //! action in the past, an undo) drops the future the checks had seen; each checkpoint keeps
 //! the checks as they stood at its step, and the session re-checks from there.
 
-use crate::checker::{Checker, InvariantViolation, LivenessChecks};
+use crate::checker::{exception, Checker, InvariantViolation};
 use crate::trace::LogEntry;
 use crate::Simulation;
 use zab::Time;
@@ -31,8 +31,6 @@ pub struct Violation {
 #[derive(Clone, Debug, Default)]
 pub struct LiveChecks {
     checker: Checker,
-    /// The non-safety checks (stateless), on the same frontier.
-    liveness: LivenessChecks,
     /// Every step up to and including this one (its event and the actions after it) has been
     /// checked.
     checked: u64,
@@ -103,7 +101,7 @@ impl LiveChecks {
             return;
         }
         if self.violation.is_none() {
-            if let Err(what) = self.liveness.check_entries(entries) {
+            if let Err(what) = exception::check_entries(entries) {
                 self.violation = Some(at(what));
             }
         }

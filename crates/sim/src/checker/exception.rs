@@ -1,5 +1,5 @@
-//! Checks that are not safety properties, run live only (`crate::session::LiveChecks`; the
-//! swarm's [`super::Checker`] does not run them):
+//! The check that is not a safety property, run live only (`crate::session::LiveChecks`; the
+//! swarm's [`super::Checker`] does not run it):
 //!
 //! - `no-unexpected-exception`: no server takes a code path where the real release throws an
 //!   exception nothing there expects. The protocol code reports the path (a
@@ -16,18 +16,12 @@ use crate::trace::{LogEntry, LogEvent};
 use zab::peer::StartupError;
 use zab::reason::{Note, ShutdownReason};
 
-/// The non-safety checks along one timeline. They keep no state: each log entry is judged
-/// on its own.
-#[derive(Clone, Debug, Default)]
-pub struct LivenessChecks;
-
-impl LivenessChecks {
-    /// Check `entries`, what just happened: the first unexpected exception among them.
-    pub fn check_entries(&self, entries: &[LogEntry]) -> Result<(), InvariantViolation> {
-        entries
-            .iter()
-            .try_for_each(|entry| unexpected_exception(&entry.event))
-    }
+/// `no-unexpected-exception` over `entries`, what just happened: the first unexpected
+/// exception among them. It keeps no state: each log entry is judged on its own.
+pub fn check_entries(entries: &[LogEntry]) -> Result<(), InvariantViolation> {
+    entries
+        .iter()
+        .try_for_each(|entry| unexpected_exception(&entry.event))
 }
 
 /// `no-unexpected-exception`: a role ended by an exception the release does not expect, or
