@@ -390,13 +390,16 @@ function layoutCheck(opts) {
     if (p.x < 0 || p.x >= vw || y < 0 || y >= vh) continue; // outside the viewport: reported as cut
     const stack = document.elementsFromPoint(p.x, y);
     const el = p.t.el;
-    // Chromium does not hit-test the timeline strip's SVG text (it lies under the strip's
-    // transparent scrubber input), so elementsFromPoint cannot say what covers it: texts inside
-    // [data-layout-hit=none] are judged for size and overlap only.
-    if (el.closest('[data-layout-hit="none"]') && !stack.includes(el)) continue;
+    // Chromium does not hit-test every SVG text (the diagram's transformed labels, the
+    // timeline's text under its transparent scrubber), so such a text is missing from the
+    // stack. Then an element of its own SVG that comes before it in document order is painted
+    // under it, not over it; anything else above the SVG still covers it.
+    const svgRoot = el instanceof SVGElement ? (el.ownerSVGElement || el) : null;
+    const hitTested = stack.some(e => e === el || el.contains(e));
     for (const top of stack) {
       if (top === el || el.contains(top) || top.contains(el)) break;
       if (paintsNothing(top)) continue;
+      if (!hitTested && svgRoot && svgRoot.contains(top) && (top.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
       coveredTexts.add(p.t);
       fail('covered', el, p.t.text, p.t.px, `covered by ${selector(top)} at (${p.x.toFixed(0)}, ${(y + window.scrollY).toFixed(0)})`, { other: selector(top), otherCase: caseOf(top) });
       break;
@@ -523,6 +526,29 @@ function printCase(r, verbose) {
   if (shown.length < r.failures.length) console.log(`       … and ${r.failures.length - shown.length} more (--verbose or --json for all)`);
 }
 
+/// One case: `setup` brings the page to its state, then the checker measures `roots` (and, with
+/// `after`, the page is left as it should be for the next case); page errors and a setup that
+/// throws become failures; with --screenshots the page is saved as `shot`. Printed, returned.
+async function measureCase(page, r, errors, args, { setup, roots, regions, after, shot, fullPage }) {
+  try {
+    await setup();
+    Object.assign(r, await page.evaluate(layoutCheck, { roots, regions, minPx: MIN_PX, targetPx: TARGET_PX, targets: r.targets }));
+    if (after) await after();
+    for (const e of errors) r.failures.push({ kind: 'error', text: e, px: null, selector: '(page)', detail: 'pageerror' });
+  } catch (e) {
+    r.error = e.message.split('\n')[0];
+    r.failures = [{ kind: 'error', text: r.error, px: null, selector: '(page)', detail: 'not ready' }];
+  }
+  if (args.shots) {
+    fs.mkdirSync(args.shots, { recursive: true });
+    const file = path.join(args.shots, shot);
+    await page.screenshot({ path: file, fullPage }).catch(() => {});
+    r.screenshot = file;
+  }
+  printCase(r, args.verbose);
+  return r;
+}
+
 async function runApp(browser, args) {
   const base = args.base.endsWith('/') || args.base.includes('?') ? args.base : args.base + '/';
   const results = [];
@@ -543,24 +569,16 @@ async function runApp(browser, args) {
       errors = [];
       const url = caseUrl(base, shape, c.position, vp.embed);
       const r = { ...c, url, targets: args.targets && vp.targets };
-      try {
-        await page.goto(url, { waitUntil: 'load' });
-        await waitReady(page, { embed: vp.embed, pos: c.pos });
-        const roots = vp.embed ? ['.embed'] : ['.app__stage', '.app__side'];
-        const regions = vp.embed ? ['.embed__stage', '.embed__head', '.embed__controls'] : ['.app__drawing', '.app__caption', '.legend-bar', '.app__side'];
-        Object.assign(r, await page.evaluate(layoutCheck, { roots, regions, minPx: MIN_PX, targetPx: TARGET_PX, targets: r.targets }));
-        for (const e of errors) r.failures.push({ kind: 'error', text: e, px: null, selector: '(page)', detail: 'pageerror' });
-      } catch (e) {
-        r.error = e.message.split('\n')[0];
-        r.failures = [{ kind: 'error', text: r.error, px: null, selector: '(page)', detail: 'not ready' }];
-      }
-      if (args.shots) {
-        fs.mkdirSync(args.shots, { recursive: true });
-        const file = path.join(args.shots, `${vp.name}_${shape.name}_${c.position}.png`.replace(/\+/g, '_'));
-        await page.screenshot({ path: file, fullPage: !vp.embed }).catch(() => {});
-        r.screenshot = file;
-      }
-      printCase(r, args.verbose);
+      await measureCase(page, r, errors, args, {
+        setup: async () => {
+          await page.goto(url, { waitUntil: 'load' });
+          await waitReady(page, { embed: vp.embed, pos: c.pos });
+        },
+        roots: vp.embed ? ['.embed'] : ['.app__stage', '.app__side'],
+        regions: vp.embed ? ['.embed__stage', '.embed__head', '.embed__controls'] : ['.app__drawing', '.app__caption', '.legend-bar', '.app__side'],
+        shot: `${vp.name}_${shape.name}_${c.position}.png`.replace(/\+/g, '_'),
+        fullPage: !vp.embed,
+      });
       results.push(r);
     }
     await context.close();
@@ -589,54 +607,45 @@ const BELOW_CASES = [
 async function runBelow(browser, args) {
   const base = args.base.endsWith('/') || args.base.includes('?') ? args.base : args.base + '/';
   const results = [];
+  // --only: these cases run with no tokens or with the token "below".
+  if (args.only.length && !args.only.includes('below')) return results;
   for (const vp of VIEWPORTS) {
-    // --only: these cases run with no tokens or with the token "below".
-    if (args.only.length && !args.only.includes('below')) continue;
-    const cases = BELOW_CASES;
     const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     let errors = [];
     page.on('pageerror', e => errors.push(e.message));
-    for (const c of cases) {
+    for (const c of BELOW_CASES) {
       errors = [];
       const url = `${base}${base.includes('?') ? '&' : '?'}${c.query}`;
       const r = { viewport: vp.name, shape: 'below', position: c.name, pos: c.pos, url, targets: args.targets && vp.targets };
-      try {
-        await page.goto(url, { waitUntil: 'load' });
-        await waitReady(page, { embed: false, pos: c.pos });
-        await page.locator('.sweep__summary').scrollIntoViewIfNeeded();
-        if (!(await page.$eval('.sweep', d => d.open))) await page.click('.sweep__summary');
-        if (c.sweep) {
-          await page.selectOption('.sweep__target', c.sweep.target);
-          await page.fill('.sweep__from', String(c.sweep.from));
-          await page.fill('.sweep__count', String(c.sweep.count));
-          await page.click('.sweep__start');
-          if (c.sweep.wait === 'running') {
-            await page.waitForFunction(() => /\d+ of \d+ done, [\d.]+ seeds\/s/.test(document.querySelector('.sweep__status')?.textContent || ''), null, { timeout: 60000 });
-          } else {
-            await page.waitForSelector('.sweep__status--found', { timeout: 120000 });
-            const m = /at event (\d+)/.exec(await page.textContent('.sweep__status'));
-            if (!m) throw new Error(`the sweep's status names no event: ${await page.textContent('.sweep__status')}`);
-            r.pos = Number(m[1]);
-            await waitReady(page, { embed: false, pos: r.pos });
+      await measureCase(page, r, errors, args, {
+        setup: async () => {
+          await page.goto(url, { waitUntil: 'load' });
+          await waitReady(page, { embed: false, pos: c.pos });
+          await page.locator('.sweep__summary').scrollIntoViewIfNeeded();
+          if (!(await page.$eval('.sweep', d => d.open))) await page.click('.sweep__summary');
+          if (c.sweep) {
+            await page.selectOption('.sweep__target', c.sweep.target);
+            await page.fill('.sweep__from', String(c.sweep.from));
+            await page.fill('.sweep__count', String(c.sweep.count));
+            await page.click('.sweep__start');
+            if (c.sweep.wait === 'running') {
+              await page.waitForFunction(() => /\d+ of \d+ done, [\d.]+ seeds\/s/.test(document.querySelector('.sweep__status')?.textContent || ''), null, { timeout: 60000 });
+            } else {
+              await page.waitForSelector('.sweep__status--found', { timeout: 120000 });
+              const m = /at event (\d+)/.exec(await page.textContent('.sweep__status'));
+              if (!m) throw new Error(`the sweep's status names no event: ${await page.textContent('.sweep__status')}`);
+              r.pos = Number(m[1]);
+              await waitReady(page, { embed: false, pos: r.pos });
+            }
           }
-        }
-        const roots = ['.app__stage', '.app__side', '.app__below'];
-        const regions = ['.app__drawing', '.app__side', '.space-time', '.sweep'];
-        Object.assign(r, await page.evaluate(layoutCheck, { roots, regions, minPx: MIN_PX, targetPx: TARGET_PX, targets: r.targets }));
-        if (c.sweep && c.sweep.wait === 'running') await page.click('.sweep__cancel');
-        for (const e of errors) r.failures.push({ kind: 'error', text: e, px: null, selector: '(page)', detail: 'pageerror' });
-      } catch (e) {
-        r.error = e.message.split('\n')[0];
-        r.failures = [{ kind: 'error', text: r.error, px: null, selector: '(page)', detail: 'not ready' }];
-      }
-      if (args.shots) {
-        fs.mkdirSync(args.shots, { recursive: true });
-        const file = path.join(args.shots, `${vp.name}_below_${c.name}.png`);
-        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        r.screenshot = file;
-      }
-      printCase(r, args.verbose);
+        },
+        roots: ['.app__stage', '.app__side', '.app__below'],
+        regions: ['.app__drawing', '.app__side', '.space-time', '.sweep'],
+        after: c.sweep && c.sweep.wait === 'running' ? () => page.click('.sweep__cancel') : null,
+        shot: `${vp.name}_below_${c.name}.png`,
+        fullPage: true,
+      });
       results.push(r);
     }
     await context.close();

@@ -179,7 +179,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </span>
             </div>
             <div class="timeline__track" ref={track}>
-                <svg class="timeline__svg" data-layout-hit="none" width={fmt(w)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(w), fmt(height))}
+                <svg class="timeline__svg" width={fmt(w)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(w), fmt(height))}
                     aria-hidden="true">
                     <rect class="timeline__bed" x={fmt(PAD)} y={fmt(BAND_Y)} width={fmt((w - 2.0 * PAD).max(1.0))} height={fmt(BAND_H)} rx="3" />
                     { for bands }
