@@ -4,15 +4,21 @@
 //! zabsim run --seed 1 --voters 3 [--observers 0] [--scenario NAME] [--zk 3.8] [--until-ms T]
 //!            [--pause SID@MS]... [--resume SID@MS]... [--trace F] [--client SID@MS]...
 //! zabsim sweep --seeds 0..10000 [--no-faults] [--zk 3.8] [--bug zk1154|...] [--clients]
+//!              [--jobs N] [--shard I/N] [--json]
+//! zabsim hunt TARGET --seeds 0..1000 [--jobs N] [--shard I/N] [--stop-at-first] [--each] [--json]
+//! zabsim merge FILE...
 //! zabsim bugs [run ZOOKEEPER-NNNN [--fixed]]
 //! zabsim bench
 //! ```
+
+mod report;
 
 fn main() -> std::process::ExitCode {
     cli::main()
 }
 
 mod cli {
+    use crate::report::{self, Report, Shard};
     use clap::{Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
     use sim::checker::{Mark, Marks};
@@ -99,6 +105,36 @@ mod cli {
             /// Add clients with sessions and ephemeral znodes to every seed.
             #[arg(long)]
             clients: bool,
+            #[command(flatten)]
+            par: Parallel,
+        },
+        /// Hunt over link-expressible runs (sim::hunt): a registered bug's targeted mode
+        /// (ZOOKEEPER-4646, ZOOKEEPER-4646:fixed) or random fault scripts under a release
+        /// and shape (3.8:3). Each hit prints its app link and a replay command. Exit 1 when
+        /// a seed broke a check, 0 when none did, 2 for a bad target.
+        Hunt {
+            /// ZOOKEEPER-NNNN[:fixed] or RELEASE:VOTERS.
+            target: String,
+            /// A range A..B (B exclusive).
+            #[arg(long, value_parser = parse_range)]
+            seeds: (u64, u64),
+            /// Stop at the lowest seed that breaks a check (the summary covers the seeds up
+            /// to it).
+            #[arg(long)]
+            stop_at_first: bool,
+            /// One line per seed.
+            #[arg(long)]
+            each: bool,
+            #[command(flatten)]
+            par: Parallel,
+        },
+        /// Merge the --json reports of a sweep's or a hunt's shards (every shard once) into
+        /// the summary the unsharded run prints (--json: its report). Exit as that run would
+        /// (1 when a seed failed), 2 when the files do not merge.
+        Merge {
+            files: Vec<std::path::PathBuf>,
+            #[arg(long)]
+            json: bool,
         },
         /// Real ZooKeeper bugs as deterministic replays: one line each (id, versions affected,
         /// the check that fires); `bugs run ZOOKEEPER-NNNN [--fixed]` replays one.
@@ -111,6 +147,30 @@ mod cli {
             #[arg(long, default_value_t = 3)]
             seconds: u64,
         },
+    }
+
+    /// How a sweep or hunt splits its seeds.
+    #[derive(clap::Args)]
+    struct Parallel {
+        /// Threads (default: the cores available). The output does not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        jobs: Option<u64>,
+        /// Run only the seeds s of the range with s mod N == I (merge the shards' --json
+        /// reports with `zabsim merge`).
+        #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+        shard: Option<Shard>,
+        /// Print the report as JSON (what `zabsim merge` reads) instead of the summary.
+        #[arg(long)]
+        json: bool,
+    }
+
+    impl Parallel {
+        fn jobs(&self) -> usize {
+            self.jobs.map_or_else(report::default_jobs, |j| j as usize)
+        }
+        fn shard(&self) -> Shard {
+            self.shard.unwrap_or(Shard::WHOLE)
+        }
     }
 
     #[derive(Subcommand)]
@@ -234,7 +294,16 @@ mod cli {
                 zk,
                 bug,
                 clients,
-            } => sweep(seeds, no_faults, zk, &bug, clients),
+                par,
+            } => sweep(seeds, no_faults, zk, &bug, clients, &par),
+            Command::Hunt {
+                target,
+                seeds,
+                stop_at_first,
+                each,
+                par,
+            } => hunt(&target, seeds, stop_at_first, each, &par),
+            Command::Merge { files, json } => merge(&files, json),
             Command::Bugs { action: None } => {
                 list_bugs(&mut std::io::stdout());
                 ExitCode::SUCCESS
@@ -421,11 +490,12 @@ mod cli {
     }
 
     fn sweep(
-        (a, b): (u64, u64),
+        range: (u64, u64),
         no_faults: bool,
         zk: Option<ZkVersion>,
         bugs: &[Bug],
         clients: bool,
+        par: &Parallel,
     ) -> ExitCode {
         let mut cfg = SweepConfig {
             no_faults,
@@ -450,59 +520,95 @@ mod cli {
                 Bug::EpochFilesOutOfOrder => cfg.bugs.epoch_files_out_of_order = true,
             }
         }
-        let bar = ProgressBar::new(b - a);
+        // The config's identity (shards must share it to merge): the release and the flags
+        // the replay command carries.
+        let flags = replay_command(0, &cfg);
+        let flags = flags.split_once("0..1").map_or("", |(_, f)| f);
+        let config = format!(
+            "ZooKeeper {} ({}){}{flags}",
+            cfg.zk.name(),
+            cfg.zk.releases(),
+            if no_faults { " --no-faults" } else { "" }
+        );
+        let shard = par.shard();
+        let bar = ProgressBar::new(shard.seeds(range).count() as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {elapsed_precise}  {msg}")
                 .expect("a valid template"),
         );
-        println!("ZooKeeper {} ({})", cfg.zk.name(), cfg.zk.releases());
-        let started = Instant::now();
-        let (mut marks, mut events, mut live) = (Marks::default(), 0u64, 0u64);
-        let mut failure = None;
-        for seed in a..b {
-            let o = run_seed(seed, &cfg);
-            marks.merge(&o.marks);
-            events += o.events;
-            if o.liveness_failure.is_none() && o.violation.is_none() {
-                live += 1;
-            }
-            if !o.ok() && failure.is_none() {
-                failure = Some(o);
-            }
-            bar.inc(1);
-        }
+        let r = report::sweep(&cfg, config, range, shard, par.jobs(), &|| bar.inc(1));
         bar.finish_and_clear();
-        let n = b - a;
-        let secs = started.elapsed().as_secs_f64();
-        println!(
-            "{n} seeds in {secs:.1} s ({:.0} seeds/s, {events} events)",
-            n as f64 / secs
-        );
-        println!(
-            "liveness: {live} of {n} seeds ({:.1} %)",
-            100.0 * live as f64 / n as f64
-        );
-        println!("reachability:");
-        for m in Mark::ALL {
-            println!("  {:<32} {}", describe::mark(m), marks.count(m));
+        let failed = r.summary.first_failure.is_some();
+        let r = Report::Sweep(r);
+        if par.json {
+            println!("{}", r.to_json());
+        } else {
+            r.print(&mut std::io::stdout().lock());
         }
-        match failure {
-            None => {
-                println!("0 violations");
-                ExitCode::SUCCESS
+        ExitCode::from(u8::from(failed))
+    }
+
+    fn hunt(
+        target: &str,
+        range: (u64, u64),
+        stop_at_first: bool,
+        each: bool,
+        par: &Parallel,
+    ) -> ExitCode {
+        let target = match sim::hunt::Target::parse(target) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
             }
-            Some(o) => {
-                println!("first failing {}", o.plan);
-                if let Some((t, v)) = &o.violation {
-                    println!("  violation at {t}: {v}");
+        };
+        let r = report::hunt(&target, range, par.shard(), par.jobs(), stop_at_first, each);
+        let hit = r.summary.caught + r.summary.other > 0;
+        let r = Report::Hunt(r);
+        if par.json {
+            println!("{}", r.to_json());
+        } else {
+            r.print(&mut std::io::stdout().lock());
+        }
+        ExitCode::from(u8::from(hit))
+    }
+
+    fn merge(files: &[std::path::PathBuf], json: bool) -> ExitCode {
+        let mut reports = Vec::new();
+        for f in files {
+            let name = f.display().to_string();
+            let text = match std::fs::read_to_string(f) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: cannot read {name}: {e}");
+                    return ExitCode::from(2);
                 }
-                if let Some(l) = &o.liveness_failure {
-                    println!("  liveness: {l}");
+            };
+            match serde_json::from_str::<Report>(&text) {
+                Ok(r) => reports.push((name, r)),
+                Err(e) => {
+                    eprintln!("error: {name} is not a zabsim --json report: {e}");
+                    return ExitCode::from(2);
                 }
-                println!("  replay: {}", replay_command(o.plan.seed, &cfg));
-                ExitCode::from(1)
             }
         }
+        let merged = match report::merge(reports) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let failed = match &merged {
+            Report::Sweep(r) => r.summary.first_failure.is_some(),
+            Report::Hunt(r) => r.summary.caught + r.summary.other > 0,
+        };
+        if json {
+            println!("{}", merged.to_json());
+        } else {
+            merged.print(&mut std::io::stdout().lock());
+        }
+        ExitCode::from(u8::from(failed))
     }
 
     fn bench(seconds: u64) -> ExitCode {
