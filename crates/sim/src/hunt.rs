@@ -498,8 +498,8 @@ pub fn spec(target: &Target, seed: u64) -> RunSpec {
     run(target, seed).spec
 }
 
-/// What a hunt found over some seeds (one shard's, or merged).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a hunt found over some seeds (one shard's, or merged; `zabsim hunt --json` writes it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub seeds: u64,
     pub caught: u64,
@@ -529,6 +529,11 @@ impl Tally {
     /// The catch rate in tenths of a percent (0 for no seeds), rounded down.
     pub fn per_mille(&self) -> u64 {
         (self.caught * 1000).checked_div(self.seeds).unwrap_or(0)
+    }
+
+    /// Seeds that broke a check, hunted or not.
+    pub fn hits(&self) -> u64 {
+        self.caught + self.other
     }
 }
 

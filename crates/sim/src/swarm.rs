@@ -375,26 +375,36 @@ pub fn run_seed_keep(seed: u64, cfg: &SweepConfig) -> (SeedOutcome, Simulation) 
     (outcome, sim)
 }
 
-/// The one-line command that replays a seed.
-pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
-    let mut bugs = String::new();
+/// The `zabsim sweep` flags that give `cfg` (" --zk 3.8 --no-faults --bug zk1154"; empty
+/// for the default): the replay command's, and the identity a sweep's shards share.
+pub fn sweep_flags(cfg: &SweepConfig) -> String {
+    let mut flags = String::new();
     if cfg.zk != ZkVersion::default() {
-        bugs += &format!(" --zk {}", cfg.zk.name());
+        flags += &format!(" --zk {}", cfg.zk.name());
+    }
+    if cfg.no_faults {
+        flags += " --no-faults";
     }
     if cfg.bugs.zk1154_diff_instead_of_trunc {
-        bugs += " --bug zk1154";
+        flags += " --bug zk1154";
     }
     if cfg.bugs.discovery_without_quorum {
-        bugs += " --bug discovery-without-quorum";
+        flags += " --self-test discovery-without-quorum";
     }
     if cfg.bugs.epoch_files_out_of_order {
-        bugs += " --bug epoch-files-out-of-order";
+        flags += " --self-test epoch-files-out-of-order";
     }
     if cfg.clients {
-        bugs += " --clients";
+        flags += " --clients";
     }
+    flags
+}
+
+/// The one-line command that replays a seed.
+pub fn replay_command(seed: u64, cfg: &SweepConfig) -> String {
     format!(
-        "cargo run --profile native -p zabsim -- sweep --seeds {seed}..{}{bugs}",
-        seed + 1
+        "cargo run --profile native -p zabsim -- sweep --seeds {seed}..{}{}",
+        seed + 1,
+        sweep_flags(cfg)
     )
 }

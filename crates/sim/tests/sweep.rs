@@ -156,7 +156,7 @@ fn test_zk4646_in_the_3_8_profile_is_caught() {
 }
 
 #[test]
-fn test_discovery_without_quorum_is_caught_as_two_leaders_in_an_epoch() {
+fn test_self_test_discovery_without_quorum_is_caught_as_two_leaders_in_an_epoch() {
     let found = first_violation(BugSwitches {
         discovery_without_quorum: true,
         ..BugSwitches::default()
@@ -166,7 +166,7 @@ fn test_discovery_without_quorum_is_caught_as_two_leaders_in_an_epoch() {
 }
 
 #[test]
-fn test_epoch_files_out_of_order_is_caught_as_epoch_regression() {
+fn test_self_test_epoch_files_out_of_order_is_caught_as_epoch_regression() {
     let found = first_violation(BugSwitches {
         epoch_files_out_of_order: true,
         ..BugSwitches::default()

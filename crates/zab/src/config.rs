@@ -39,11 +39,15 @@ pub struct BugSwitches {
     /// ZOOKEEPER-1154: a learner ahead of the leader gets a plain DIFF instead of a TRUNC (or
     /// SNAP), so it keeps txns nobody committed.
     pub zk1154_diff_instead_of_trunc: bool,
-    /// Discovery without a quorum: `getEpochToPropose` and `waitForEpochAck` return as soon as
-    /// the leader itself calls them (what Zab's discovery phase exists to prevent).
+    /// Checker self-test, not a ZooKeeper bug (no release did this, no JIRA): discovery
+    /// without a quorum, `getEpochToPropose` and `waitForEpochAck` returning as soon as the
+    /// leader itself calls them (what Zab's discovery phase exists to prevent). Proves
+    /// one-leader-per-epoch fires; `zabsim sweep --self-test discovery-without-quorum`.
     pub discovery_without_quorum: bool,
-    /// The learner writes currentEpoch before acceptedEpoch on LEADERINFO, so for a moment
-    /// currentEpoch > acceptedEpoch on disk (the window ZOOKEEPER-2307 closed).
+    /// Checker self-test, not a ZooKeeper bug: the learner writes currentEpoch at LEADERINFO
+    /// (real learners write it only at NEWLEADER), before acceptedEpoch, so currentEpoch >
+    /// acceptedEpoch on disk. Proves epoch-monotonic fires. It is not ZOOKEEPER-2307 (a
+    /// failed write leaving the in-memory field ahead of its file, docs/protocol.md §9.16).
     pub epoch_files_out_of_order: bool,
     /// ZOOKEEPER-2845: a role ends without `fastForwardDataBase()`, so the tree keeps only the
     /// committed txns and the server votes and registers with less than its log holds

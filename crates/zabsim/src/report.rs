@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sim::checker::Mark;
-use sim::hunt::{Outcome, Target};
+use sim::hunt::{Outcome, Tally, Target};
 use sim::swarm::{replay_command, run_seed, SweepConfig};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -49,10 +49,6 @@ impl Shard {
             ));
         }
         Ok(Shard { index, count })
-    }
-
-    pub fn contains(&self, seed: u64) -> bool {
-        seed % self.count == self.index
     }
 
     pub fn seeds(&self, (a, b): (u64, u64)) -> impl Iterator<Item = u64> + '_ {
@@ -241,14 +237,15 @@ fn percent(k: u64, n: u64) -> f64 {
 /// seconds summed.
 fn timing(n: u64, secs: f64, shards: &[Shard], jobs: &[usize], extra: &str) -> String {
     let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
+    let plural = if jobs == [1] { "job" } else { "jobs" };
     let jobs: Vec<String> = jobs.iter().map(|j| j.to_string()).collect();
     match shards {
         [one] if *one == Shard::WHOLE => format!(
-            "{n} seeds in {secs:.1} s ({rate:.0} seeds/s, {extra}, {} jobs)",
+            "{n} seeds in {secs:.1} s ({rate:.0} seeds/s, {extra}, {} {plural})",
             jobs.join("+")
         ),
         [one] => format!(
-            "{n} seeds in {secs:.1} s ({rate:.0} seeds/s, {extra}, shard {one}, {} jobs)",
+            "{n} seeds in {secs:.1} s ({rate:.0} seeds/s, {extra}, shard {one}, {} {plural})",
             jobs.join("+")
         ),
         many => format!(
@@ -298,11 +295,9 @@ impl Hit {
 /// What a hunt found over some seeds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HuntSummary {
-    pub seeds: u64,
-    pub caught: u64,
-    /// Seeds with another check broken than the hunted one.
-    pub other: u64,
-    pub steps: u64,
+    /// Seeds, catches, other violations and steps.
+    #[serde(flatten)]
+    pub tally: Tally,
     /// The lowest seeds' hits, at most [`MAX_LISTED`].
     pub hits: Vec<Hit>,
     /// `--each`: one line per seed, in seed order (not listed otherwise).
@@ -311,10 +306,7 @@ pub struct HuntSummary {
 
 impl HuntSummary {
     fn merge(mut self, other: HuntSummary) -> HuntSummary {
-        self.seeds += other.seeds;
-        self.caught += other.caught;
-        self.other += other.other;
-        self.steps += other.steps;
+        self.tally.merge(&other.tally);
         self.hits.extend(other.hits);
         self.hits.sort_by_key(|h| h.seed);
         self.hits.truncate(MAX_LISTED);
@@ -325,12 +317,10 @@ impl HuntSummary {
     }
 
     fn of(o: &Outcome, target: &Target, each: bool) -> HuntSummary {
-        let caught = o.caught(target);
+        let mut tally = Tally::default();
+        tally.add(target, o);
         HuntSummary {
-            seeds: 1,
-            caught: u64::from(caught),
-            other: u64::from(!caught && o.violation.is_some()),
-            steps: o.steps,
+            tally,
             hits: Hit::of(o, target).into_iter().collect(),
             each: if each {
                 vec![format!(
@@ -338,7 +328,10 @@ impl HuntSummary {
                     o.seed,
                     o.violation
                         .as_ref()
-                        .map_or("clean".to_string(), |v| format!("{} at step {}", v.check, v.step)),
+                        .map_or("clean".to_string(), |v| format!(
+                            "{} at step {}",
+                            v.check, v.step
+                        )),
                     o.spec.actions.len(),
                     o.steps
                 )]
@@ -346,11 +339,6 @@ impl HuntSummary {
                 Vec::new()
             },
         }
-    }
-
-    /// The catch rate in percent.
-    pub fn rate(&self) -> f64 {
-        percent(self.caught, self.seeds)
     }
 }
 
@@ -394,8 +382,12 @@ pub fn hunt(
     let summary = if stop_at_first {
         let mut total = HuntSummary::default();
         for chunk in seeds.chunks(jobs.max(1) * 4) {
-            let outcomes: Vec<Outcome> =
-                pool.install(|| chunk.par_iter().map(|s| sim::hunt::run(target, *s)).collect());
+            let outcomes: Vec<Outcome> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|s| sim::hunt::run(target, *s))
+                    .collect()
+            });
             let first = outcomes.iter().position(|o| o.violation.is_some());
             let upto = first.map_or(outcomes.len(), |i| i + 1);
             for o in &outcomes[..upto] {
@@ -464,7 +456,11 @@ pub fn print_hunt(r: &HuntReport, out: &mut impl std::io::Write) {
             "seed {}: {}{} at step {}: {}",
             h.seed,
             h.check,
-            if h.caught { "" } else { " (not the hunted check)" },
+            if h.caught {
+                ""
+            } else {
+                " (not the hunted check)"
+            },
             h.step,
             h.summary
         );
@@ -483,25 +479,30 @@ pub fn print_hunt(r: &HuntReport, out: &mut impl std::io::Write) {
         let _ = writeln!(out, "  replay: {}", hunt_replay(&r.target, h.seed));
     }
     let listed = s.hits.len() as u64;
-    if s.caught + s.other > listed {
+    let t = &s.tally;
+    if t.hits() > listed {
         let _ = writeln!(
             out,
             "… {} more hits (the lowest {listed} seeds' are listed)",
-            s.caught + s.other - listed
+            t.hits() - listed
         );
     }
-    let steps = format!("{} steps", s.steps);
-    let _ = writeln!(out, "{}", timing(s.seeds, r.secs, &r.shards, &r.jobs, &steps));
+    let steps = format!("{} steps", t.steps);
+    let _ = writeln!(
+        out,
+        "{}",
+        timing(t.seeds, r.secs, &r.shards, &r.jobs, &steps)
+    );
     if r.stop_at_first {
         let _ = writeln!(out, "stopped at the first hit (--stop-at-first)");
     }
     let _ = writeln!(
         out,
         "caught {}/{} ({:.1} %), other violations {}",
-        s.caught,
-        s.seeds,
-        s.rate(),
-        s.other
+        t.caught,
+        t.seeds,
+        percent(t.caught, t.seeds),
+        t.other
     );
 }
 
@@ -618,19 +619,25 @@ mod tests {
     fn test_shards_split_a_range_exactly_once() {
         for (a, b) in [(0, 10), (3, 17), (5, 6)] {
             let mut all: Vec<u64> = (0..3)
-                .flat_map(|i| Shard { index: i, count: 3 }.seeds((a, b)).collect::<Vec<_>>())
+                .flat_map(|i| {
+                    Shard { index: i, count: 3 }
+                        .seeds((a, b))
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             all.sort_unstable();
             assert_eq!(all, (a..b).collect::<Vec<_>>());
         }
         let s = Shard { index: 1, count: 4 };
-        assert!(s.seeds((0, 20)).all(|x| s.contains(x) && x % 4 == 1));
+        assert!(s.seeds((0, 20)).all(|x| x % 4 == 1));
     }
 
     #[test]
     fn test_shard_parse_errors_name_the_problem() {
         assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
-        assert!(Shard::parse("4/4").expect_err("4/4").contains("not below the count 4"));
+        assert!(Shard::parse("4/4")
+            .expect_err("4/4")
+            .contains("not below the count 4"));
         assert!(Shard::parse("0/0").expect_err("0/0").contains("count 0"));
         assert!(Shard::parse("x/2").expect_err("x/2").contains("\"x\""));
         assert!(Shard::parse("3").expect_err("3").contains("I/N"));
@@ -694,15 +701,25 @@ mod tests {
         let whole = hunt(&t, (0, 6), Shard::WHOLE, 2, false, true);
         let parts: Vec<(String, Report)> = (0..2)
             .map(|i| {
-                let r = Report::Hunt(hunt(&t, (0, 6), Shard { index: i, count: 2 }, 1, false, true));
-                (format!("{i}"), serde_json::from_str(&r.to_json()).expect("round-trips"))
+                let r = Report::Hunt(hunt(
+                    &t,
+                    (0, 6),
+                    Shard { index: i, count: 2 },
+                    1,
+                    false,
+                    true,
+                ));
+                (
+                    format!("{i}"),
+                    serde_json::from_str(&r.to_json()).expect("round-trips"),
+                )
             })
             .collect();
         let Report::Hunt(merged) = merge(parts).expect("merge") else {
             panic!("a hunt")
         };
         assert_eq!(merged.summary, whole.summary);
-        assert!(whole.summary.caught > 0, "{:?}", whole.summary);
+        assert!(whole.summary.tally.caught > 0, "{:?}", whole.summary);
     }
 
     #[test]
@@ -711,8 +728,13 @@ mod tests {
         let b = sweep_of((0, 2), Shard { index: 1, count: 2 }, 1);
         let other = sweep_of((0, 3), Shard { index: 1, count: 2 }, 1);
         let err = |v: Vec<&Report>| {
-            merge(v.into_iter().enumerate().map(|(i, r)| (format!("f{i}"), r.clone())).collect())
-                .expect_err("refused")
+            merge(
+                v.into_iter()
+                    .enumerate()
+                    .map(|(i, r)| (format!("f{i}"), r.clone()))
+                    .collect(),
+            )
+            .expect_err("refused")
         };
         assert!(err(vec![&a]).contains("missing shards: 1/2"));
         assert!(err(vec![&a, &a]).contains("shard 0/2 is given twice"));
