@@ -30,7 +30,7 @@ use yew::AttrValue;
 use zab::config::{MAX_OBSERVERS, MAX_VOTERS};
 
 /// The option names `mount` knows (JavaScript spelling).
-pub const OPTION_NAMES: [&str; 13] = [
+pub const OPTION_NAMES: [&str; 14] = [
     "seed",
     "voters",
     "observers",
@@ -44,6 +44,7 @@ pub const OPTION_NAMES: [&str; 13] = [
     "appUrl",
     "group",
     "zk",
+    "bug",
 ];
 
 /// What `mount` accepts. Every field is optional. Numbers are JavaScript numbers, kept as they
@@ -58,6 +59,8 @@ pub struct MountOptions {
     pub scenario: Option<String>,
     /// A ZooKeeper release (`"3.8"`, `"3.9.3"`); the newest when absent.
     pub zk: Option<String>,
+    /// A registered bug older than every profile (`"ZOOKEEPER-2845"`): its old code on.
+    pub bug: Option<String>,
     /// Simulated ms per real ms, 0.01 to 10.
     pub speed: Option<f64>,
     /// Start playing at once.
@@ -178,6 +181,7 @@ fn expected(option: &str) -> String {
         "autoplay" | "embed" | "compact" => "a boolean (true or false)".to_string(),
         "scenario" => "a string (a scenario's name)".to_string(),
         "zk" => "a string (a ZooKeeper release, e.g. \"3.8\")".to_string(),
+        "bug" => "a string (a registered bug's id, e.g. \"ZOOKEEPER-2845\")".to_string(),
         "group" => "a string (any name shared by the frames that play one at a time)".to_string(),
         "faults" => "a string (step:action items, e.g. \"400:c1,900:r1\")".to_string(),
         _ => "a string".to_string(),
@@ -211,7 +215,7 @@ impl fmt::Display for MountError {
             MountError::Invalid { option, error } => {
                 let value = error.value();
                 let shown = match *option {
-                    "scenario" | "faults" | "zk" => format!("{value:?}"),
+                    "scenario" | "faults" | "zk" | "bug" => format!("{value:?}"),
                     _ => value,
                 };
                 write!(
@@ -261,6 +265,7 @@ impl MountOptions {
                 "pos" => o.pos = number(value)?,
                 "scenario" => o.scenario = text(value)?,
                 "zk" => o.zk = text(value)?,
+                "bug" => o.bug = text(value)?,
                 "faults" => o.faults = text(value)?,
                 "appUrl" => o.app_url = text(value)?,
                 "group" => o.group = text(value)?,
@@ -298,6 +303,9 @@ impl MountOptions {
         }
         if let Some(v) = &self.zk {
             parts.push(format!("zk={}", encode(v)));
+        }
+        if let Some(v) = &self.bug {
+            parts.push(format!("bug={}", encode(v)));
         }
         if let Some(v) = self.speed {
             parts.push(format!("speed={}", encode(&js_number(v))));

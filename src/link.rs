@@ -2,6 +2,8 @@
 //!
 //! ```text
 //!   ?seed=7&scenario=leader-crash&speed=0.5&f=120:c3,400:r3&pos=2400&play=1&embed=1
+//!   ?seed=1&voters=3&observers=0&zk=3.9.4&bug=ZOOKEEPER-1154&f=… runs a bug older than every
+//!   release profile: its old code switched back on.
 //!   ?tour=7 opens the guided tour at chapter 7 (with the rest of the link as the run to
 //!   return to).
 //!
@@ -24,6 +26,7 @@
 use crate::run_params::{flag, known_pairs, number, pairs, Known, ParamError, RunParams};
 use crate::view_model::speed::{Speed, STEPS_PER_DECADE};
 use core::fmt;
+use sim::bugs::Affected;
 use sim::scenario::Scenario;
 use sim::session::{RunSpec, UserAction};
 use sim::trace_file::{decode_actions, encode_actions};
@@ -34,7 +37,7 @@ use zab::ZkVersion;
 pub const MAX_POS: u64 = 1_000_000;
 
 /// Every parameter a link reads, with its aliases: a parameter may appear once.
-pub(crate) const LINK_PARAMS: [Known; 12] = [
+pub(crate) const LINK_PARAMS: [Known; 13] = [
     ("seed", &[]),
     ("voters", &[]),
     ("observers", &[]),
@@ -47,6 +50,7 @@ pub(crate) const LINK_PARAMS: [Known; 12] = [
     ("embed", &["compact"]),
     ("tour", &[]),
     ("zk", &[]),
+    ("bug", &[]),
 ];
 
 /// Everything a link says.
@@ -75,6 +79,9 @@ pub struct Link {
     pub tour: Option<usize>,
     /// `zk`: the ZooKeeper release the servers follow (`None`: the newest, the default).
     pub zk: Option<ZkVersion>,
+    /// `bug`: a registered bug older than every profile, whose old code the servers run
+    /// (`sim::bugs::by_switches`; its id, e.g. "ZOOKEEPER-2845").
+    pub bug: Option<&'static str>,
 }
 
 impl Default for Link {
@@ -115,6 +122,8 @@ pub enum LinkError {
     PosUnreadable { value: String },
     /// `zk` names no release a profile covers.
     UnknownZk { value: String },
+    /// `bug` names no registered bug that lives in a switch.
+    UnknownBug { value: String },
 }
 
 impl LinkError {
@@ -130,6 +139,7 @@ impl LinkError {
             LinkError::ShapeConflict { param, .. } => param,
             LinkError::PosBeyondLimit { .. } | LinkError::PosUnreadable { .. } => "pos",
             LinkError::UnknownZk { .. } => "zk",
+            LinkError::UnknownBug { .. } => "bug",
         }
     }
 
@@ -144,7 +154,8 @@ impl LinkError {
             | LinkError::FaultBeyondLimit { value, .. }
             | LinkError::PosBeyondLimit { value }
             | LinkError::PosUnreadable { value }
-            | LinkError::UnknownZk { value } => value.clone(),
+            | LinkError::UnknownZk { value }
+            | LinkError::UnknownBug { value } => value.clone(),
             LinkError::ShapeConflict { value, .. } => value.to_string(),
         }
     }
@@ -192,6 +203,27 @@ impl LinkError {
                     .map(|v| format!("{} ({})", v.name(), v.releases()))
                     .join(", ")
             ),
+            LinkError::UnknownBug { value } => {
+                let switches: Vec<&str> = sim::bugs::BUGS
+                    .iter()
+                    .filter(|b| matches!(b.affected, Affected::Switch(_)))
+                    .map(|b| b.id)
+                    .collect();
+                let version = sim::bugs::by_id(value).and_then(|b| match b.affected {
+                    Affected::Version(v) => Some((b.id, v)),
+                    Affected::Switch(_) => None,
+                });
+                match version {
+                    Some((id, v)) => format!(
+                        "{id} lives in a release profile, not in {name}: use zk={}",
+                        v.name()
+                    ),
+                    None => format!(
+                        "{name} must be a registered bug older than every release profile: {}",
+                        switches.join(", ")
+                    ),
+                }
+            }
         }
     }
 }
@@ -235,6 +267,7 @@ impl Link {
             embed: false,
             tour: None,
             zk: None,
+            bug: None,
         }
     }
 
@@ -267,6 +300,16 @@ impl Link {
                                     value: g.value.clone(),
                                 })?,
                         )
+                }
+                "bug" => {
+                    link.bug = Some(
+                        sim::bugs::by_id(&g.value)
+                            .filter(|b| matches!(b.affected, Affected::Switch(_)))
+                            .ok_or_else(|| LinkError::UnknownBug {
+                                value: g.value.clone(),
+                            })?
+                            .id,
+                    )
                 }
                 // `compact=maybe` is named as written.
                 "embed" => link.embed = flag(g.key, &g.value)?,
@@ -314,12 +357,23 @@ impl Link {
         };
         spec.actions = self.faults.clone();
         spec.zk = self.zk.unwrap_or_default();
+        if let Some(Affected::Switch(switches)) =
+            self.bug.and_then(sim::bugs::by_id).map(|b| b.affected)
+        {
+            spec.bugs = switches;
+        }
         spec
     }
 
-    /// The link of a run: its spec, the speed, and where it stands.
-    pub fn of_spec(spec: &RunSpec, speed: Speed, pos: Option<u64>) -> Link {
-        Link {
+    /// The link of a run: its spec, the speed, and where it stands. `None` when no link
+    /// reproduces the run: switches no registered bug has (a checker self-test, from an
+    /// imported trace).
+    pub fn of_spec(spec: &RunSpec, speed: Speed, pos: Option<u64>) -> Option<Link> {
+        let bug = sim::bugs::by_switches(&spec.bugs);
+        if spec.bugs.any() && bug.is_none() {
+            return None;
+        }
+        Some(Link {
             seed: Some(spec.seed),
             scenario: spec.scenario,
             voters: spec.voters,
@@ -334,7 +388,8 @@ impl Link {
             tour: None,
             // Always written: a link shows the same run even after the default moves on.
             zk: Some(spec.zk),
-        }
+            bug: bug.map(|b| b.id),
+        })
     }
 
     /// The link that opens the tour at chapter `chapter` and says nothing else.
@@ -372,6 +427,9 @@ impl Link {
         }
         if let Some(zk) = self.zk {
             parts.push(format!("zk={}", zk.name()));
+        }
+        if let Some(bug) = self.bug {
+            parts.push(format!("bug={bug}"));
         }
         if let Some(speed) = self.speed {
             parts.push(format!("speed={}", speed_text(speed)));

@@ -234,7 +234,6 @@ impl UiState {
         let spec = s.spec();
         sim::bugs::BUGS
             .iter()
-            .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
             // Called every render: only a bug whose seed and shape match builds its specs.
             .filter(|b| b.seed() == spec.seed && b.voters() == spec.voters)
             .find_map(|b| {

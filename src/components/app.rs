@@ -373,7 +373,7 @@ pub fn App(props: &AppProps) -> Html {
                         if let Some(v) = checks.as_ref().and_then(|c| c.violation.as_ref()).filter(|v| !v.ahead) {
                             <p class="app__violation" role="alert">
                                 <span aria-hidden="true">{ "✗ " }</span>
-                                { format!("Safety check broken at event {}: {}. ", v.step, v.property.title) }
+                                { format!("{} broken at event {}: {}. ", v.property.kind(), v.step, v.property.title) }
                                 <a href="#checks">{ "What went wrong" }</a>
                             </p>
                         }

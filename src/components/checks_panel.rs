@@ -1,4 +1,4 @@
-//! The safety checks panel (issue 13): the properties the live checker holds this run to, with
+//! The checks panel (issue 13): the properties the live checker holds this run to, with
 //! their sources, and the first violation in ZooKeeper's terms with a way to go there.
 //!
 //! Cost: the props change only when the checks reach further or find something; the list is a
@@ -21,12 +21,13 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
     let broken = m.violation.as_ref().map(|v| v.property.name);
     let summary = match &m.violation {
         None => format!(
-            "Safety checks: all {} properties hold so far (ZooKeeper {})",
+            "Checks: all {} properties hold so far (ZooKeeper {})",
             PROPERTIES.len(),
             m.zk.name()
         ),
         Some(v) => format!(
-            "Safety check broken: {} (ZooKeeper {})",
+            "{} broken: {} (ZooKeeper {})",
+            v.property.kind(),
             v.property.title,
             m.zk.name()
         ),
@@ -83,7 +84,7 @@ pub fn ChecksPanel(props: &ChecksPanelProps) -> Html {
         }
     });
     html! {
-        <section id="checks" class={classes!("checks", broken.is_some().then_some("checks--broken"))} aria-label="Safety checks">
+        <section id="checks" class={classes!("checks", broken.is_some().then_some("checks--broken"))} aria-label="Checks">
             { for alert }
             <details class="checks__details" open={broken.is_some()}>
                 <summary class="checks__summary">{ summary }</summary>

@@ -198,18 +198,30 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             spec: other.clone(),
             pos: None,
         }));
-        let affected = match b.affected {
-            Affected::Version(v) => v.name(),
-            Affected::Switch(_) => b.fixed.name(),
+        // A bug older than every profile runs as its old code path switched back on in the
+        // fixed profile: said so (a simplification), not passed off as the old release.
+        let (where_, broken_button) = match b.affected {
+            Affected::Version(v) => (
+                format!("ZooKeeper {} ({})", v.name(), b.releases),
+                format!("Run it on ZooKeeper {} (broken)", v.name()),
+            ),
+            Affected::Switch(_) => (
+                format!(
+                    "ZooKeeper {} (simulated as {} with that code path restored)",
+                    b.releases,
+                    b.fixed.name()
+                ),
+                "Run it with the old code (broken)".to_string(),
+            ),
         };
         html! {
             <p class="run-bar__caption run-bar__bug-caption">
                 <b class="run-bar__title">{ format!("{}: {}", b.id, b.title) }</b>{ ". " }
                 { b.caption }
-                { format!(" It breaks {} at event {} on ZooKeeper {affected} ({}). ", b.invariant, b.step, b.releases) }
+                { format!(" It breaks {} at event {} on {where_}. ", b.invariant, b.step) }
                 <a href={b.url} target="_blank" rel="noopener">{ "The JIRA" }</a>{ " · " }
                 <button class="btn btn--small run-bar__bug-switch" onclick={go}>
-                    { if fixed { format!("Run it on ZooKeeper {affected} (broken)") } else { format!("Run it on ZooKeeper {} (fixed)", b.fixed.name()) } }
+                    { if fixed { broken_button } else { format!("Run it on ZooKeeper {} (fixed)", b.fixed.name()) } }
                 </button>
                 if fixed { { format!(" Now on {}, the fixed release: the same script breaks nothing.", b.fixed.name()) } }
             </p>
@@ -231,8 +243,8 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <span class="control-bar__label">{ "Real bug" }</span>
                 <select class="control-bar__select run-bar__bug-select" onchange={on_bug} aria-label="Replay a real ZooKeeper bug">
                     <option value="" selected={bug.is_none()}>{ "none" }</option>
-                    { for BUGS.iter().filter(|b| matches!(b.affected, Affected::Version(_))).map(|b| html! {
-                        <option value={b.id} selected={bug.is_some_and(|(x, _)| x.id == b.id)}>{ format!("{} ({})", b.id, b.affected_text()) }</option>
+                    { for BUGS.iter().map(|b| html! {
+                        <option value={b.id} selected={bug.is_some_and(|(x, _)| x.id == b.id)}>{ bug_option(b) }</option>
                     }) }
                 </select>
             </label>
@@ -295,5 +307,14 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 }
             }
         </div>
+    }
+}
+
+/// A bug in the picker: its id and the releases that have it ("ZOOKEEPER-4646 (3.8)",
+/// "ZOOKEEPER-1154 (3.3.0–3.3.3, old code)").
+fn bug_option(b: &Bug) -> String {
+    match b.affected {
+        Affected::Version(v) => format!("{} ({})", b.id, v.name()),
+        Affected::Switch(_) => format!("{} ({}, old code)", b.id, b.releases),
     }
 }

@@ -158,7 +158,7 @@ fn test_unknown_option_names_are_refused() {
     assert_eq!(
         refusal(&[("seed", Number(1.0)), ("vooters", Number(5.0))]),
         "ZabScope mount: unknown option `vooters`; the options are seed, voters, observers, \
-         scenario, speed, autoplay, embed, compact, faults, pos, appUrl, group, zk."
+         scenario, speed, autoplay, embed, compact, faults, pos, appUrl, group, zk, bug."
     );
     // Names are case-sensitive, as in JavaScript.
     assert!(refusal(&[("appurl", text("./"))]).contains("unknown option `appurl`"));
@@ -284,4 +284,24 @@ fn test_zk_option_reaches_the_link_and_a_bad_one_names_the_option() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn test_bug_option_reaches_the_link_and_a_bad_one_names_the_option() {
+    let o = options(&[
+        ("seed", Number(1.0)),
+        ("zk", text("3.9.4")),
+        ("bug", text("ZOOKEEPER-2845")),
+    ])
+    .expect("the types are right");
+    let link = Link::parse(&o.validate().expect("valid")).expect("a link");
+    assert_eq!(link.bug, Some("ZOOKEEPER-2845"));
+    assert!(link.spec(1).bugs.zk2845_no_fast_forward);
+    let bad = options(&[("bug", text("ZOOKEEPER-4646"))]).expect("the type is right");
+    let err = bad.validate().expect_err("a version bug").to_string();
+    assert!(
+        err.contains("the option bug = \"ZOOKEEPER-4646\" is not valid"),
+        "{err}"
+    );
+    assert!(err.contains("use zk=3.8"), "{err}");
 }

@@ -154,9 +154,10 @@ fn valid_link() -> impl Strategy<Value = Link> {
             any::<bool>(),
             prop::option::of(1..=crate::tour::CHAPTERS.len()),
             prop::option::of(prop::sample::select(zab::ZkVersion::ALL.to_vec())),
+            prop::option::of(prop::sample::select(switch_bugs())),
         )
             .prop_map(
-                move |(seed, speed, faults, pos, at_ms, play, embed, tour, zk)| Link {
+                move |(seed, speed, faults, pos, at_ms, play, embed, tour, zk, bug)| Link {
                     seed,
                     scenario,
                     voters,
@@ -170,6 +171,7 @@ fn valid_link() -> impl Strategy<Value = Link> {
                     embed,
                     tour,
                     zk,
+                    bug,
                 },
             )
     })
@@ -251,6 +253,7 @@ fn small_link() -> impl Strategy<Value = Link> {
                 embed: false,
                 tour: None,
                 zk: None,
+                bug: None,
             })
         })
 }
@@ -314,9 +317,19 @@ proptest! {
         session.seek(pos);
         prop_assert_eq!(session.position(), pos, "the run reaches pos: {}", query);
         let speed = parsed.speed.expect("small_link always has a speed");
-        let back = Link::of_spec(session.spec(), speed, Some(session.position()));
+        let back = Link::of_spec(session.spec(), speed, Some(session.position()))
+            .expect("a link's run has a link");
         let again = Link::parse(&back.to_query()).expect("the app's own link parses");
         prop_assert_eq!(again.spec(seed), link.spec(seed), "{}", query);
         prop_assert_eq!(again.pos, link.pos);
     }
+}
+
+/// The ids a link's `bug` accepts: the registered bugs that live in a switch.
+fn switch_bugs() -> Vec<&'static str> {
+    sim::bugs::BUGS
+        .iter()
+        .filter(|b| matches!(b.affected, sim::bugs::Affected::Switch(_)))
+        .map(|b| b.id)
+        .collect()
 }

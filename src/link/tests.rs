@@ -48,6 +48,7 @@ fn test_full_link_round_trips() {
         embed: true,
         tour: Some(7),
         zk: Some(zab::ZkVersion::V3_8),
+        bug: None,
     };
     let q = link.to_query();
     assert!(q.ends_with("&tour=7"), "{q}");
@@ -64,12 +65,17 @@ fn test_full_link_round_trips() {
 fn test_state_to_link_to_state() {
     let mut spec = RunSpec::new(9, 5, 1);
     spec.actions = vec![(10, UserAction::Write(Sid(2))), (30, UserAction::Heal)];
-    let link = Link::of_spec(&spec, Speed::DEFAULT, Some(77));
+    let link = Link::of_spec(&spec, Speed::DEFAULT, Some(77)).expect("a link");
     let back = Link::parse(&link.to_query()).expect("round trip");
     assert_eq!(back.spec(back.seed.expect("seed")), spec);
     assert_eq!((back.speed, back.pos), (Some(Speed::DEFAULT), Some(77)));
     let scenario = RunSpec::with_scenario(3, Scenario::ObserversToo);
-    let back = Link::parse(&Link::of_spec(&scenario, Speed(0), None).to_query()).expect("ok");
+    let back = Link::parse(
+        &Link::of_spec(&scenario, Speed(0), None)
+            .expect("a link")
+            .to_query(),
+    )
+    .expect("ok");
     assert_eq!(back.spec(3), scenario);
     assert_eq!((back.voters, back.observers), (5, 2));
 }
@@ -372,7 +378,9 @@ fn test_zk_picks_the_version_profile_and_a_bad_one_is_named() {
     // No zk: the newest profile, and the app's own links always say which.
     let plain = Link::parse("seed=3").expect("plain");
     assert_eq!(plain.spec(3).zk, zab::ZkVersion::default());
-    let again = Link::of_spec(&plain.spec(3), Speed::DEFAULT, None).to_query();
+    let again = Link::of_spec(&plain.spec(3), Speed::DEFAULT, None)
+        .expect("a link")
+        .to_query();
     assert!(
         again.contains(&format!("zk={}", zab::ZkVersion::default().name())),
         "{again}"
@@ -384,4 +392,34 @@ fn test_zk_picks_the_version_profile_and_a_bad_one_is_named() {
         text.contains("zk=\"3.7\"") && text.contains("3.8") && text.contains("3.9.4"),
         "{text}"
     );
+}
+
+/// A bug older than every profile travels as `bug=ZOOKEEPER-NNNN`: the link gives back its
+/// switches; a version bug, an unknown id and a self-test are refused or have no link.
+#[test]
+fn test_bug_names_a_registered_switch_and_round_trips() {
+    for b in sim::bugs::BUGS {
+        let spec = b.spec(false);
+        let link = Link::of_spec(&spec, Speed::DEFAULT, Some(b.step)).expect("a link");
+        let q = link.to_query();
+        let back = Link::parse(&q).expect("its own link parses");
+        assert_eq!(back.spec(spec.seed), spec, "{q}");
+        assert_eq!(
+            q.contains(&format!("bug={}", b.id)),
+            matches!(b.affected, sim::bugs::Affected::Switch(_)),
+            "{q}"
+        );
+    }
+    let err = Link::parse("seed=1&bug=ZOOKEEPER-4646").expect_err("a version bug");
+    assert_eq!(err.param(), "bug");
+    assert!(err.to_string().contains("use zk=3.8"), "{err}");
+    let err = Link::parse("seed=1&bug=ZOOKEEPER-1").expect_err("unknown");
+    assert!(
+        err.to_string()
+            .contains("ZOOKEEPER-1154, ZOOKEEPER-2845, ZOOKEEPER-3642"),
+        "{err}"
+    );
+    let mut self_test = RunSpec::new(1, 3, 0);
+    self_test.bugs.epoch_files_out_of_order = true;
+    assert_eq!(Link::of_spec(&self_test, Speed::DEFAULT, None), None);
 }

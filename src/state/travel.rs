@@ -193,7 +193,7 @@ impl UiState {
         }
         let s = self.session()?;
         let pos = (with_pos || !self.playing).then(|| s.position());
-        Some(Link::of_spec(s.spec(), self.speed, pos))
+        Link::of_spec(s.spec(), self.speed, pos)
     }
 
     /// The event log up to the position as a trace file (JSON lines with a header naming the

@@ -442,15 +442,13 @@ fn a_free_run_has_no_key_moment_and_plays_on() {
 }
 
 // Issue 13: "jump to first violation" works in links (`pos=violation`) and from the checks
-// panel, a frame at a time, for every version-based bug replay, and says so when none is found.
+// panel, a frame at a time, for every bug replay (a switch travels as `bug=`), and says so
+// when none is found.
 #[test]
 fn test_pos_violation_link_stands_at_each_bugs_violation() {
-    for b in sim::bugs::BUGS
-        .iter()
-        .filter(|b| matches!(b.affected, sim::bugs::Affected::Version(_)))
-    {
+    for b in sim::bugs::BUGS {
         let spec = b.spec(false);
-        let mut link = Link::of_spec(&spec, Speed::DEFAULT, None);
+        let mut link = Link::of_spec(&spec, Speed::DEFAULT, None).expect("a link");
         link.to_violation = true;
         let link = Link::parse(&link.to_query()).expect("its own link parses");
         let mut s = state_for_link(&link, 0);

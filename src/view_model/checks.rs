@@ -15,6 +15,20 @@ pub struct Property {
     pub meaning: &'static str,
     /// Where it is stated.
     pub source: &'static str,
+    /// A safety property (nothing bad ever happens to the data); the rest say a server
+    /// failed in a way the release does not expect.
+    pub safety: bool,
+}
+
+impl Property {
+    /// "Safety check", or "Check" for a property that is not about safety.
+    pub fn kind(&self) -> &'static str {
+        if self.safety {
+            "Safety check"
+        } else {
+            "Check"
+        }
+    }
 }
 
 /// Every property the live checks cover, in the order the panel lists them.
@@ -24,60 +38,70 @@ pub const PROPERTIES: [Property; 10] = [
         title: "One leader per epoch",
         meaning: "at most one server ever establishes itself as leader of an epoch",
         source: "Leadership2 in the TLA+ specs; docs/protocol.md §8.2",
+        safety: true,
     },
     Property {
         name: "agreement",
         title: "Agreement",
         meaning: "no two servers deliver different txns under one zxid, and nothing uncommitted is delivered",
         source: "Zab paper (DSN 2011) §3; docs/protocol.md §8.1",
+        safety: true,
     },
     Property {
         name: "integrity",
         title: "Integrity",
         meaning: "a server delivers only txns some leader proposed",
         source: "Zab paper §3; docs/protocol.md §8.1",
+        safety: true,
     },
     Property {
         name: "leader-completeness",
         title: "Leader completeness",
         meaning: "a new leader holds every txn committed in earlier epochs",
         source: "primary integrity, Zab paper §3; LeaderLogCompleteness in the TLA+ specs; docs/protocol.md §8.2",
+        safety: true,
     },
     Property {
         name: "committed-durable",
         title: "Committed means durable",
         meaning: "a txn is committed only once a quorum of voters has it on disk, and stays on disk somewhere",
         source: "docs/protocol.md §8.3 (the property ZOOKEEPER-4646 breaks)",
+        safety: true,
     },
     Property {
         name: "committed-not-truncated",
         title: "Committed is never truncated",
         meaning: "no TRUNC removes a committed txn",
         source: "CommittedLogMonotonicity in the TLA+ specs; docs/protocol.md §8.2",
+        safety: true,
     },
     Property {
         name: "epoch-monotonic",
         title: "Epochs only grow",
         meaning: "acceptedEpoch and currentEpoch never go back, and currentEpoch ≤ acceptedEpoch",
-        source: "docs/protocol.md §8.3 (ZOOKEEPER-2307's window)",
+        source: "the two epoch files of ZOOKEEPER-335 and -1291; docs/protocol.md §8.3, §9.16",
+        safety: true,
     },
     Property {
         name: "delivery-order",
         title: "Delivery order",
         meaning: "each server delivers in zxid order, with no gap inside an epoch",
         source: "total order and local primary order, Zab paper §3; docs/protocol.md §8.3",
+        safety: true,
     },
     Property {
         name: "ephemeral-owner-live",
         title: "Ephemerals die with their session",
         meaning: "no server keeps an ephemeral znode of a session that was closed or expired",
         source: "DataTree.killSession; docs/protocol.md §13",
+        safety: true,
     },
     Property {
         name: "no-unexpected-exception",
         title: "No unexpected exception",
         meaning: "no server takes a path where the real release throws an exception nothing expects (a NullPointerException mid-sync, an IOException refusing startup)",
         source: "ZOOKEEPER-4394 (Learner.syncWithLeader), ZOOKEEPER-1653 (QuorumPeer.loadDataBase); docs/protocol.md §9",
+        safety: false,
     },
 ];
 

@@ -320,3 +320,14 @@ pub fn by_id(id: &str) -> Option<&'static Bug> {
     BUGS.iter()
         .find(|b| b.id.eq_ignore_ascii_case(id) || b.id.strip_prefix("ZOOKEEPER-") == Some(id))
 }
+
+/// The registered bug whose old code is exactly these switches (`None` for every switch off,
+/// and for the checker self-tests, which are no bug). A link names a run's switches this
+/// way: `bug=ZOOKEEPER-2845`.
+pub fn by_switches(switches: &BugSwitches) -> Option<&'static Bug> {
+    if !switches.any() {
+        return None;
+    }
+    BUGS.iter()
+        .find(|b| matches!(b.affected, Affected::Switch(s) if s == *switches))
+}

@@ -15,7 +15,7 @@
 //! Everything is a function of (target, seed): no wall clock, no threads, no files, so the
 //! module runs in the browser (a Web Worker sweeping seeds) as it does in `zabsim hunt`.
 
-use crate::bugs::{Affected, Bug};
+use crate::bugs::Bug;
 use crate::network::Direction;
 use crate::session::{RunSpec, Session, UserAction};
 use zab::{Sid, ZkVersion};
@@ -180,7 +180,7 @@ impl Outcome {
     }
 
     /// The link's query string that opens this run at the violation (or at its last step);
-    /// `None` when the spec needs a bug switch, which links do not carry.
+    /// `None` when the spec has switches no registered bug has (a checker self-test).
     pub fn link_query(&self) -> Option<String> {
         link_query(
             &self.spec,
@@ -191,9 +191,11 @@ impl Outcome {
 
 /// The query string (without `?`) of the app's link to `spec` at position `pos`, in the order
 /// the app writes its links: `seed=7&voters=3&observers=0&zk=3.8&f=21:c1,24:w3&pos=615`.
-/// `None` when the spec has a scenario or a bug switch on (a link carries neither here).
+/// A registered bug's switches are `bug=ZOOKEEPER-NNNN`, after `zk`. `None` when the spec
+/// has a scenario, or switches no registered bug has (a checker self-test).
 pub fn link_query(spec: &RunSpec, pos: u64) -> Option<String> {
-    if spec.scenario.is_some() || spec.bugs != zab::config::BugSwitches::default() {
+    let bug = crate::bugs::by_switches(&spec.bugs);
+    if spec.scenario.is_some() || (spec.bugs.any() && bug.is_none()) {
         return None;
     }
     let mut q = format!(
@@ -203,6 +205,9 @@ pub fn link_query(spec: &RunSpec, pos: u64) -> Option<String> {
         spec.observers,
         spec.zk.name()
     );
+    if let Some(b) = bug {
+        q += &format!("&bug={}", b.id);
+    }
     if !spec.actions.is_empty() {
         // `+` (in `l17+500`) would decode as a space.
         q += &format!(
@@ -535,9 +540,4 @@ impl Tally {
     pub fn hits(&self) -> u64 {
         self.caught + self.other
     }
-}
-
-/// Whether a bug lives in a switch (its runs carry `RunSpec::bugs`, which links do not).
-pub fn needs_switch(bug: &Bug) -> bool {
-    matches!(bug.affected, Affected::Switch(_))
 }

@@ -150,8 +150,13 @@ fn test_parse_errors_name_the_bad_part() {
 }
 
 #[test]
-fn test_link_query_is_none_for_a_bug_switch() {
+fn test_link_query_names_a_registered_switch_and_refuses_a_self_test() {
     let bug = sim::bugs::by_id("ZOOKEEPER-1154").expect("registered");
-    assert_eq!(link_query(&bug.spec(false), 10), None);
-    assert!(link_query(&bug.spec(true), 10).is_some());
+    let q = link_query(&bug.spec(false), 10).expect("a registered switch is a link");
+    assert!(q.contains("&zk=3.9.4&bug=ZOOKEEPER-1154&f="), "{q}");
+    let fixed = link_query(&bug.spec(true), 10).expect("a link");
+    assert!(!fixed.contains("bug="), "{fixed}");
+    let mut self_test = bug.spec(true);
+    self_test.bugs.discovery_without_quorum = true;
+    assert_eq!(link_query(&self_test, 10), None);
 }

@@ -269,7 +269,7 @@ pub struct Hit {
     pub step: u64,
     pub check: String,
     pub summary: String,
-    /// The app's link query (`None` for a bug switch, which links do not carry).
+    /// The app's link query (`None` with a checker self-test on, which links do not carry).
     pub link: Option<String>,
     /// The run's seed and actions (`step:code,…`), to replay it without the link.
     pub run_seed: u64,
@@ -471,7 +471,7 @@ pub fn print_hunt(r: &HuntReport, out: &mut impl std::io::Write) {
             None => {
                 let _ = writeln!(
                     out,
-                    "  no link (a bug switch is on): seed {} actions {}",
+                    "  no link (a checker self-test is on): seed {} actions {}",
                     h.run_seed, h.actions
                 );
             }
