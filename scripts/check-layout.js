@@ -596,6 +596,9 @@ const VIOLATION_LINK = 'seed=1&voters=5&zk=3.9.3&f=265:w5,285:c1,305:w5,325:c4,3
 const BELOW_CASES = [
   // ZOOKEEPER-4925 stood at its broken check: the red rule, rings and ✗ lane labels.
   { name: 'violation', query: VIOLATION_LINK, pos: 608 },
+  // ZOOKEEPER-2845, a bug older than every profile (its old code on 3.9.4, `bug=`), at its
+  // broken check: the longest bug caption.
+  { name: 'switch-bug', query: 'seed=81&voters=3&observers=0&zk=3.9.4&bug=ZOOKEEPER-2845&f=69:p3-2,69:w3,72:c3,73:h,113:w2,153:c1,173:r1&pos=206', pos: 206 },
   // The sweep panel open, idle.
   { name: 'sweep-idle', query: 'seed=1&voters=3&pos=75', pos: 75 },
   // A sweep under way (random faults on 3.9.4 over many seeds), read mid-run, then cancelled.

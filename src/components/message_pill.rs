@@ -7,6 +7,9 @@ use crate::view_model::cluster_model::PillModel;
 use crate::view_model::pill_layout::PILL_H;
 use yew::prelude::*;
 
+/// The narrowest a pill's hit area is: the 44 px every control gets on a phone.
+const MIN_HIT_W: f64 = 44.0;
+
 #[derive(Properties, PartialEq)]
 pub struct MessagePillProps {
     pub pill: PillModel,
@@ -53,15 +56,17 @@ pub fn MessagePill(props: &MessagePillProps) -> Html {
         (true, None) => format!("{}, message #{}: {}", p.text, p.id.0, p.summary),
         (false, _) => format!("message #{}: {}", p.id.0, p.summary),
     };
+    let hit_w = p.w.max(MIN_HIT_W);
     html! {
         <g {class} transform={format!("translate({:.1} {:.1})", p.at.x, p.at.y)} {onclick} {onkeydown}
             tabindex={if props.tab_stop { "0" } else { "-1" }} role="button" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
             data-kind={p.kind} data-msg={p.id.0.to_string()}>
             <title>{ format!("{label} — click for every field") }</title>
             if p.labeled {
-                // The area a tap or click hits: the pill, or 44 px tall on a phone (CSS).
-                <rect class="message-pill__hit-box" x={format!("{:.1}", -p.w / 2.0)} y={format!("{:.1}", -PILL_H / 2.0)}
-                    width={format!("{:.1}", p.w)} height={PILL_H.to_string()} />
+                // The area a tap or click hits: the pill, at least 44 px wide (a short name
+                // such as ACK makes a narrower pill), and 44 px tall on a phone (CSS).
+                <rect class="message-pill__hit-box" x={format!("{:.1}", -hit_w / 2.0)} y={format!("{:.1}", -PILL_H / 2.0)}
+                    width={format!("{:.1}", hit_w)} height={PILL_H.to_string()} />
                 <rect class="message-pill__box" x={format!("{:.1}", -p.w / 2.0)} y={format!("{:.1}", -PILL_H / 2.0)}
                     width={format!("{:.1}", p.w)} height={PILL_H.to_string()} rx="10" />
                 <text class="message-pill__kind" y="4.3" text-anchor="middle">{ &p.text }</text>
