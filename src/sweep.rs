@@ -61,6 +61,21 @@ impl Drop for Sweep {
     }
 }
 
+impl Sweep {
+    /// Tell the worker whether the page's run plays (it then shares the machine's cores with
+    /// the page's frames: `www/sweep-worker.js`).
+    pub fn pace(&self, playing: bool) {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("kind"), &JsValue::from_str("pace"));
+        let _ = js_sys::Reflect::set(
+            &msg,
+            &JsValue::from_str("playing"),
+            &JsValue::from_bool(playing),
+        );
+        let _ = self.worker.post_message(&msg);
+    }
+}
+
 /// Whether this page can run a sweep: a browser with workers, and the app loaded as a module
 /// from this page's own origin (a page that embeds the app from elsewhere cannot start a
 /// worker from our origin).
@@ -83,11 +98,13 @@ fn glue_url() -> Option<String> {
     None
 }
 
-/// Start sweeping `target` over seeds `from..from + of`; `on_event` hears every message.
+/// Start sweeping `target` over seeds `from..from + of`, the page's run `playing` or not;
+/// `on_event` hears every message.
 pub fn start(
     target: &str,
     from: u64,
     of: u64,
+    playing: bool,
     on_event: impl Fn(SweepEvent) + 'static,
 ) -> Result<Sweep, String> {
     let glue = glue_url().ok_or("the app was not loaded as a module")?;
@@ -128,6 +145,7 @@ pub fn start(
     set("target", JsValue::from_str(target));
     set("from", JsValue::from_f64(from as f64));
     set("to", JsValue::from_f64((from + of) as f64));
+    set("playing", JsValue::from_bool(playing));
     worker
         .post_message(&msg)
         .map_err(|e| format!("could not start the worker: {}", crate::share::reason(&e)))?;

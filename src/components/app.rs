@@ -413,7 +413,7 @@ pub fn App(props: &AppProps) -> Html {
                         <SpaceTime source={model} file_name={format!("{file_stem}.svg")} on_action={on_action.clone()} />
                     }
                 </section>
-                <SweepPanel voters={state.voters} default_target={sweep_target} on_action={on_action.clone()} />
+                <SweepPanel voters={state.voters} default_target={sweep_target} playing={state.playing} on_action={on_action.clone()} />
             </div>
             if let crate::state::Run::Running { session } = &state.run {
                 <StatsPanel session={session.clone()} version={state.version} playing={state.playing} file_stem={file_stem.clone()} />

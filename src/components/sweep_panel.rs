@@ -20,6 +20,8 @@ pub struct SweepPanelProps {
     pub voters: u32,
     /// The target chosen at first: the bug on screen, or random faults on its release.
     pub default_target: AttrValue,
+    /// The page's run is playing: a sweep then shares the cores with its frames.
+    pub playing: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -51,6 +53,15 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
             }
         });
     }
+    // Tell a running sweep when the run starts or stops playing.
+    {
+        let running = running.clone();
+        use_effect_with(props.playing, move |playing| {
+            if let Some(s) = running.borrow().as_ref() {
+                s.pace(*playing);
+            }
+        });
+    }
     let on_target = {
         let target = target.clone();
         Callback::from(move |e: Event| {
@@ -75,6 +86,7 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
             problem.clone(),
         );
         let on_action = props.on_action.clone();
+        let playing = props.playing;
         Callback::from(move |_: MouseEvent| {
             let of = match parse_seed_count(&count) {
                 Ok(n) => n,
@@ -98,7 +110,7 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
                 }
                 dispatcher.dispatch(event);
             };
-            match sweep::start(&target, first, of, hear) {
+            match sweep::start(&target, first, of, playing, hear) {
                 Ok(s) => *running.borrow_mut() = Some(s),
                 Err(e) => status.dispatch(SweepEvent::Failed(e)),
             }
