@@ -100,9 +100,21 @@ pub struct SweepSummary {
     pub live: u64,
     /// Seeds with a violation or a liveness failure.
     pub failing: u64,
+    /// Of those, the seeds that broke a safety check (the rest missed a liveness bound).
+    pub violating: u64,
     /// Reachability marks by `Mark`'s Debug name, every mark listed.
     pub marks: BTreeMap<String, u64>,
     pub first_failure: Option<Failure>,
+    /// The lowest seed that broke a safety check: a liveness miss at a lower seed must not
+    /// hide it.
+    pub first_violation: Option<Failure>,
+}
+
+fn lowest(a: Option<Failure>, b: Option<Failure>) -> Option<Failure> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if a.seed <= b.seed { a } else { b }),
+        (a, b) => a.or(b),
+    }
 }
 
 impl SweepSummary {
@@ -111,13 +123,12 @@ impl SweepSummary {
         self.events += other.events;
         self.live += other.live;
         self.failing += other.failing;
+        self.violating += other.violating;
         for (m, n) in other.marks {
             *self.marks.entry(m).or_insert(0) += n;
         }
-        self.first_failure = match (self.first_failure, other.first_failure) {
-            (Some(a), Some(b)) => Some(if a.seed <= b.seed { a } else { b }),
-            (a, b) => a.or(b),
-        };
+        self.first_failure = lowest(self.first_failure, other.first_failure);
+        self.first_violation = lowest(self.first_violation, other.first_violation);
         self
     }
 
@@ -128,19 +139,22 @@ impl SweepSummary {
         for m in Mark::ALL {
             *marks.entry(format!("{m:?}")).or_insert(0) += o.marks.count(m);
         }
+        let failure = (!o.ok()).then(|| Failure {
+            seed,
+            plan: o.plan.to_string(),
+            violation: o.violation.as_ref().map(|(t, v)| format!("{t}: {v}")),
+            liveness: o.liveness_failure.clone(),
+            replay: replay_command(seed, cfg),
+        });
         SweepSummary {
             seeds: 1,
             events: o.events,
             live: u64::from(o.ok()),
             failing: u64::from(!o.ok()),
+            violating: u64::from(o.violation.is_some()),
             marks,
-            first_failure: (!o.ok()).then(|| Failure {
-                seed,
-                plan: o.plan.to_string(),
-                violation: o.violation.as_ref().map(|(t, v)| format!("{t}: {v}")),
-                liveness: o.liveness_failure.clone(),
-                replay: replay_command(seed, cfg),
-            }),
+            first_violation: failure.clone().filter(|f| f.violation.is_some()),
+            first_failure: failure,
         }
     }
 }
@@ -212,17 +226,30 @@ pub fn print_sweep(r: &SweepReport, out: &mut impl std::io::Write) {
             let _ = writeln!(out, "0 violations");
         }
         Some(f) => {
-            let _ = writeln!(out, "{} failing seeds; the first:", s.failing);
-            let _ = writeln!(out, "first failing {}", f.plan);
-            if let Some(v) = &f.violation {
-                let _ = writeln!(out, "  violation at {v}");
+            let _ = writeln!(
+                out,
+                "{} failing seeds ({} broke a safety check, {} missed a liveness bound); the first:",
+                s.failing,
+                s.violating,
+                s.failing - s.violating
+            );
+            print_failure(out, "first failing", f);
+            if let Some(v) = s.first_violation.as_ref().filter(|v| v.seed != f.seed) {
+                print_failure(out, "first safety violation:", v);
             }
-            if let Some(l) = &f.liveness {
-                let _ = writeln!(out, "  liveness: {l}");
-            }
-            let _ = writeln!(out, "  replay: {}", f.replay);
         }
     }
+}
+
+fn print_failure(out: &mut impl std::io::Write, what: &str, f: &Failure) {
+    let _ = writeln!(out, "{what} {}", f.plan);
+    if let Some(v) = &f.violation {
+        let _ = writeln!(out, "  violation at {v}");
+    }
+    if let Some(l) = &f.liveness {
+        let _ = writeln!(out, "  liveness: {l}");
+    }
+    let _ = writeln!(out, "  replay: {}", f.replay);
 }
 
 fn percent(k: u64, n: u64) -> f64 {
@@ -720,6 +747,31 @@ mod tests {
         };
         assert_eq!(merged.summary, whole.summary);
         assert!(whole.summary.tally.caught > 0, "{:?}", whole.summary);
+    }
+
+    /// A liveness miss at a lower seed does not hide a safety violation in another shard.
+    #[test]
+    fn test_merged_summaries_keep_the_lowest_violation_apart() {
+        let failure = |seed: u64, violation: bool| SweepSummary {
+            seeds: 1,
+            failing: 1,
+            violating: u64::from(violation),
+            first_failure: Some(Failure {
+                seed,
+                plan: format!("seed {seed}"),
+                violation: violation.then(|| "t=1 ms: agreement".to_string()),
+                liveness: (!violation).then(|| "no leader".to_string()),
+                replay: String::new(),
+            }),
+            first_violation: None,
+            ..SweepSummary::default()
+        };
+        let mut v = failure(9, true);
+        v.first_violation = v.first_failure.clone();
+        let merged = failure(3, false).merge(v);
+        assert_eq!((merged.failing, merged.violating), (2, 1));
+        assert_eq!(merged.first_failure.map(|f| f.seed), Some(3));
+        assert_eq!(merged.first_violation.map(|f| f.seed), Some(9));
     }
 
     #[test]
