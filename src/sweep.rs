@@ -65,13 +65,10 @@ impl Sweep {
     /// Tell the worker whether the page's run plays (it then shares the machine's cores with
     /// the page's frames: `www/sweep-worker.js`).
     pub fn pace(&self, playing: bool) {
-        let msg = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("kind"), &JsValue::from_str("pace"));
-        let _ = js_sys::Reflect::set(
-            &msg,
-            &JsValue::from_str("playing"),
-            &JsValue::from_bool(playing),
-        );
+        let msg = message(&[
+            ("kind", JsValue::from_str("pace")),
+            ("playing", JsValue::from_bool(playing)),
+        ]);
         let _ = self.worker.post_message(&msg);
     }
 }
@@ -136,16 +133,14 @@ pub fn start(
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let msg = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str(k), &v);
-    };
-    set("glue", JsValue::from_str(&glue));
-    set("module", wasm_bindgen::module());
-    set("target", JsValue::from_str(target));
-    set("from", JsValue::from_f64(from as f64));
-    set("to", JsValue::from_f64((from + of) as f64));
-    set("playing", JsValue::from_bool(playing));
+    let msg = message(&[
+        ("glue", JsValue::from_str(&glue)),
+        ("module", wasm_bindgen::module()),
+        ("target", JsValue::from_str(target)),
+        ("from", JsValue::from_f64(from as f64)),
+        ("to", JsValue::from_f64((from + of) as f64)),
+        ("playing", JsValue::from_bool(playing)),
+    ]);
     worker
         .post_message(&msg)
         .map_err(|e| format!("could not start the worker: {}", crate::share::reason(&e)))?;
@@ -159,6 +154,15 @@ pub fn start(
         _on_message: on_message,
         _on_error: on_error,
     })
+}
+
+/// A message to the worker: an object with these fields.
+fn message(fields: &[(&str, JsValue)]) -> js_sys::Object {
+    let msg = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str(k), v);
+    }
+    msg
 }
 
 /// A worker message as an event; anything unexpected is ignored.

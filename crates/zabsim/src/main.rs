@@ -551,14 +551,7 @@ mod cli {
         );
         let r = report::sweep(&cfg, config, range, shard, par.jobs(), &|| bar.inc(1));
         bar.finish_and_clear();
-        let failed = r.summary.first_failure.is_some();
-        let r = Report::Sweep(r);
-        if par.json {
-            println!("{}", r.to_json());
-        } else {
-            r.print(&mut std::io::stdout().lock());
-        }
-        ExitCode::from(u8::from(failed))
+        emit(&Report::Sweep(r), par.json)
     }
 
     fn hunt(
@@ -576,14 +569,7 @@ mod cli {
             }
         };
         let r = report::hunt(&target, range, par.shard(), par.jobs(), stop_at_first, each);
-        let hit = r.summary.tally.hits() > 0;
-        let r = Report::Hunt(r);
-        if par.json {
-            println!("{}", r.to_json());
-        } else {
-            r.print(&mut std::io::stdout().lock());
-        }
-        ExitCode::from(u8::from(hit))
+        emit(&Report::Hunt(r), par.json)
     }
 
     fn merge(files: &[std::path::PathBuf], json: bool) -> ExitCode {
@@ -612,16 +598,17 @@ mod cli {
                 return ExitCode::from(2);
             }
         };
-        let failed = match &merged {
-            Report::Sweep(r) => r.summary.first_failure.is_some(),
-            Report::Hunt(r) => r.summary.tally.hits() > 0,
-        };
+        emit(&merged, json)
+    }
+
+    /// Print a report (its JSON with `--json`) and exit 1 when a seed failed or broke a check.
+    fn emit(r: &Report, json: bool) -> ExitCode {
         if json {
-            println!("{}", merged.to_json());
+            println!("{}", r.to_json());
         } else {
-            merged.print(&mut std::io::stdout().lock());
+            r.print(&mut std::io::stdout().lock());
         }
-        ExitCode::from(u8::from(failed))
+        ExitCode::from(u8::from(r.failed()))
     }
 
     fn bench(seconds: u64) -> ExitCode {

@@ -1,19 +1,8 @@
 //! `zabsim bugs`: the list, a replay that breaks (exit 1), the fixed one (exit 0), an unknown
 //! id (exit 2 with the list).
 
-use std::process::Command;
-
-fn zabsim(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zabsim"))
-        .args(args)
-        .output()
-        .expect("zabsim runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::zabsim;
 
 #[test]
 fn test_bugs_lists_every_registered_bug() {

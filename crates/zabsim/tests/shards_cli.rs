@@ -1,19 +1,8 @@
 //! `zabsim hunt --shard I/N --json` and `zabsim merge`: the merged shards say what the
 //! unsharded hunt says; a bad shard or an incomplete merge is refused with a message.
 
-use std::process::Command;
-
-fn zabsim(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zabsim"))
-        .args(args)
-        .output()
-        .expect("zabsim runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::zabsim;
 
 /// Every line but the timing one (wall-clock seconds, jobs, shards).
 fn without_timing(out: &str) -> Vec<&str> {
